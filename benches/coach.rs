@@ -1,0 +1,107 @@
+//! Coach benchmark: messages per second on one core for analyse + rewrite
+//! (the rule engine), beside a bare regex scan of the same text for the
+//! coach's trigger words, as a ratio. Targets: >= 50,000 msg/s and <= 3x.
+//!
+//! Run with `cargo bench --bench coach`.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use regex::Regex;
+
+use rapport::coach::{Coach, verdict};
+use rapport::prompts::Catalog;
+
+const MESSAGES: usize = 200_000;
+const ROUNDS: usize = 3;
+
+fn corpus() -> Vec<String> {
+    let sets = [
+        include_str!("../tests/data/reword-eval.tsv"),
+        include_str!("../tests/data/reword-holdout.tsv"),
+    ];
+    let lines: Vec<String> = sets
+        .iter()
+        .flat_map(|set| set.lines())
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| line.split_once('\t').map(|(_, text)| text.to_owned()))
+        .collect();
+    lines.iter().cycle().take(MESSAGES).cloned().collect()
+}
+
+/// One regex of every trigger word and phrase the coach listens for.
+fn trigger_regex(catalog: &Catalog) -> Regex {
+    let mut words: Vec<String> = [
+        "coach.absolutes",
+        "coach.labels",
+        "coach.negations",
+        "coach.contempt",
+        "coach.strong_accusations",
+        "coach.blame_phrases",
+        "coach.rhetorical",
+        "coach.disguised_openers",
+    ]
+    .iter()
+    .flat_map(|name| catalog.list(name).unwrap_or_default().iter().cloned())
+    .filter(|word| {
+        word.chars()
+            .all(|c| c.is_alphanumeric() || " '-".contains(c))
+    })
+    .collect();
+    words.extend(["you", "you're", "why"].map(String::from));
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&format!(r"(?i)\b(?:{})\b", alternation.join("|"))).expect("trigger regex")
+}
+
+fn best_of<T>(mut run: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::MAX;
+    let mut last = None;
+    for _ in 0..ROUNDS {
+        let started = Instant::now();
+        let result = run();
+        best = best.min(started.elapsed().as_secs_f64());
+        last = Some(result);
+    }
+    (best, last.expect("at least one round"))
+}
+
+fn main() {
+    let catalog = Catalog::embedded().expect("prompts");
+    let coach = Coach::from_catalog(&catalog).expect("coach");
+    let messages = corpus();
+    let regex = trigger_regex(&catalog);
+    println!(
+        "coach benchmark: {} messages, one core, best of {ROUNDS}",
+        messages.len()
+    );
+
+    let (coach_secs, blaming) = best_of(|| {
+        messages
+            .iter()
+            .filter(|m| black_box(verdict(&coach, black_box(m))).blaming)
+            .count()
+    });
+    let (regex_secs, hits) = best_of(|| {
+        messages
+            .iter()
+            .map(|m| black_box(regex.find_iter(black_box(m)).count()))
+            .sum::<usize>()
+    });
+    let coach_rate = messages.len() as f64 / coach_secs;
+    let regex_rate = messages.len() as f64 / regex_secs;
+    let ratio = coach_secs / regex_secs;
+    println!(
+        "  analyse + rewrite: {coach_rate:.0} msg/s ({blaming} blaming, suggestion written for each)"
+    );
+    println!("  bare regex scan of the trigger words: {regex_rate:.0} msg/s ({hits} matches)");
+    println!(
+        "  ratio coach / regex: {ratio:.2}x; targets >= 50000 msg/s: {}, <= 3x: {}",
+        if coach_rate >= 50_000.0 {
+            "met"
+        } else {
+            "NOT met"
+        },
+        if ratio <= 3.0 { "met" } else { "NOT met" }
+    );
+}

@@ -1,0 +1,630 @@
+//! Spotting blame: which parts of a message accuse rather than express, and
+//! the clause a suggestion should turn around.
+//!
+//! Rules (precision first — a kind message must never be flagged):
+//! - "you" as the subject of an accusation: a strong verb ("you ignored
+//!   me"), a negated care verb ("you don't listen"), "you make me so angry",
+//!   or a blame phrase ("it's your fault");
+//! - absolutes about the partner ("you always…", "you never…"), unless the
+//!   clause is affectionate ("you always make me smile");
+//! - character labels ("you're so selfish", "you idiot");
+//! - judgements dressed as feelings ("I feel like you don't care");
+//! - rhetorical questions ("why can't you ever…", "what's wrong with you");
+//! - contempt and sarcasm ("whatever.", "yeah right", "🙄").
+//!
+//! "you" counts as a subject only at the start of a clause, so "I'll love
+//! you always" and "can you pick up milk?" are left alone.
+
+use super::lexicon::Lexicon;
+use super::text::{self, Sentence, Token};
+
+/// Why a message reads as blaming.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reason {
+    YouAccusation,
+    Absolute,
+    Label,
+    Disguised,
+    Rhetorical,
+    Contempt,
+}
+
+impl Reason {
+    /// A stable code, used by `rapport reword --json`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::YouAccusation => "you_accusation",
+            Reason::Absolute => "absolute",
+            Reason::Label => "label",
+            Reason::Disguised => "disguised_you",
+            Reason::Rhetorical => "rhetorical_question",
+            Reason::Contempt => "contempt",
+        }
+    }
+}
+
+/// The part of a message a suggestion is built around.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    None,
+    /// A character label ("selfish").
+    Label(String),
+    /// A negated verb: base form, the action as written, and its tense.
+    Negated {
+        verb: String,
+        action: String,
+        past: bool,
+    },
+    /// A strong accusing verb, the words after it, and its tense.
+    Turned {
+        verb: String,
+        rest: String,
+        past: bool,
+    },
+    /// What the partner does, absolutes removed ("leave dishes in the sink").
+    Action(String),
+}
+
+/// The verdict on one message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// Sorted and without repeats; empty when the message is not blaming.
+    pub reasons: Vec<Reason>,
+    /// Words suggesting self-harm or violence: answer with help, not advice.
+    pub crisis: bool,
+    pub focus: Focus,
+    /// A feeling the author named ("you make me so angry" -> "angry").
+    pub named_feeling: Option<String>,
+}
+
+impl Analysis {
+    pub fn blaming(&self) -> bool {
+        !self.reasons.is_empty()
+    }
+
+    fn add(&mut self, reason: Reason) {
+        if let Err(at) = self.reasons.binary_search(&reason) {
+            self.reasons.insert(at, reason);
+        }
+    }
+
+    fn focus_on(&mut self, focus: Focus) {
+        if self.focus == Focus::None {
+            self.focus = focus;
+        }
+    }
+}
+
+/// Analyses a message.
+pub fn analyze(lex: &Lexicon, message: &str) -> Analysis {
+    let mut analysis = Analysis::default();
+    for sentence in text::sentences(message) {
+        if lex.crisis.occurs_in(&sentence.tokens) {
+            return Analysis {
+                crisis: true,
+                ..Analysis::default()
+            };
+        }
+        analyze_sentence(lex, &sentence, &mut analysis);
+    }
+    analysis
+}
+
+const YOU: [&str; 5] = ["you", "you're", "youre", "u", "ya"];
+const CLAUSE_MARKS: [&str; 4] = [",", ":", "—", "–"];
+
+fn is_you(token: &Token<'_>) -> bool {
+    YOU.contains(&token.lower.as_ref())
+}
+
+fn analyze_sentence(lex: &Lexicon, sentence: &Sentence<'_>, analysis: &mut Analysis) {
+    let tokens = &sentence.tokens;
+    let affectionate = lex.positive.occurs_in(tokens);
+    if analysis.named_feeling.is_none() {
+        analysis.named_feeling = named_feeling(lex, tokens);
+    }
+    contempt(lex, tokens, analysis);
+    if !affectionate && lex.blame_phrases.occurs_in(tokens) {
+        analysis.add(Reason::YouAccusation);
+    }
+    if lex.rhetorical.occurs_in(tokens) {
+        analysis.add(Reason::Rhetorical);
+    }
+    let mut handled = vec![false; tokens.len()];
+    disguised(lex, sentence, analysis, &mut handled);
+    negated_questions(lex, sentence, analysis, &mut handled);
+    why_questions(lex, sentence, analysis, &mut handled);
+    let lead = lex
+        .absolute_leads
+        .match_at(tokens, opening(lex, tokens))
+        .is_some();
+    for at in 0..tokens.len() {
+        if handled[at] || !is_you(&tokens[at]) {
+            continue;
+        }
+        if starts_clause(lex, tokens, at) {
+            clause(lex, tokens, at, sentence.question, false).apply(analysis);
+        } else if lead {
+            // "Every time I bring it up you walk away": the "you" after the
+            // lead's clause is a subject, and the lead is the absolute.
+            let verdict = clause(lex, tokens, at, sentence.question, false);
+            if verdict.accuses() {
+                analysis.add(Reason::Absolute);
+                verdict.apply(analysis);
+            }
+        }
+    }
+}
+
+/// Whether the word at `at` begins a clause (so "you" there is a subject).
+fn starts_clause(lex: &Lexicon, tokens: &[Token<'_>], at: usize) -> bool {
+    let Some(previous) = at.checked_sub(1).map(|p| &tokens[p]) else {
+        return true;
+    };
+    let word = previous.lower.as_ref();
+    CLAUSE_MARKS.contains(&word)
+        || lex.subject_starts.contains_word(word)
+        || !word.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+fn contempt(lex: &Lexicon, tokens: &[Token<'_>], analysis: &mut Analysis) {
+    let start = opening(lex, tokens);
+    for at in 0..tokens.len() {
+        let Some(length) = lex.contempt.match_at(tokens, at) else {
+            continue;
+        };
+        let symbol = !tokens[at]
+            .lower
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+        // Short phrases ("whatever", "oh great", "grow up") are contempt only
+        // at the start of a sentence; "whatever you want is fine" is not.
+        if symbol || at <= start || length >= 3 {
+            let whole_sentence = tokens.len() <= start + length + 1;
+            let single_word = length == 1 && !symbol;
+            let then_mark = tokens
+                .get(at + length)
+                .is_some_and(|t| CLAUSE_MARKS.contains(&t.lower.as_ref()));
+            if !single_word
+                || whole_sentence
+                || at <= start && (tokens.len() <= start + 3 || then_mark)
+            {
+                analysis.add(Reason::Contempt);
+                return;
+            }
+        }
+    }
+}
+
+/// Where a sentence really starts, after interjections and marks ("Wow, …").
+fn opening(lex: &Lexicon, tokens: &[Token<'_>]) -> usize {
+    let mut at = 0;
+    while at < tokens.len() {
+        if CLAUSE_MARKS.contains(&tokens[at].lower.as_ref()) {
+            at += 1;
+        } else if let Some(length) = lex.interjections.match_at(tokens, at) {
+            at += length;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+/// "I feel like you …": a judgement dressed as a feeling.
+fn disguised(
+    lex: &Lexicon,
+    sentence: &Sentence<'_>,
+    analysis: &mut Analysis,
+    handled: &mut [bool],
+) {
+    let tokens = &sentence.tokens;
+    for at in 0..tokens.len() {
+        let Some(length) = lex.disguised_openers.match_at(tokens, at) else {
+            continue;
+        };
+        let you = at + length - 1;
+        handled[you] = true;
+        let verdict = clause(lex, tokens, you, sentence.question, false);
+        if verdict.accuses() {
+            analysis.add(Reason::Disguised);
+            verdict.apply(analysis);
+        }
+    }
+}
+
+/// "Can't you ever …?", "Won't you for once …?": a question that accuses.
+fn negated_questions(
+    lex: &Lexicon,
+    sentence: &Sentence<'_>,
+    analysis: &mut Analysis,
+    handled: &mut [bool],
+) {
+    let tokens = &sentence.tokens;
+    let start = opening(lex, tokens);
+    let Some(length) = lex.negated_openers.match_at(tokens, start) else {
+        return;
+    };
+    let you = start + length;
+    if !tokens.get(you).is_some_and(is_you) || !lex.why_accusing.occurs_in(&tokens[you + 1..]) {
+        return;
+    }
+    handled[you] = true;
+    analysis.add(Reason::Rhetorical);
+    clause(lex, tokens, you, false, true).apply_focus_only(analysis);
+}
+
+/// "why do you always …", "why can't you ever …", "why would you …".
+fn why_questions(
+    lex: &Lexicon,
+    sentence: &Sentence<'_>,
+    analysis: &mut Analysis,
+    handled: &mut [bool],
+) {
+    let tokens = &sentence.tokens;
+    for at in 0..tokens.len() {
+        if tokens[at].lower != "why" {
+            continue;
+        }
+        let Some(length) = lex.why_auxiliaries.match_at(tokens, at + 1) else {
+            continue;
+        };
+        let you = at + 1 + length;
+        if !tokens.get(you).is_some_and(is_you) {
+            continue;
+        }
+        handled[you] = true;
+        let auxiliary = &tokens[at + 1..you];
+        let negated = lex.negations.occurs_in(auxiliary);
+        let suggesting = lex.suggesting_negations.occurs_in(auxiliary);
+        let would = auxiliary.iter().any(|t| t.lower == "would");
+        let refusing = negated && !suggesting;
+        let verdict = clause(lex, tokens, you, false, refusing);
+        let rest = &tokens[you + 1..];
+        let copula = auxiliary
+            .iter()
+            .any(|t| matches!(t.lower.as_ref(), "are" | "were" | "aren't" | "arent"));
+        let end = clause_end(lex, tokens, you);
+        let label = copula
+            .then(|| label_from(lex, tokens, you + 1, end))
+            .flatten();
+        if let Some(label) = &label {
+            analysis.add(Reason::Label);
+            analysis.focus_on(Focus::Label(label.clone()));
+        }
+        if refusing
+            || would
+            || label.is_some()
+            || lex.why_accusing.occurs_in(rest)
+            || verdict.accuses()
+        {
+            analysis.add(Reason::Rhetorical);
+            if verdict.reasons.contains(&Reason::Label) {
+                analysis.add(Reason::Label);
+            }
+            verdict.apply_focus_only(analysis);
+        }
+    }
+}
+
+/// What one "you …" clause says.
+#[derive(Default)]
+struct Verdict {
+    reasons: Vec<Reason>,
+    focus: Focus,
+    named_feeling: Option<String>,
+}
+
+impl Verdict {
+    fn accuses(&self) -> bool {
+        !self.reasons.is_empty()
+    }
+
+    fn apply(self, analysis: &mut Analysis) {
+        for reason in &self.reasons {
+            analysis.add(*reason);
+        }
+        self.apply_focus_only(analysis);
+    }
+
+    fn apply_focus_only(self, analysis: &mut Analysis) {
+        if !self.reasons.is_empty() || self.focus != Focus::None {
+            analysis.focus_on(self.focus);
+        }
+        if let Some(feeling) = self.named_feeling {
+            analysis.named_feeling.get_or_insert(feeling);
+        }
+    }
+}
+
+/// Judges the clause whose subject is the "you" at `you`. `negated_before`
+/// is set when a negation came before the "you" ("why can't you …").
+fn clause(
+    lex: &Lexicon,
+    tokens: &[Token<'_>],
+    you: usize,
+    question: bool,
+    negated_before: bool,
+) -> Verdict {
+    let mut verdict = Verdict::default();
+    let end = clause_end(lex, tokens, you);
+    let window = &tokens[you + 1..end];
+    if let Some(label) = label(lex, tokens, you, end) {
+        verdict.reasons.push(Reason::Label);
+        verdict.focus = Focus::Label(label);
+        return verdict;
+    }
+    if let Some(feeling) = blamed_feeling(lex, window) {
+        verdict.reasons.push(Reason::YouAccusation);
+        verdict.named_feeling = feeling;
+        return verdict;
+    }
+    let kind_absolute = lex.kind_absolutes.occurs_in(window);
+    let absolute = !kind_absolute && lex.absolutes.occurs_in(window);
+    let affectionate = lex.positive.occurs_in(window);
+    let mut at = skip(lex, window, 0);
+    let negation = if negated_before {
+        Some(0)
+    } else {
+        lex.negations.match_at(window, at)
+    };
+    if let Some(length) = negation {
+        let past = !negated_before && lex.past_negations.match_at(window, at).is_some();
+
+        at = skip(lex, window, at + length);
+        at = skip_bother(window, at);
+        if lex.negated_kind.match_at(window, at).is_some() || kind_absolute {
+            return verdict;
+        }
+        let Some(word) = window.get(at) else {
+            return verdict;
+        };
+        let Some(verb) = base_form(lex, &word.lower) else {
+            return verdict;
+        };
+        // A question without an absolute ("you don't want to go?") asks.
+        if question && !absolute && !window.iter().any(|t| t.lower == "even") {
+            return verdict;
+        }
+        verdict.reasons.push(Reason::YouAccusation);
+        if absolute {
+            verdict.reasons.push(Reason::Absolute);
+        }
+        let past =
+            past || lex.past_irregular.contains_word(&word.lower) || word.lower.ends_with("ed");
+        let mut action = vec![verb.clone()];
+        action.extend(words(lex, &window[at + 1..]).into_iter().map(str::to_owned));
+        verdict.focus = Focus::Negated {
+            verb,
+            action: action.join(" "),
+            past,
+        };
+        return verdict;
+    }
+    if let Some(length) = lex.strong_accusations.match_at(window, at) {
+        verdict.reasons.push(Reason::YouAccusation);
+        if absolute {
+            verdict.reasons.push(Reason::Absolute);
+        }
+        let phrase: Vec<&str> = window[at..at + length]
+            .iter()
+            .map(|t| t.lower.as_ref())
+            .collect();
+        let first = &window[at].lower;
+        let past = first.ends_with("ed") || lex.past_irregular.contains_word(first);
+        let key = phrase.join(" ");
+        let preposition = lex
+            .turned_around
+            .get(&key)
+            .and_then(|t| t.rsplit(' ').next());
+        let rest = drop_objects(&window[at + length..], preposition);
+        verdict.focus = Focus::Turned {
+            verb: key,
+            rest: words(lex, rest).join(" "),
+            past,
+        };
+        return verdict;
+    }
+    if absolute && !affectionate && !question {
+        verdict.reasons.push(Reason::Absolute);
+        let action = words(lex, window);
+        if !action.is_empty() {
+            verdict.focus = Focus::Action(action.join(" "));
+        }
+    }
+    verdict
+}
+
+/// The end of the clause that starts at `you`: the next clause break or mark.
+fn clause_end(lex: &Lexicon, tokens: &[Token<'_>], you: usize) -> usize {
+    (you + 2..tokens.len())
+        .find(|&at| {
+            CLAUSE_MARKS.contains(&tokens[at].lower.as_ref())
+                || lex.clause_breaks.match_at(tokens, at).is_some()
+        })
+        .unwrap_or(tokens.len())
+}
+
+/// "you're (so) selfish", "you are such a jerk", "you idiot".
+fn label(lex: &Lexicon, tokens: &[Token<'_>], you: usize, end: usize) -> Option<String> {
+    let mut at = you + 1;
+    let copula = match tokens[you].lower.as_ref() {
+        "you're" | "youre" => true,
+        _ => {
+            matches!(
+                tokens.get(at).map(|t| t.lower.as_ref()),
+                Some("are" | "were" | "'re")
+            ) && {
+                at += 1;
+                true
+            }
+        }
+    };
+    if !copula {
+        // Direct address: "you idiot", alone or before a mark.
+        let length = lex.labels.match_at(tokens, at)?;
+        let alone = at + length >= tokens.len()
+            || CLAUSE_MARKS.contains(&tokens[at + length].lower.as_ref());
+        return alone.then(|| label_key(&tokens[at..at + length]));
+    }
+    label_from(lex, tokens, at, end)
+}
+
+/// A label after a copula, past intensifiers: "so selfish", "such a jerk".
+fn label_from(lex: &Lexicon, tokens: &[Token<'_>], mut at: usize, end: usize) -> Option<String> {
+    while at < end {
+        if let Some(length) = lex.labels.match_at(tokens, at) {
+            return Some(label_key(&tokens[at..at + length]));
+        }
+        if lex.negations.match_at(tokens, at).is_some() {
+            return None; // "you're not lazy"
+        }
+        at += lex.intensifiers.match_at(tokens, at)?;
+    }
+    None
+}
+
+fn label_key(tokens: &[Token<'_>]) -> String {
+    tokens
+        .iter()
+        .map(|t| t.lower.as_ref())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "you make me so angry" -> Some(Some("angry")); `None` if not that shape.
+fn blamed_feeling(lex: &Lexicon, window: &[Token<'_>]) -> Option<Option<String>> {
+    let at = skip(lex, window, 0);
+    let verb = window.get(at)?.lower.as_ref();
+    if !matches!(verb, "make" | "makes" | "made") || window.get(at + 1)?.lower != "me" {
+        return None;
+    }
+    let start = at + 2;
+    let intensified = skip(lex, window, start);
+    let matched = (start..=intensified).find_map(|from| {
+        lex.blamed_feelings
+            .match_at(window, from)
+            .map(|l| (from, l))
+    })?;
+    let words: Vec<&str> = window[matched.0..matched.0 + matched.1]
+        .iter()
+        .map(|t| t.lower.as_ref())
+        .filter(|w| !matches!(*w, "so" | "feel"))
+        .collect();
+    let feeling = words.join(" ");
+    Some(lex.feelings.contains(&feeling).then_some(feeling))
+}
+
+/// "I feel anxious", "I'm so lonely", "makes me feel sad".
+fn named_feeling(lex: &Lexicon, tokens: &[Token<'_>]) -> Option<String> {
+    for at in 0..tokens.len() {
+        let lead = match tokens[at].lower.as_ref() {
+            "feel" | "felt" | "i'm" | "im" => at + 1,
+            "am" | "was" if at > 0 && tokens[at - 1].lower == "i" => at + 1,
+            _ => continue,
+        };
+        let start = skip(lex, tokens, lead);
+        for feeling in &lex.feelings {
+            let words: Vec<&str> = feeling.split(' ').collect();
+            let fits = words.len() <= tokens.len().saturating_sub(start)
+                && words
+                    .iter()
+                    .zip(&tokens[start..])
+                    .all(|(w, t)| *w == t.lower.as_ref());
+            if fits {
+                return Some(feeling.clone());
+            }
+        }
+    }
+    None
+}
+
+/// Skips fillers and absolutes (not negations) from `at`.
+fn skip(lex: &Lexicon, tokens: &[Token<'_>], mut at: usize) -> usize {
+    while at < tokens.len() {
+        if lex.negations.match_at(tokens, at).is_some() {
+            return at;
+        }
+        match lex
+            .fillers
+            .match_at(tokens, at)
+            .or_else(|| lex.absolutes.match_at(tokens, at))
+        {
+            Some(length) => at += length,
+            None => return at,
+        }
+    }
+    at
+}
+
+/// "bother to ask" and "be bothered to ask" mean "ask".
+fn skip_bother(window: &[Token<'_>], at: usize) -> usize {
+    let word = |i: usize| window.get(i).map(|t| t.lower.as_ref());
+    match (word(at), word(at + 1), word(at + 2)) {
+        (Some("bother"), Some("to"), Some(_)) => at + 2,
+        (Some("be"), Some("bothered"), Some("to")) if word(at + 3).is_some() => at + 3,
+        _ => at,
+    }
+}
+
+/// The base form of a verb the coach treats as an accusation when negated.
+fn base_form(lex: &Lexicon, word: &str) -> Option<String> {
+    let known = |w: &str| lex.negated_accusations.contains_word(w);
+    if known(word) {
+        return Some(word.to_owned());
+    }
+    if let Some(base) = lex.base_forms.get(word).filter(|b| known(b)) {
+        return Some(base.clone());
+    }
+    let stem = word
+        .strip_suffix("ed")
+        .or_else(|| word.strip_suffix("ing"))?;
+    [
+        stem.to_owned(),
+        format!("{stem}e"),
+        stem.get(..stem.len().saturating_sub(1))
+            .unwrap_or("")
+            .to_owned(),
+    ]
+    .into_iter()
+    .find(|candidate| known(candidate))
+}
+
+/// Drops the object the turned-around phrase already says: "yelled at me
+/// over nothing" -> "over nothing" (turned: "yelled at"), "ignored me at
+/// the party" -> "at the party".
+fn drop_objects<'t, 'a>(rest: &'t [Token<'a>], preposition: Option<&str>) -> &'t [Token<'a>] {
+    let mut from = 0;
+    if preposition.is_some_and(|p| rest.first().is_some_and(|t| t.lower == p)) {
+        from += 1;
+    }
+    if rest.get(from).is_some_and(|t| t.lower == "me") {
+        from += 1;
+    }
+    &rest[from..]
+}
+
+/// The words of a span as written, without fillers, absolutes or marks,
+/// and at most twenty of them.
+fn words<'a>(lex: &Lexicon, tokens: &[Token<'a>]) -> Vec<&'a str> {
+    let mut words = Vec::new();
+    let mut at = 0;
+    while at < tokens.len() && words.len() < 20 {
+        if let Some(length) = lex
+            .fillers
+            .match_at(tokens, at)
+            .or_else(|| lex.absolutes.match_at(tokens, at))
+        {
+            at += length;
+            continue;
+        }
+        let token = &tokens[at];
+        if token.text.chars().next().is_some_and(char::is_alphanumeric) {
+            words.push(token.text);
+        }
+        at += 1;
+    }
+    words
+}

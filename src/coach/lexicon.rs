@@ -1,0 +1,168 @@
+//! The coach's vocabulary, read once from `prompts/<locale>/coach.toml`:
+//! what it listens for and the words it suggests. A missing list stops
+//! start-up with its name, like a missing prompt.
+
+use rustc_hash::FxHashMap;
+
+use super::text::PhraseSet;
+use crate::prompts::Catalog;
+
+/// Why the coach's vocabulary could not be built.
+#[derive(Debug, thiserror::Error)]
+#[error("the coach prompts are incomplete: `{0}` is missing or empty")]
+pub struct LexiconError(pub String);
+
+/// Word lists for detection and wording for suggestions.
+#[derive(Clone, Debug)]
+pub struct Lexicon {
+    pub absolutes: PhraseSet,
+    pub absolute_leads: PhraseSet,
+    pub interjections: PhraseSet,
+    pub labels: PhraseSet,
+    pub intensifiers: PhraseSet,
+    pub subject_starts: PhraseSet,
+    pub clause_breaks: PhraseSet,
+    pub negations: PhraseSet,
+    pub past_negations: PhraseSet,
+    pub negated_accusations: PhraseSet,
+    pub negated_kind: PhraseSet,
+    pub strong_accusations: PhraseSet,
+    pub blamed_feelings: PhraseSet,
+    pub positive: PhraseSet,
+    pub kind_absolutes: PhraseSet,
+    pub blame_phrases: PhraseSet,
+    pub rhetorical: PhraseSet,
+    pub why_auxiliaries: PhraseSet,
+    pub why_accusing: PhraseSet,
+    pub negated_openers: PhraseSet,
+    pub suggesting_negations: PhraseSet,
+    pub contempt: PhraseSet,
+    pub request_openers: PhraseSet,
+    pub disguised_openers: PhraseSet,
+    pub fillers: PhraseSet,
+    pub past_irregular: PhraseSet,
+    pub crisis: PhraseSet,
+    /// Every feeling a suggestion may name, and the short list to choose from.
+    pub feelings: Vec<String>,
+    pub feeling_choices: Vec<String>,
+    /// (feeling, topic words), in the file's order.
+    pub feeling_hints: Vec<(String, PhraseSet)>,
+    pub needs: FxHashMap<String, String>,
+    pub requests: FxHashMap<String, String>,
+    pub label_situations: FxHashMap<String, String>,
+    pub negated_feelings: FxHashMap<String, String>,
+    pub turned_around: FxHashMap<String, String>,
+    pub base_forms: FxHashMap<String, String>,
+    pub template_with_need: String,
+    pub template_without_need: String,
+    pub waiting_for: String,
+    pub waited_for: String,
+    pub dont_feel: String,
+    pub didnt_feel: String,
+    pub get_turned: String,
+    pub was_turned: String,
+    pub fallback_situation: String,
+    pub default_request: String,
+}
+
+impl Lexicon {
+    pub fn from_catalog(catalog: &Catalog) -> Result<Lexicon, LexiconError> {
+        let set = |name: &str| -> Result<PhraseSet, LexiconError> {
+            let key = format!("coach.{name}");
+            let list = catalog
+                .list(&key)
+                .filter(|l| !l.is_empty())
+                .ok_or(LexiconError(key))?;
+            Ok(PhraseSet::new(list.iter().map(String::as_str)))
+        };
+        let list = |key: &str| -> Result<Vec<String>, LexiconError> {
+            let list = catalog.list(key).filter(|l| !l.is_empty());
+            list.map(<[String]>::to_vec)
+                .ok_or_else(|| LexiconError(key.to_owned()))
+        };
+        let table = |name: &str| -> Result<FxHashMap<String, String>, LexiconError> {
+            let entries = catalog.entries(&format!("coach.{name}"));
+            if entries.is_empty() {
+                return Err(LexiconError(format!("coach.{name}")));
+            }
+            Ok(entries
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect())
+        };
+        let text = |name: &str| -> Result<String, LexiconError> {
+            let key = format!("coach.text.{name}");
+            catalog
+                .lookup(&key)
+                .map(str::to_owned)
+                .ok_or(LexiconError(key))
+        };
+        let hint_names: Vec<String> = catalog
+            .list_names("coach.feeling_hints.")
+            .map(str::to_owned)
+            .collect();
+        let feeling_hints = hint_names
+            .iter()
+            .map(|name| {
+                let feeling = name.trim_start_matches("coach.feeling_hints.").to_owned();
+                let words = catalog.list(name).unwrap_or_default();
+                (feeling, PhraseSet::new(words.iter().map(String::as_str)))
+            })
+            .collect();
+        let mut requests = table("requests")?;
+        let default_request = requests
+            .remove("default")
+            .ok_or(LexiconError("coach.requests.default".into()))?;
+        Ok(Lexicon {
+            absolutes: set("absolutes")?,
+            absolute_leads: set("absolute_leads")?,
+            interjections: set("interjections")?,
+
+            labels: set("labels")?,
+            intensifiers: set("intensifiers")?,
+            subject_starts: set("subject_starts")?,
+            clause_breaks: set("clause_breaks")?,
+            negations: set("negations")?,
+            past_negations: set("past_negations")?,
+            negated_accusations: set("negated_accusations")?,
+            negated_kind: set("negated_kind")?,
+            strong_accusations: set("strong_accusations")?,
+            blamed_feelings: set("blamed_feelings")?,
+            positive: set("positive")?,
+            kind_absolutes: set("kind_absolutes")?,
+            blame_phrases: set("blame_phrases")?,
+            rhetorical: set("rhetorical")?,
+            why_auxiliaries: set("why_auxiliaries")?,
+            why_accusing: set("why_accusing")?,
+            negated_openers: set("negated_openers")?,
+            suggesting_negations: set("suggesting_negations")?,
+
+            contempt: set("contempt")?,
+            request_openers: set("request_openers")?,
+            disguised_openers: set("disguised_openers")?,
+            fillers: set("fillers")?,
+            past_irregular: set("past_irregular")?,
+            crisis: set("crisis.phrases")?,
+            feelings: list("coach.feelings.all")?,
+            feeling_choices: list("coach.feelings.choices")?,
+            feeling_hints,
+            needs: table("needs")?,
+            requests,
+            label_situations: table("label_situations")?,
+            negated_feelings: table("negated_feelings")?,
+            turned_around: table("turned_around")?,
+            base_forms: table("base_forms")?,
+
+            template_with_need: text("with_need")?,
+            template_without_need: text("without_need")?,
+            waiting_for: text("waiting_for")?,
+            waited_for: text("waited_for")?,
+            dont_feel: text("dont_feel")?,
+            didnt_feel: text("didnt_feel")?,
+            get_turned: text("get_turned")?,
+            was_turned: text("was_turned")?,
+            fallback_situation: text("fallback_situation")?,
+            default_request,
+        })
+    }
+}

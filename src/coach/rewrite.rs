@@ -1,0 +1,145 @@
+//! Turning a blaming message into an I-statement: "I feel {feeling} when
+//! {situation}, because {need}. Could we {request}?" — keeping what
+//! happened, dropping absolutes and labels, and checked against the
+//! analyser so the suggestion is never itself blaming.
+
+use super::analyze::{self, Analysis, Focus};
+use super::lexicon::Lexicon;
+use crate::prompts::fill;
+
+/// A suggestion shorter than this says too little; longer is a lecture.
+const MIN_WORDS: usize = 4;
+const MAX_WORDS: usize = 60;
+
+/// The suggested I-statement and the feeling it uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub text: String,
+    pub feeling: String,
+}
+
+/// Builds the suggestion for an analysed message. `feeling` overrides the
+/// feeling the coach would pick (the author chose another).
+pub fn suggest(lex: &Lexicon, analysis: &Analysis, feeling: Option<&str>) -> Suggestion {
+    let feeling = feeling
+        .map(str::to_owned)
+        .or_else(|| analysis.named_feeling.clone())
+        .unwrap_or_else(|| pick_feeling(lex, &analysis.focus));
+    let situation = situation(lex, &analysis.focus);
+    let text = assemble(lex, &feeling, &situation);
+    if is_sound(lex, &text) {
+        return Suggestion { text, feeling };
+    }
+    // The kept situation still carried blame: fall back to neutral words.
+    let text = assemble(lex, &feeling, &lex.fallback_situation);
+    Suggestion { text, feeling }
+}
+
+/// Whether a suggestion passes the coach's own checks: a first-person
+/// feeling, no absolutes, no labels, 4–60 words, not itself blaming.
+pub fn is_sound(lex: &Lexicon, text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    let lower = text.to_lowercase();
+    let tokens: Vec<_> = super::text::sentences(text)
+        .into_iter()
+        .flat_map(|s| s.tokens)
+        .collect();
+    (MIN_WORDS..=MAX_WORDS).contains(&words)
+        && lower.starts_with("i feel ")
+        && !lex.absolutes.occurs_in(&tokens)
+        && !analyze::analyze(lex, text).blaming()
+}
+
+fn pick_feeling(lex: &Lexicon, focus: &Focus) -> String {
+    const DEFAULT: &str = "hurt";
+    let words = match focus {
+        // "I feel hurt when I don't feel heard" reads better than "unheard … heard".
+        Focus::Negated { verb, .. } if lex.negated_feelings.contains_key(verb) => {
+            return DEFAULT.to_owned();
+        }
+        Focus::Label(_) | Focus::None => return DEFAULT.to_owned(),
+        Focus::Negated { action, .. } => action,
+        Focus::Turned { verb, rest, .. } => &format!("{verb} {rest}"),
+        Focus::Action(action) => action,
+    };
+    let tokens: Vec<_> = super::text::sentences(words)
+        .into_iter()
+        .flat_map(|s| s.tokens)
+        .collect();
+    lex.feeling_hints
+        .iter()
+        .find(|(_, hints)| hints.occurs_in(&tokens))
+        .map_or_else(|| DEFAULT.to_owned(), |(feeling, _)| feeling.clone())
+}
+
+fn situation(lex: &Lexicon, focus: &Focus) -> String {
+    match focus {
+        Focus::None => lex.fallback_situation.clone(),
+        Focus::Label(label) => {
+            let last = label.rsplit(' ').next().unwrap_or(label);
+            lex.label_situations
+                .get(label)
+                .or_else(|| lex.label_situations.get(last))
+                .cloned()
+                .unwrap_or_else(|| lex.fallback_situation.clone())
+        }
+        Focus::Negated { verb, action, past } => match lex.negated_feelings.get(verb) {
+            Some(feeling) => {
+                let template = if *past {
+                    &lex.didnt_feel
+                } else {
+                    &lex.dont_feel
+                };
+                fill(template, &[("feeling", feeling)])
+            }
+            None => {
+                let template = if *past {
+                    &lex.waited_for
+                } else {
+                    &lex.waiting_for
+                };
+                fill(template, &[("action", action)])
+            }
+        },
+        Focus::Turned { verb, rest, past } => match lex.turned_around.get(verb) {
+            Some(turned) => {
+                let template = if *past {
+                    &lex.was_turned
+                } else {
+                    &lex.get_turned
+                };
+                let situation = fill(template, &[("turned", turned)]);
+                if rest.is_empty() {
+                    situation
+                } else {
+                    format!("{situation} {rest}")
+                }
+            }
+            None => lex.fallback_situation.clone(),
+        },
+        Focus::Action(action) => format!("you {action}"),
+    }
+}
+
+fn assemble(lex: &Lexicon, feeling: &str, situation: &str) -> String {
+    let request = lex.requests.get(feeling).unwrap_or(&lex.default_request);
+    match lex.needs.get(feeling) {
+        Some(need) => fill(
+            &lex.template_with_need,
+            &[
+                ("feeling", feeling),
+                ("situation", situation),
+                ("need", need),
+                ("request", request),
+            ],
+        ),
+        None => fill(
+            &lex.template_without_need,
+            &[
+                ("feeling", feeling),
+                ("situation", situation),
+                ("request", request),
+            ],
+        ),
+    }
+}

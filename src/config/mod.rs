@@ -1,0 +1,317 @@
+//! Configuration: typed, loaded once at start, failing early and clearly.
+//!
+//! Layers, later wins: built-in defaults, the TOML file (`--config`,
+//! `RAPPORT_CONFIG`, or `./rapport.toml` when present), then environment
+//! variables `RAPPORT_<SECTION>__<KEY>` (e.g. `RAPPORT_DISCORD__TOKEN`).
+//! Secrets may also come from a file named by `<key>_file`. Secrets are
+//! [`SecretString`]s: their `Debug` prints `[REDACTED]` and nothing logs them.
+//! Every problem is collected as a [`Problem`] whose words live in `prompts/`.
+
+mod env;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use crate::prompts::{Catalog, Key};
+use env::lenient;
+
+/// The file read when no path is given and `RAPPORT_CONFIG` is unset.
+pub const DEFAULT_PATH: &str = "rapport.toml";
+
+/// The whole configuration.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub store: StoreConfig,
+    pub defaults: Defaults,
+    pub pairing: PairingConfig,
+    pub checkins: CheckinsConfig,
+    pub crisis: CrisisConfig,
+    pub reword_model: RewordModelConfig,
+    pub prompts: PromptsConfig,
+    pub log: LogConfig,
+    /// Present when the admin wants rapport on Discord.
+    pub discord: Option<DiscordConfig>,
+    /// Present when the admin wants rapport on Matrix.
+    pub matrix: Option<MatrixConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `sqlite://path` or `postgres://…`; secret because it may hold a password.
+    pub url: SecretString,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            url: SecretString::from("sqlite://data/rapport.db"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Defaults {
+    /// IANA zone for people and couples who have not chosen one.
+    pub time_zone: String,
+    /// Locale of the prompts.
+    pub locale: String,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            time_zone: "UTC".to_owned(),
+            locale: "en".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PairingConfig {
+    #[serde(deserialize_with = "lenient")]
+    pub invite_ttl_hours: u32,
+}
+
+impl Default for PairingConfig {
+    fn default() -> Self {
+        PairingConfig {
+            invite_ttl_hours: 48,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckinsConfig {
+    /// How long a round stays open for answers.
+    #[serde(deserialize_with = "lenient")]
+    pub round_hours: u32,
+    /// When a partner who has not answered gets one gentle reminder.
+    #[serde(deserialize_with = "lenient")]
+    pub nudge_after_hours: u32,
+    /// How late a check-in missed during downtime may still go out (and only
+    /// on the same local day).
+    #[serde(deserialize_with = "lenient")]
+    pub catch_up_grace_hours: u32,
+}
+
+impl Default for CheckinsConfig {
+    fn default() -> Self {
+        CheckinsConfig {
+            round_hours: 24,
+            nudge_after_hours: 6,
+            catch_up_grace_hours: 24,
+        }
+    }
+}
+
+/// Help shown instead of a rewrite when words suggest self-harm or violence.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CrisisConfig {
+    /// One line each, for the admin's region (hotlines, services). Empty:
+    /// the general advice from the prompts.
+    pub resources: Vec<String>,
+}
+
+/// An optional OpenAI-compatible chat endpoint (a local Ollama or
+/// llama.cpp server) for the wording of suggestions. Off by default; the
+/// rule engine is always the fallback.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RewordModelConfig {
+    #[serde(deserialize_with = "lenient")]
+    pub enabled: bool,
+    /// The chat-completions URL, e.g. `http://127.0.0.1:11434/v1/chat/completions`.
+    pub url: String,
+    pub model: String,
+    #[serde(deserialize_with = "lenient")]
+    pub timeout_ms: u64,
+    pub api_key: Option<SecretString>,
+    pub api_key_file: Option<PathBuf>,
+}
+
+impl Default for RewordModelConfig {
+    fn default() -> Self {
+        RewordModelConfig {
+            enabled: false,
+            url: "http://127.0.0.1:11434/v1/chat/completions".to_owned(),
+            model: "llama3.2".to_owned(),
+            timeout_ms: 4000,
+            api_key: None,
+            api_key_file: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PromptsConfig {
+    /// Folder with `<locale>/*.toml` files that replace or add texts.
+    pub dir: PathBuf,
+}
+
+impl Default for PromptsConfig {
+    fn default() -> Self {
+        PromptsConfig {
+            dir: PathBuf::from("prompts"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter such as `info` or `rapport=debug,sqlx=warn`.
+    pub filter: String,
+    pub format: LogFormat,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            filter: "info".to_owned(),
+            format: LogFormat::Pretty,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscordConfig {
+    pub token: Option<SecretString>,
+    pub token_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatrixConfig {
+    /// e.g. `https://matrix.example.org`
+    pub homeserver: String,
+    /// e.g. `@rapport:example.org`
+    pub user_id: String,
+    pub password: Option<SecretString>,
+    pub password_file: Option<PathBuf>,
+    pub access_token: Option<SecretString>,
+    pub access_token_file: Option<PathBuf>,
+}
+
+impl Config {
+    /// The default zone, if the configured one is valid.
+    pub fn default_zone(&self) -> Option<Tz> {
+        self.defaults.time_zone.parse().ok()
+    }
+
+    /// Whether a chat platform has credentials.
+    pub fn has_discord(&self) -> bool {
+        self.discord.as_ref().is_some_and(|d| d.token.is_some())
+    }
+
+    pub fn has_matrix(&self) -> bool {
+        self.matrix
+            .as_ref()
+            .is_some_and(|m| m.password.is_some() || m.access_token.is_some())
+    }
+}
+
+/// One thing wrong (or worth a warning) in the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub key: Key,
+    pub vars: Vec<(&'static str, String)>,
+}
+
+impl Problem {
+    fn new(key: Key, vars: &[(&'static str, &str)]) -> Problem {
+        Problem {
+            key,
+            vars: vars
+                .iter()
+                .map(|(name, value)| (*name, (*value).to_owned()))
+                .collect(),
+        }
+    }
+
+    /// The problem in words.
+    pub fn render(&self, catalog: &Catalog) -> String {
+        let vars: Vec<(&str, &str)> = self.vars.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        catalog.render(self.key, &vars)
+    }
+}
+
+/// A configuration that loaded, with the warnings found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    pub warnings: Vec<Problem>,
+}
+
+/// Loads from the process environment and the file it points to.
+pub fn load(path: Option<&Path>) -> Result<Loaded, Vec<Problem>> {
+    let explicit = path
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("RAPPORT_CONFIG").map(PathBuf::from));
+    load_from(explicit.as_deref(), std::env::vars())
+}
+
+/// Loads from an explicit environment (tests pass their own). Without a
+/// path, `./rapport.toml` is read if it exists; a named file must exist.
+pub fn load_from(
+    path: Option<&Path>,
+    environment: impl IntoIterator<Item = (String, String)>,
+) -> Result<Loaded, Vec<Problem>> {
+    let file = match path {
+        Some(path) => Some(path.to_path_buf()),
+        None => Some(PathBuf::from(DEFAULT_PATH)).filter(|p| p.is_file()),
+    };
+    let table = match &file {
+        Some(path) => read_table(path).map_err(|problem| vec![problem])?,
+        None => toml::Table::new(),
+    };
+    let mut warnings = validate::inline_secrets(&table);
+    let table = env::overlay(table, environment);
+    let mut config = Config::deserialize(toml::Value::Table(table)).map_err(|error| {
+        vec![Problem::new(
+            Key::ConfigSyntax,
+            &[("reason", error.message())],
+        )]
+    })?;
+    let mut problems = validate::resolve_secret_files(&mut config);
+    problems.extend(validate::problems(&config));
+    if problems.is_empty() {
+        warnings.sort_by_key(|w| w.vars.clone());
+        Ok(Loaded { config, warnings })
+    } else {
+        Err(problems)
+    }
+}
+
+fn read_table(path: &Path) -> Result<toml::Table, Problem> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        Problem::new(
+            Key::ConfigUnreadable,
+            &[("path", &shown), ("reason", &error.to_string())],
+        )
+    })?;
+    toml::from_str(&text).map_err(|error| {
+        let reason = format!("{shown}: {}", error.to_string().trim());
+        Problem::new(Key::ConfigSyntax, &[("reason", &reason)])
+    })
+}

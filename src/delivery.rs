@@ -1,0 +1,246 @@
+//! The delivery worker: sends outbox messages through the chat adapters.
+//!
+//! A message is claimed with a lease, sent, then marked sent. A transient
+//! failure is retried with exponential backoff; a permanent one (the person
+//! does not accept direct messages, the room is gone) is recorded, and the
+//! couple's space is told once. A worker that dies mid-way leaves the lease
+//! to expire and the message is sent again with the same idempotency key,
+//! which adapters must honour so that nobody sees it twice.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::engine::Engine;
+use crate::engine::message::{Destination, Platform, Reply};
+use crate::prompts::Key;
+use crate::store::outbox::{self, QueuedMessage};
+use crate::store::{couples, users};
+
+/// A boxed future, so [`ChatPort`] can be used as a trait object.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One message to deliver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    /// Unique per message; a repeated key must not be shown twice.
+    pub key: String,
+    pub to: Destination,
+    pub reply: Reply,
+}
+
+/// Why a delivery failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// Worth retrying: network trouble, rate limits, a server hiccup.
+    #[error("transient: {0}")]
+    Transient(String),
+    /// Retrying will not help: the person does not accept direct messages,
+    /// or the recipient no longer exists.
+    #[error("cannot reach the recipient: {0}")]
+    Unreachable(String),
+}
+
+/// What an adapter offers the worker: sending to one platform.
+pub trait ChatPort: Send + Sync {
+    fn platform(&self) -> Platform;
+    /// Sends one message. Must be idempotent per `delivery.key`.
+    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>>;
+}
+
+/// The adapters running in this process, by platform.
+#[derive(Clone, Default)]
+pub struct Ports {
+    ports: HashMap<Platform, Arc<dyn ChatPort>>,
+}
+
+impl Ports {
+    pub fn with(mut self, port: Arc<dyn ChatPort>) -> Ports {
+        self.ports.insert(port.platform(), port);
+        self
+    }
+
+    fn platforms(&self) -> Vec<Platform> {
+        let mut platforms: Vec<Platform> = self.ports.keys().copied().collect();
+        platforms.sort_by_key(|p| p.as_str());
+        platforms
+    }
+}
+
+/// Retry rules.
+#[derive(Clone, Debug)]
+pub struct DeliveryPolicy {
+    /// How long a claim lasts before another worker may take the message.
+    pub lease: Duration,
+    pub first_retry: Duration,
+    pub max_retry: Duration,
+    /// After this many attempts a transient failure counts as permanent.
+    pub max_attempts: i64,
+    /// Messages claimed per round trip.
+    pub batch: i64,
+}
+
+impl Default for DeliveryPolicy {
+    fn default() -> Self {
+        DeliveryPolicy {
+            lease: Duration::minutes(2),
+            first_retry: Duration::seconds(30),
+            max_retry: Duration::hours(1),
+            max_attempts: 12,
+            batch: 100,
+        }
+    }
+}
+
+impl DeliveryPolicy {
+    /// 30 s, 1 min, 2 min, … capped at `max_retry`.
+    pub fn backoff(&self, attempts: i64) -> Duration {
+        let doublings = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(u32::MAX)
+            .min(20);
+        (self.first_retry * 2i32.pow(doublings)).min(self.max_retry)
+    }
+}
+
+/// What one pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+/// Claims due messages; the first half of a delivery pass, public so tests
+/// can stop a worker between claim and send.
+pub async fn claim(
+    engine: &Engine,
+    ports: &Ports,
+    policy: &DeliveryPolicy,
+) -> anyhow::Result<Vec<QueuedMessage>> {
+    let now = engine.clock().now();
+    let mut tx = engine.store().begin().await?;
+    let claimed = outbox::claim_due(
+        &mut tx,
+        &ports.platforms(),
+        now,
+        now + policy.lease,
+        policy.batch,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Delivers everything due now, batch after batch.
+pub async fn deliver_due_once(
+    engine: &Engine,
+    ports: &Ports,
+    policy: &DeliveryPolicy,
+) -> anyhow::Result<DeliveryReport> {
+    let mut report = DeliveryReport::default();
+    loop {
+        let claimed = claim(engine, ports, policy).await?;
+        for message in &claimed {
+            send(engine, ports, policy, message, &mut report).await?;
+        }
+        if (claimed.len() as i64) < policy.batch {
+            return Ok(report);
+        }
+    }
+}
+
+async fn send(
+    engine: &Engine,
+    ports: &Ports,
+    policy: &DeliveryPolicy,
+    message: &QueuedMessage,
+    report: &mut DeliveryReport,
+) -> anyhow::Result<()> {
+    let Some(port) = ports.ports.get(&message.to.platform()) else {
+        return Ok(()); // not claimed for platforms without a port
+    };
+    let delivery = Delivery {
+        key: message.key.clone(),
+        to: message.to.clone(),
+        reply: message.reply.clone(),
+    };
+    let result = port.deliver(&delivery).await;
+    let now = engine.clock().now();
+    let mut tx = engine.store().begin().await?;
+    match result {
+        Ok(()) => {
+            outbox::mark_sent(&mut tx, message.id, now).await?;
+            report.sent += 1;
+        }
+        Err(DeliveryError::Transient(error)) if message.attempts < policy.max_attempts => {
+            tracing::warn!(message = message.id, attempts = message.attempts, %error, "delivery failed; will retry");
+            outbox::retry_at(
+                &mut tx,
+                message.id,
+                now + policy.backoff(message.attempts),
+                &error,
+            )
+            .await?;
+            report.retried += 1;
+        }
+        Err(error) => {
+            tracing::warn!(message = message.id, %error, "delivery failed for good");
+            outbox::mark_failed(&mut tx, message.id, now, &error.to_string()).await?;
+            if let (Destination::User(user), Some(couple_id)) = (&message.to, message.couple_id) {
+                tell_space_unreachable(engine, &mut tx, couple_id, user, now).await?;
+            }
+            report.failed += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Tells the couple's space, once per person, that rapport cannot write to
+/// them privately (so the partner is not left wondering).
+async fn tell_space_unreachable(
+    engine: &Engine,
+    tx: &mut crate::store::Tx,
+    couple_id: i64,
+    user: &crate::engine::message::UserRef,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let couple = couples::get(tx, couple_id).await?;
+    let Some(space) = couple.space else {
+        return Ok(());
+    };
+    let name = users::find(tx, user)
+        .await?
+        .map_or_else(|| user.id.clone(), |u| u.display_name);
+    let text = engine
+        .catalog()
+        .render(Key::DeliveryUnreachable, &[("name", &name)]);
+    let key = format!("unreachable:{couple_id}:{user}");
+    outbox::enqueue(
+        tx,
+        &key,
+        Some(couple_id),
+        &Destination::Space(space),
+        &Reply::public(text),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let policy = DeliveryPolicy::default();
+        assert_eq!(policy.backoff(1), Duration::seconds(30));
+        assert_eq!(policy.backoff(2), Duration::seconds(60));
+        assert_eq!(policy.backoff(4), Duration::seconds(240));
+        assert_eq!(policy.backoff(50), Duration::hours(1));
+    }
+}

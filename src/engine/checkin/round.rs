@@ -1,0 +1,262 @@
+//! One check-in round: asking the question, taking private answers, and
+//! revealing both together — or, at the deadline, whatever exists.
+
+use chrono::{DateTime, Utc};
+
+use super::questions;
+use crate::engine::message::{Choice, Destination, Outgoing, Reply};
+use crate::engine::{Ctx, Engine};
+use crate::error::{EngineResult, UserError};
+use crate::prompts::Key;
+use crate::store::Tx;
+use crate::store::couples::{self, Couple};
+use crate::store::rounds::{self, Answer, NewRound, Round, RoundStatus};
+use crate::store::schedules::CheckinKind;
+use crate::store::users::{self, User};
+
+/// A message for later delivery, with the key that makes it idempotent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub key: String,
+    pub to: Destination,
+    pub reply: Reply,
+}
+
+/// What a round is opened for.
+pub struct RoundSpec<'a> {
+    pub schedule_id: Option<i64>,
+    pub occurrence: &'a str,
+    pub kind: CheckinKind,
+    pub deck: &'a str,
+}
+
+/// Opens a round and returns the questions to send, or `None` if the round
+/// for this occurrence already exists.
+pub async fn open(
+    engine: &Engine,
+    tx: &mut Tx,
+    couple: &Couple,
+    spec: RoundSpec<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<(Round, Vec<Message>)>> {
+    let question = questions::pick(engine, tx, couple.id, spec.deck).await?;
+    let policy = engine.policy();
+    let closes_at = now + policy.round_duration;
+    let nudge_at = Some(now + policy.nudge_after).filter(|at| *at < closes_at);
+    let created = rounds::create(
+        tx,
+        NewRound {
+            couple_id: couple.id,
+            schedule_id: spec.schedule_id,
+            occurrence: spec.occurrence,
+            status: RoundStatus::Open,
+            kind: spec.kind,
+            deck: spec.deck,
+            question: &question,
+            opened_at: now,
+            closes_at,
+            nudge_at,
+        },
+    )
+    .await?;
+    let Some(round) = created else {
+        return Ok(None);
+    };
+    let members = users::in_couple(tx, couple.id).await?;
+    let messages = ask(engine, couple, &round, &members);
+    Ok(Some((round, messages)))
+}
+
+/// The question, to the space (shared kind) or to each partner privately.
+fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec<Message> {
+    let texts = engine.catalog();
+    let closes = |zone| engine.format_time(round.closes_at, zone);
+    let ratings: Vec<Choice> = (1..=10)
+        .map(|n| Choice {
+            label: n.to_string(),
+            command: format!("checkin answer {n}"),
+        })
+        .collect();
+    match (&couple.space, round.kind) {
+        (Some(space), CheckinKind::Shared) => {
+            let text = texts.render(
+                Key::CheckinAskShared,
+                &[
+                    ("question", &round.question),
+                    ("closes", &closes(couple.time_zone)),
+                ],
+            );
+            vec![Message {
+                key: format!("round:{}:ask:space", round.id),
+                to: Destination::Space(space.clone()),
+                reply: Reply::public(text).with_choices(ratings),
+            }]
+        }
+        _ => members
+            .iter()
+            .map(|member| {
+                let zone = member.time_zone.unwrap_or(couple.time_zone);
+                let text = texts.render(
+                    Key::CheckinAskPrivate,
+                    &[("question", &round.question), ("closes", &closes(zone))],
+                );
+                Message {
+                    key: format!("round:{}:ask:{}", round.id, member.id),
+                    to: Destination::User(member.user.clone()),
+                    reply: Reply::private(text).with_choices(ratings.clone()),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// `checkin answer`: saves a private answer; reveals when both answered.
+pub(super) async fn answer(
+    ctx: &mut Ctx<'_>,
+    rating: u8,
+    text: Option<&str>,
+) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let round = rounds::open_for_couple(ctx.tx, couple.id)
+        .await?
+        .ok_or(UserError::NoOpenRound)?;
+    rounds::save_answer(ctx.tx, round.id, ctx.me.id, rating, text, ctx.now).await?;
+    let members = users::in_couple(ctx.tx, couple.id).await?;
+    let answers = rounds::answers(ctx.tx, round.id).await?;
+    let everyone = members
+        .iter()
+        .all(|m| answers.iter().any(|a| a.user_id == m.id));
+    if !everyone {
+        let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+        let waiting = ctx.say(
+            Key::CheckinAnswerWaiting,
+            &[("partner", &partner.display_name)],
+        );
+        return Ok(vec![Outgoing::to_requester(Reply::private(waiting))]);
+    }
+    rounds::finish(ctx.tx, round.id, RoundStatus::Revealed, ctx.now).await?;
+    let reveal = reveal_messages(ctx.engine, &couple, &round, &members, &answers, true);
+    let mut outgoing = vec![Outgoing::to_requester(Reply::private(
+        ctx.say(Key::CheckinAnswerThanks, &[]),
+    ))];
+    outgoing.extend(reveal.into_iter().map(|m| Outgoing {
+        to: m.to.into(),
+        reply: m.reply,
+    }));
+    Ok(outgoing)
+}
+
+/// The reveal: in the space, or to each partner privately if there is none.
+/// `complete` is false when the round closed before both answered.
+pub fn reveal_messages(
+    engine: &Engine,
+    couple: &Couple,
+    round: &Round,
+    members: &[User],
+    answers: &[Answer],
+    complete: bool,
+) -> Vec<Message> {
+    let text = reveal_text(engine, round, members, answers, complete);
+    let suffix = if complete { "reveal" } else { "close" };
+    match &couple.space {
+        Some(space) => vec![Message {
+            key: format!("round:{}:{suffix}:space", round.id),
+            to: Destination::Space(space.clone()),
+            reply: Reply::public(text),
+        }],
+        None => members
+            .iter()
+            .map(|member| Message {
+                key: format!("round:{}:{suffix}:{}", round.id, member.id),
+                to: Destination::User(member.user.clone()),
+                reply: Reply::private(text.clone()),
+            })
+            .collect(),
+    }
+}
+
+fn reveal_text(
+    engine: &Engine,
+    round: &Round,
+    members: &[User],
+    answers: &[Answer],
+    complete: bool,
+) -> String {
+    let texts = engine.catalog();
+    let mut lines = vec![texts.render(Key::CheckinRevealHeader, &[("question", &round.question)])];
+    for member in members {
+        let Some(answer) = answers.iter().find(|a| a.user_id == member.id) else {
+            continue;
+        };
+        let rating = answer.rating.to_string();
+        let name = member.display_name.as_str();
+        lines.push(match &answer.answer {
+            Some(text) => texts.render(
+                Key::CheckinRevealLine,
+                &[("name", name), ("rating", &rating), ("answer", text)],
+            ),
+            None => texts.render(
+                Key::CheckinRevealLineRatingOnly,
+                &[("name", name), ("rating", &rating)],
+            ),
+        });
+    }
+    if complete {
+        let tips = texts.list("tips.listening").unwrap_or_default();
+        if !tips.is_empty() {
+            let tip =
+                engine.with_rng(|rng| tips[rand::Rng::random_range(rng, 0..tips.len())].clone());
+            lines.push(texts.render(Key::CheckinRevealTip, &[("tip", &tip)]));
+        }
+    } else if answers.is_empty() {
+        lines.push(texts.text(Key::CheckinClosedNone).to_owned());
+    } else {
+        let missing: Vec<&str> = members
+            .iter()
+            .filter(|m| !answers.iter().any(|a| a.user_id == m.id))
+            .map(|m| m.display_name.as_str())
+            .collect();
+        lines.push(texts.render(
+            Key::CheckinClosedPartial,
+            &[("missing", &missing.join(", "))],
+        ));
+    }
+    lines.join("\n")
+}
+
+/// `checkin now`: a round outside the schedule, asked at once.
+pub(super) async fn now(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    if rounds::open_for_couple(ctx.tx, couple.id).await?.is_some() {
+        return Err(UserError::RoundAlreadyOpen.into());
+    }
+    let schedule = crate::store::schedules::for_couple(
+        ctx.tx,
+        couple.id,
+        crate::store::schedules::ScheduleStatus::Active,
+    )
+    .await?;
+    let (kind, deck) = schedule
+        .as_ref()
+        .map(|s| (s.kind, s.deck.clone()))
+        .unwrap_or((CheckinKind::Private, questions::ALL_THEMES.to_owned()));
+    let occurrence = format!("now:{}", ctx.now.timestamp());
+    let spec = RoundSpec {
+        schedule_id: None,
+        occurrence: &occurrence,
+        kind,
+        deck: &deck,
+    };
+    let opened = open(ctx.engine, ctx.tx, &couple, spec, ctx.now).await?;
+    let Some((_, messages)) = opened else {
+        return Err(UserError::RoundAlreadyOpen.into());
+    };
+    let mut outgoing = vec![Outgoing::to_requester(Reply::private(
+        ctx.say(Key::CheckinNowStarted, &[]),
+    ))];
+    outgoing.extend(messages.into_iter().map(|m| Outgoing {
+        to: m.to.into(),
+        reply: m.reply,
+    }));
+    Ok(outgoing)
+}

@@ -1,0 +1,262 @@
+//! The check-in schedule as the couple manages it: propose, accept or
+//! decline (nobody is scheduled without saying yes), pause, resume, skip,
+//! stop, and the status overview.
+
+use chrono::NaiveDate;
+
+use super::{questions, timing};
+use crate::engine::Ctx;
+use crate::engine::local_time::resolve;
+use crate::engine::message::{Choice, Outgoing, Reply};
+use crate::engine::recurrence::Recurrence;
+use crate::error::{EngineResult, UserError};
+use crate::prompts::Key;
+use crate::store::couples;
+use crate::store::rounds;
+use crate::store::schedules::{self, CheckinKind, NewSchedule, Schedule, ScheduleStatus};
+
+/// "weekly sun 19:00 (Europe/Berlin), questions privately"
+fn describe(ctx: &Ctx<'_>, schedule: &Schedule) -> String {
+    let kind = match schedule.kind {
+        CheckinKind::Private => ctx.say(Key::CheckinKindPrivate, &[]),
+        CheckinKind::Shared => ctx.say(Key::CheckinKindShared, &[]),
+    };
+    ctx.say(
+        Key::CheckinDescribe,
+        &[
+            ("when", &schedule.recurrence.canonical()),
+            ("zone", schedule.time_zone.name()),
+            ("kind", &kind),
+            ("theme", &schedule.deck),
+        ],
+    )
+}
+
+pub(super) async fn propose(
+    ctx: &mut Ctx<'_>,
+    recurrence: &Recurrence,
+    kind: CheckinKind,
+    theme: Option<&str>,
+) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let deck = questions::check_theme(ctx.engine, theme)?;
+    let schedule = schedules::propose(
+        ctx.tx,
+        NewSchedule {
+            couple_id: couple.id,
+            recurrence,
+            // The proposer's own zone if set: "sun 19:00" means their Sunday
+            // evening. The zone is part of what the partner accepts.
+            time_zone: ctx.me.time_zone.unwrap_or(couple.time_zone),
+
+            kind,
+            deck: &deck,
+            proposed_by: ctx.me.id,
+        },
+        ctx.now,
+    )
+    .await?;
+    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    let described = describe(ctx, &schedule);
+    let to_me = ctx.say(
+        Key::CheckinProposed,
+        &[("partner", &partner.display_name), ("schedule", &described)],
+    );
+    let to_partner = ctx.say(
+        Key::CheckinProposal,
+        &[
+            ("partner", &ctx.actor.display_name),
+            ("schedule", &described),
+        ],
+    );
+    let choices = vec![
+        Choice {
+            label: ctx.say(Key::CheckinChoiceAccept, &[]),
+            command: "checkin accept".to_owned(),
+        },
+        Choice {
+            label: ctx.say(Key::CheckinChoiceDecline, &[]),
+            command: "checkin decline".to_owned(),
+        },
+    ];
+    Ok(vec![
+        Outgoing::to_requester(Reply::private(to_me)),
+        Outgoing::to_user(
+            partner.user,
+            Reply::private(to_partner).with_choices(choices),
+        ),
+    ])
+}
+
+/// The proposal waiting for this person's answer.
+async fn proposal_for_me(ctx: &mut Ctx<'_>, couple_id: i64) -> EngineResult<Schedule> {
+    let proposal = schedules::for_couple(ctx.tx, couple_id, ScheduleStatus::Proposed)
+        .await?
+        .ok_or(UserError::NoProposal)?;
+    if proposal.proposed_by == ctx.me.id {
+        return Err(UserError::ProposalIsYours.into());
+    }
+    Ok(proposal)
+}
+
+pub(super) async fn accept(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let proposal = proposal_for_me(ctx, couple.id).await?;
+    let Some((next_local, next_fire_at)) =
+        timing::first_after(&proposal.recurrence, proposal.time_zone, ctx.now)
+    else {
+        return Err(UserError::BadSchedule {
+            given: proposal.recurrence.canonical(),
+        }
+        .into());
+    };
+    schedules::activate(ctx.tx, &proposal, next_local, next_fire_at, ctx.now).await?;
+    let proposer = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    let described = describe(ctx, &proposal);
+    let next_for = |zone| ctx.engine.format_time(next_fire_at, zone);
+    let to_me = ctx.say(
+        Key::CheckinActivated,
+        &[
+            ("schedule", &described),
+            ("next", &next_for(ctx.zone_of(&ctx.me))),
+        ],
+    );
+    let to_proposer = ctx.say(
+        Key::CheckinAcceptedByPartner,
+        &[
+            ("partner", &ctx.actor.display_name),
+            ("schedule", &described),
+            ("next", &next_for(ctx.zone_of(&proposer))),
+        ],
+    );
+    Ok(vec![
+        Outgoing::to_requester(Reply::private(to_me)),
+        Outgoing::to_user(proposer.user, Reply::private(to_proposer)),
+    ])
+}
+
+pub(super) async fn decline(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let proposal = proposal_for_me(ctx, couple.id).await?;
+    schedules::end(ctx.tx, proposal.id, ctx.now).await?;
+    let proposer = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    let to_proposer = ctx.say(
+        Key::CheckinDeclinedByPartner,
+        &[("partner", &ctx.actor.display_name)],
+    );
+    Ok(vec![
+        Outgoing::to_requester(Reply::private(ctx.say(Key::CheckinDeclined, &[]))),
+        Outgoing::to_user(proposer.user, Reply::private(to_proposer)),
+    ])
+}
+
+/// The couple's active schedule, or a clear "there is none".
+async fn active(ctx: &mut Ctx<'_>) -> EngineResult<Schedule> {
+    let couple = ctx.my_couple().await?;
+    schedules::for_couple(ctx.tx, couple.id, ScheduleStatus::Active)
+        .await?
+        .ok_or_else(|| UserError::NoSchedule.into())
+}
+
+/// Tells both partners; `key` is the message, the same for both.
+async fn tell_both(
+    ctx: &mut Ctx<'_>,
+    schedule: &Schedule,
+    key: Key,
+    vars: &[(&str, &str)],
+) -> EngineResult<Vec<Outgoing>> {
+    let partner = couples::partner_of(ctx.tx, schedule.couple_id, ctx.me.id).await?;
+    let mut vars = vars.to_vec();
+    vars.push(("partner", &ctx.actor.display_name));
+    let text = ctx.say(key, &vars);
+    Ok(vec![
+        Outgoing::to_requester(Reply::private(text.clone())),
+        Outgoing::to_user(partner.user, Reply::private(text)),
+    ])
+}
+
+pub(super) async fn pause(ctx: &mut Ctx<'_>, until: NaiveDate) -> EngineResult<Vec<Outgoing>> {
+    let schedule = active(ctx).await?;
+    let until_at = resolve(schedule.time_zone, until.and_time(chrono::NaiveTime::MIN));
+    if until_at <= ctx.now {
+        return Err(UserError::BadDate {
+            given: until.to_string(),
+        }
+        .into());
+    }
+    schedules::set_pause(ctx.tx, schedule.id, Some(until_at)).await?;
+    tell_both(
+        ctx,
+        &schedule,
+        Key::CheckinPaused,
+        &[("until", &until.to_string())],
+    )
+    .await
+}
+
+pub(super) async fn resume(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let schedule = active(ctx).await?;
+    schedules::set_pause(ctx.tx, schedule.id, None).await?;
+    tell_both(ctx, &schedule, Key::CheckinResumed, &[]).await
+}
+
+pub(super) async fn skip(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let schedule = active(ctx).await?;
+    schedules::set_skip(ctx.tx, schedule.id, true).await?;
+    let next = schedule
+        .next_fire_at
+        .map(|at| ctx.engine.format_time(at, ctx.zone_of(&ctx.me)))
+        .unwrap_or_default();
+    tell_both(ctx, &schedule, Key::CheckinSkipped, &[("next", &next)]).await
+}
+
+pub(super) async fn stop(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let schedule = active(ctx).await?;
+    schedules::end(ctx.tx, schedule.id, ctx.now).await?;
+    tell_both(ctx, &schedule, Key::CheckinStopped, &[]).await
+}
+
+pub(super) async fn status(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let mut lines = Vec::new();
+    match schedules::for_couple(ctx.tx, couple.id, ScheduleStatus::Active).await? {
+        Some(schedule) => {
+            let next = schedule
+                .next_fire_at
+                .map(|at| ctx.engine.format_time(at, ctx.zone_of(&ctx.me)))
+                .unwrap_or_default();
+            lines.push(ctx.say(
+                Key::CheckinStatusActive,
+                &[("schedule", &describe(ctx, &schedule)), ("next", &next)],
+            ));
+            if let Some(until) = schedule.paused_until.filter(|until| *until > ctx.now) {
+                let until = ctx.engine.format_time(until, ctx.zone_of(&ctx.me));
+                lines.push(ctx.say(Key::CheckinStatusPaused, &[("until", &until)]));
+            }
+            if schedule.skip_next {
+                lines.push(ctx.say(Key::CheckinStatusSkipping, &[]));
+            }
+        }
+        None => lines.push(ctx.say(Key::CheckinStatusNone, &[])),
+    }
+    if let Some(proposal) =
+        schedules::for_couple(ctx.tx, couple.id, ScheduleStatus::Proposed).await?
+    {
+        lines.push(ctx.say(
+            Key::CheckinStatusProposal,
+            &[("schedule", &describe(ctx, &proposal))],
+        ));
+    }
+    if let Some(round) = rounds::open_for_couple(ctx.tx, couple.id).await? {
+        let closes = ctx
+            .engine
+            .format_time(round.closes_at, ctx.zone_of(&ctx.me));
+        lines.push(ctx.say(
+            Key::CheckinStatusOpenRound,
+            &[("question", &round.question), ("closes", &closes)],
+        ));
+    }
+    Ok(vec![Outgoing::to_requester(Reply::private(
+        lines.join("\n"),
+    ))])
+}

@@ -1,0 +1,538 @@
+//! The command grammar shared by every adapter: a typed [`Command`] and a pure
+//! parser from the text a person types (`pair invite @ben`, `settings zone
+//! Europe/Berlin`). Discord builds the same values from slash-command options.
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+use super::quiet_hours::QuietHours;
+use super::recurrence::Recurrence;
+use super::zone::parse_zone;
+use crate::error::UserError;
+use crate::prompts::Key;
+use crate::store::schedules::CheckinKind;
+
+/// Longest text accepted from a person, in characters. Above every platform's
+/// own message limit that matters here, and keeps the store small.
+pub const MAX_INPUT_CHARS: usize = 4000;
+
+/// Everything a person can ask of rapport.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Help(Option<HelpTopic>),
+    Pair(PairCommand),
+    Settings(SettingsCommand),
+    Checkin(CheckinCommand),
+    Reword(RewordCommand),
+}
+
+/// The I-statement coach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RewordCommand {
+    /// A private suggestion for `text`, optionally with a chosen feeling.
+    Suggest {
+        text: String,
+        feeling: Option<String>,
+    },
+    /// Opt in to (`Some(true)`) or out of gentle nudges in the couple's
+    /// space, or see where things stand (`None`).
+    Nudges(Option<bool>),
+}
+
+/// Topics with their own help page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HelpTopic {
+    Pair,
+    Settings,
+    Checkin,
+    Reword,
+}
+
+/// Pairing: invite, answer, leave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PairCommand {
+    /// Who I am paired with, and my open invites.
+    Status,
+    /// Invite a named partner on my platform, or create a code for anyone.
+    Invite {
+        partner: Option<String>,
+    },
+    /// Accept by code, or the invite addressed to me when no code is given.
+    Accept {
+        code: Option<String>,
+    },
+    Decline {
+        code: Option<String>,
+    },
+    /// Withdraw my open invites.
+    Cancel,
+    /// End the couple; asks first unless `confirmed`.
+    Leave {
+        confirmed: bool,
+    },
+    /// Make the current space our shared space.
+    Here,
+}
+
+/// Check-ins: the schedule, rounds and answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckinCommand {
+    /// The schedule, the next check-in and any open round.
+    Status,
+    /// Propose a schedule; the partner accepts before it runs.
+    Schedule {
+        recurrence: Recurrence,
+        kind: CheckinKind,
+        /// A question theme from the decks, or `None` for all of them.
+        theme: Option<String>,
+    },
+    Accept,
+    Decline,
+    /// Pause until the start of this local date; occurrences before it pass.
+    Pause {
+        until: NaiveDate,
+    },
+    Resume,
+    Skip,
+    Now,
+    Stop,
+    Answer {
+        rating: u8,
+        text: Option<String>,
+    },
+    History,
+}
+
+/// Personal settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingsCommand {
+    Show,
+    Zone(Tz),
+    Quiet(Option<QuietHours>),
+}
+
+impl Command {
+    /// Parses one line of text. Leading `/` and letter case of command words
+    /// are ignored; arguments keep their case.
+    pub fn parse(text: &str) -> Result<Command, UserError> {
+        if text.chars().count() > MAX_INPUT_CHARS {
+            return Err(UserError::InputTooLong {
+                limit: MAX_INPUT_CHARS,
+            });
+        }
+        let mut words = text.trim().trim_start_matches('/').split_whitespace();
+        let Some(first) = words.next() else {
+            return Ok(Command::Help(None));
+        };
+        let args: Vec<&str> = words.collect();
+        match first.to_lowercase().as_str() {
+            "help" | "?" => parse_help(&args),
+            "pair" => parse_pair(&args).map(Command::Pair),
+            "settings" => parse_settings(&args).map(Command::Settings),
+            "checkin" | "check-in" => parse_checkin(text, &args).map(Command::Checkin),
+            "reword" => parse_reword(text, &args).map(Command::Reword),
+            _ => Err(UserError::UnknownCommand {
+                word: first.to_owned(),
+            }),
+        }
+    }
+}
+
+fn parse_help(args: &[&str]) -> Result<Command, UserError> {
+    let usage = UserError::Usage {
+        usage: Key::UsageHelp,
+    };
+    match args {
+        [] => Ok(Command::Help(None)),
+        [topic] => match topic.to_lowercase().as_str() {
+            "pair" => Ok(Command::Help(Some(HelpTopic::Pair))),
+            "settings" => Ok(Command::Help(Some(HelpTopic::Settings))),
+            "checkin" => Ok(Command::Help(Some(HelpTopic::Checkin))),
+            "reword" => Ok(Command::Help(Some(HelpTopic::Reword))),
+            _ => Err(usage),
+        },
+        _ => Err(usage),
+    }
+}
+
+fn parse_pair(args: &[&str]) -> Result<PairCommand, UserError> {
+    let usage = || UserError::Usage {
+        usage: Key::UsagePair,
+    };
+    let Some((sub, rest)) = args.split_first() else {
+        return Ok(PairCommand::Status);
+    };
+    let code = |rest: &[&str]| (!rest.is_empty()).then(|| rest.join(""));
+    match (sub.to_lowercase().as_str(), rest) {
+        ("status", []) => Ok(PairCommand::Status),
+        ("invite", []) => Ok(PairCommand::Invite { partner: None }),
+        ("invite", [partner]) => Ok(PairCommand::Invite {
+            partner: Some(partner.to_string()),
+        }),
+        ("accept", rest) if rest.len() <= 2 => Ok(PairCommand::Accept { code: code(rest) }),
+        ("decline", rest) if rest.len() <= 2 => Ok(PairCommand::Decline { code: code(rest) }),
+        ("cancel", []) => Ok(PairCommand::Cancel),
+        ("leave", []) => Ok(PairCommand::Leave { confirmed: false }),
+        ("leave", [word]) if word.eq_ignore_ascii_case("confirm") => {
+            Ok(PairCommand::Leave { confirmed: true })
+        }
+        ("here", []) => Ok(PairCommand::Here),
+        _ => Err(usage()),
+    }
+}
+
+fn parse_settings(args: &[&str]) -> Result<SettingsCommand, UserError> {
+    let usage = || UserError::Usage {
+        usage: Key::UsageSettings,
+    };
+    let Some((sub, rest)) = args.split_first() else {
+        return Ok(SettingsCommand::Show);
+    };
+    match (sub.to_lowercase().as_str(), rest) {
+        ("show", []) => Ok(SettingsCommand::Show),
+        ("zone", [zone]) => parse_zone(zone).map(SettingsCommand::Zone),
+        ("quiet", [off]) if off.eq_ignore_ascii_case("off") => Ok(SettingsCommand::Quiet(None)),
+        // Accept both `22:00-07:00` and `22:00 - 07:00`.
+        ("quiet", window) if !window.is_empty() => {
+            QuietHours::parse(&window.join("")).map(|hours| SettingsCommand::Quiet(Some(hours)))
+        }
+        _ => Err(usage()),
+    }
+}
+
+fn parse_checkin(text: &str, args: &[&str]) -> Result<CheckinCommand, UserError> {
+    let usage = || UserError::Usage {
+        usage: Key::UsageCheckin,
+    };
+    let Some((sub, rest)) = args.split_first() else {
+        return Ok(CheckinCommand::Status);
+    };
+    match (sub.to_lowercase().as_str(), rest) {
+        ("status", []) => Ok(CheckinCommand::Status),
+        ("schedule", words) if !words.is_empty() => parse_schedule(words),
+        ("accept", []) => Ok(CheckinCommand::Accept),
+        ("decline", []) => Ok(CheckinCommand::Decline),
+        ("pause", [date]) | ("pause", ["until", date]) => {
+            NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map(|until| CheckinCommand::Pause { until })
+                .map_err(|_| UserError::BadDate {
+                    given: date.to_string(),
+                })
+        }
+        ("resume", []) => Ok(CheckinCommand::Resume),
+        ("skip", []) => Ok(CheckinCommand::Skip),
+        ("now", []) => Ok(CheckinCommand::Now),
+        ("stop", []) => Ok(CheckinCommand::Stop),
+        ("history", []) => Ok(CheckinCommand::History),
+        ("answer", [rating, ..]) => {
+            let rating = rating
+                .parse::<u8>()
+                .ok()
+                .filter(|r| (1..=10).contains(r))
+                .ok_or_else(|| UserError::BadRating {
+                    given: rating.to_string(),
+                })?;
+            // Keep the answer exactly as written, line breaks included.
+            let answer = text_after_words(text, 3)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned);
+            Ok(CheckinCommand::Answer {
+                rating,
+                text: answer,
+            })
+        }
+        _ => Err(usage()),
+    }
+}
+
+/// `reword [feeling:<word>] <text>` or `reword nudges [on|off]`.
+fn parse_reword(text: &str, args: &[&str]) -> Result<RewordCommand, UserError> {
+    let usage = || UserError::Usage {
+        usage: Key::UsageReword,
+    };
+    match args {
+        [] => Err(usage()),
+        [nudges] if nudges.eq_ignore_ascii_case("nudges") => Ok(RewordCommand::Nudges(None)),
+        [nudges, on] if nudges.eq_ignore_ascii_case("nudges") && on.eq_ignore_ascii_case("on") => {
+            Ok(RewordCommand::Nudges(Some(true)))
+        }
+        [nudges, off]
+            if nudges.eq_ignore_ascii_case("nudges") && off.eq_ignore_ascii_case("off") =>
+        {
+            Ok(RewordCommand::Nudges(Some(false)))
+        }
+        [first, ..] => {
+            let chosen = first
+                .to_lowercase()
+                .strip_prefix("feeling:")
+                .map(|f| f.replace('_', " "));
+            let skip = if chosen.is_some() { 2 } else { 1 };
+            let message = text_after_words(text, skip).unwrap_or_default();
+            if message.is_empty() {
+                return Err(usage());
+            }
+            Ok(RewordCommand::Suggest {
+                text: message.to_owned(),
+                feeling: chosen,
+            })
+        }
+    }
+}
+
+/// `<when…> [private|shared] [theme <name>]`
+fn parse_schedule(words: &[&str]) -> Result<CheckinCommand, UserError> {
+    let mut words = words.to_vec();
+    let mut theme = None;
+    if let [.., keyword, name] = words.as_slice()
+        && keyword.eq_ignore_ascii_case("theme")
+    {
+        theme = Some(name.to_lowercase());
+        words.truncate(words.len() - 2);
+    }
+    let mut kind = CheckinKind::Private;
+    if let Some(last) = words.last()
+        && let Some(parsed) = CheckinKind::parse(&last.to_lowercase())
+    {
+        kind = parsed;
+        words.pop();
+    }
+    let recurrence = Recurrence::parse(&words)?;
+    Ok(CheckinCommand::Schedule {
+        recurrence,
+        kind,
+        theme,
+    })
+}
+
+/// The raw text after the first `count` words (the command words).
+fn text_after_words(text: &str, count: usize) -> Option<&str> {
+    let mut rest = text.trim().trim_start_matches('/');
+    for _ in 0..count {
+        rest = rest.trim_start();
+        let end = rest.find(char::is_whitespace)?;
+        rest = &rest[end..];
+    }
+    Some(rest.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Command, UserError> {
+        Command::parse(text)
+    }
+
+    #[test]
+    fn commands_parse_from_plain_text() {
+        let cases = [
+            ("", Command::Help(None)),
+            ("HELP pair", Command::Help(Some(HelpTopic::Pair))),
+            ("pair", Command::Pair(PairCommand::Status)),
+            (
+                "/pair invite",
+                Command::Pair(PairCommand::Invite { partner: None }),
+            ),
+            (
+                "pair invite @ben:example.org",
+                Command::Pair(PairCommand::Invite {
+                    partner: Some("@ben:example.org".into()),
+                }),
+            ),
+            (
+                "pair accept abcd efgh",
+                Command::Pair(PairCommand::Accept {
+                    code: Some("abcdefgh".into()),
+                }),
+            ),
+            (
+                "pair accept",
+                Command::Pair(PairCommand::Accept { code: None }),
+            ),
+            (
+                "pair leave",
+                Command::Pair(PairCommand::Leave { confirmed: false }),
+            ),
+            (
+                "pair leave CONFIRM",
+                Command::Pair(PairCommand::Leave { confirmed: true }),
+            ),
+            ("pair here", Command::Pair(PairCommand::Here)),
+            ("settings", Command::Settings(SettingsCommand::Show)),
+            (
+                "settings zone europe/berlin",
+                Command::Settings(SettingsCommand::Zone(chrono_tz::Europe::Berlin)),
+            ),
+            (
+                "settings quiet off",
+                Command::Settings(SettingsCommand::Quiet(None)),
+            ),
+            (
+                "settings quiet 22:00 - 07:00",
+                Command::Settings(SettingsCommand::Quiet(QuietHours::from_minutes(1320, 420))),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse(text), Ok(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn reword_commands_parse() {
+        assert_eq!(
+            parse("reword You NEVER text me back!"),
+            Ok(Command::Reword(RewordCommand::Suggest {
+                text: "You NEVER text me back!".into(),
+                feeling: None
+            }))
+        );
+        assert_eq!(
+            parse("reword feeling:left_out you never invite me"),
+            Ok(Command::Reword(RewordCommand::Suggest {
+                text: "you never invite me".into(),
+                feeling: Some("left out".into())
+            }))
+        );
+        assert_eq!(
+            parse("reword nudges on"),
+            Ok(Command::Reword(RewordCommand::Nudges(Some(true))))
+        );
+        assert_eq!(
+            parse("reword nudges"),
+            Ok(Command::Reword(RewordCommand::Nudges(None)))
+        );
+        assert_eq!(
+            parse("reword"),
+            Err(UserError::Usage {
+                usage: Key::UsageReword
+            })
+        );
+        assert_eq!(
+            parse("reword feeling:sad"),
+            Err(UserError::Usage {
+                usage: Key::UsageReword
+            })
+        );
+    }
+
+    #[test]
+    fn checkin_commands_parse() {
+        let Ok(Command::Checkin(CheckinCommand::Schedule {
+            recurrence,
+            kind,
+            theme,
+        })) = parse("checkin schedule weekly sun 19:00 shared theme fun")
+        else {
+            panic!("schedule should parse");
+        };
+        assert_eq!(recurrence.canonical(), "weekly sun 19:00");
+        assert_eq!((kind, theme.as_deref()), (CheckinKind::Shared, Some("fun")));
+        let Ok(Command::Checkin(CheckinCommand::Schedule { kind, theme, .. })) =
+            parse("checkin schedule daily 21:30")
+        else {
+            panic!("schedule should parse");
+        };
+        assert_eq!((kind, theme), (CheckinKind::Private, None));
+        assert_eq!(
+            parse("checkin answer 7  I felt  heard\nmostly"),
+            Ok(Command::Checkin(CheckinCommand::Answer {
+                rating: 7,
+                text: Some("I felt  heard\nmostly".into())
+            }))
+        );
+        assert_eq!(
+            parse("checkin answer 10"),
+            Ok(Command::Checkin(CheckinCommand::Answer {
+                rating: 10,
+                text: None
+            }))
+        );
+        assert_eq!(
+            parse("checkin pause until 2026-12-24"),
+            Ok(Command::Checkin(CheckinCommand::Pause {
+                until: NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()
+            }))
+        );
+        assert_eq!(
+            parse("checkin"),
+            Ok(Command::Checkin(CheckinCommand::Status))
+        );
+        assert_eq!(
+            parse("checkin answer 11 hi"),
+            Err(UserError::BadRating { given: "11".into() })
+        );
+        assert_eq!(
+            parse("checkin answer 0"),
+            Err(UserError::BadRating { given: "0".into() })
+        );
+        assert_eq!(
+            parse("checkin pause tomorrow"),
+            Err(UserError::BadDate {
+                given: "tomorrow".into()
+            })
+        );
+        assert!(matches!(
+            parse("checkin schedule hourly"),
+            Err(UserError::BadSchedule { .. })
+        ));
+        assert_eq!(
+            parse("checkin dance"),
+            Err(UserError::Usage {
+                usage: Key::UsageCheckin
+            })
+        );
+    }
+
+    #[test]
+    fn bad_input_names_what_is_wrong() {
+        assert_eq!(
+            parse("dance"),
+            Err(UserError::UnknownCommand {
+                word: "dance".into()
+            })
+        );
+        assert_eq!(
+            parse("pair marry"),
+            Err(UserError::Usage {
+                usage: Key::UsagePair
+            })
+        );
+        assert_eq!(
+            parse("pair invite a b"),
+            Err(UserError::Usage {
+                usage: Key::UsagePair
+            })
+        );
+        assert_eq!(
+            parse("settings zone"),
+            Err(UserError::Usage {
+                usage: Key::UsageSettings
+            })
+        );
+        assert!(matches!(
+            parse("settings zone Mars/Base"),
+            Err(UserError::UnknownZone { .. })
+        ));
+        assert!(matches!(
+            parse("settings quiet 9-5"),
+            Err(UserError::BadQuietHours { .. })
+        ));
+        assert_eq!(
+            parse("help me now"),
+            Err(UserError::Usage {
+                usage: Key::UsageHelp
+            })
+        );
+    }
+
+    #[test]
+    fn overlong_input_is_refused_before_parsing() {
+        let text = format!("pair invite {}", "x".repeat(MAX_INPUT_CHARS));
+        assert_eq!(
+            parse(&text),
+            Err(UserError::InputTooLong {
+                limit: MAX_INPUT_CHARS
+            })
+        );
+    }
+}

@@ -1,0 +1,306 @@
+//! The engine: every rule of rapport, and nothing of any chat protocol.
+//!
+//! [`Engine::handle_text`] and [`Engine::handle`] take a protocol-neutral
+//! request and return the messages to deliver. Each request runs in one
+//! database transaction: it either takes effect whole or, on any error,
+//! changes nothing. [`UserError`]s become friendly private replies; anything
+//! else is logged with its cause chain and the person gets a short apology.
+
+pub mod command;
+pub mod invite_code;
+pub mod local_time;
+pub mod message;
+pub mod quiet_hours;
+pub mod recurrence;
+pub mod zone;
+
+pub mod checkin;
+mod help;
+mod pairing;
+mod reword;
+mod settings;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rand::rngs::StdRng;
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+use crate::coach::Coach;
+use crate::coach::llm::ModelRewriter;
+use crate::error::{EngineError, EngineResult, UserError};
+use crate::prompts::{Catalog, Key};
+use crate::store::couples::{self, Couple};
+use crate::store::users::{self, User};
+use crate::store::{Store, Tx};
+use crate::store::{outbox, rounds, schedules};
+pub use checkin::firing::DueReport;
+use command::{Command, RewordCommand};
+use message::{Actor, Outgoing, Place, Reply, Request};
+
+/// Rules an admin may tune in the config file.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// Zone for people and couples who have not chosen one.
+    pub default_zone: Tz,
+    /// How long an invite code stays valid.
+    pub invite_ttl: chrono::Duration,
+    /// How long a check-in round stays open for answers.
+    pub round_duration: chrono::Duration,
+    /// When to nudge a partner who has not answered (once, outside quiet hours).
+    pub nudge_after: chrono::Duration,
+    /// How late a check-in missed during downtime may still be sent (and
+    /// only on the same local day).
+    pub catch_up_grace: chrono::Duration,
+    /// The admin's crisis resources, one line each (empty: general advice).
+    pub crisis_resources: Vec<String>,
+}
+
+/// The shared, protocol-agnostic core. Cheap to share behind an `Arc`.
+pub struct Engine {
+    store: Store,
+    catalog: Arc<Catalog>,
+    clock: Arc<dyn Clock>,
+    rng: Mutex<StdRng>,
+    policy: Policy,
+    schedule_changed: Notify,
+    coach: Coach,
+    model: Option<ModelRewriter>,
+}
+
+impl Engine {
+    /// Builds an engine from its injected parts: tests pass a manual clock
+    /// and a seeded RNG.
+    pub fn new(
+        store: Store,
+        catalog: Arc<Catalog>,
+        clock: Arc<dyn Clock>,
+        rng: StdRng,
+        policy: Policy,
+    ) -> anyhow::Result<Engine> {
+        let coach = Coach::from_catalog(&catalog)?;
+        Ok(Engine {
+            store,
+            catalog,
+            clock,
+            rng: Mutex::new(rng),
+            policy,
+            schedule_changed: Notify::new(),
+            coach,
+            model: None,
+        })
+    }
+
+    /// Lets a local language model word reword suggestions.
+    pub fn with_model(mut self, model: ModelRewriter) -> Engine {
+        self.model = Some(model);
+        self
+    }
+
+    pub fn coach(&self) -> &Coach {
+        &self.coach
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Signalled after a command may have changed a schedule, so the
+    /// scheduler re-reads the store instead of sleeping on.
+    pub fn schedule_changed(&self) -> &Notify {
+        &self.schedule_changed
+    }
+
+    /// Parses a typed line and handles it; a parse error is answered like
+    /// any other user error.
+    pub async fn handle_text(&self, actor: Actor, place: Place, text: &str) -> Vec<Outgoing> {
+        match Command::parse(text) {
+            Ok(command) => {
+                self.handle(Request {
+                    actor,
+                    place,
+                    command,
+                })
+                .await
+            }
+            Err(error) => vec![Outgoing::to_requester(self.user_error_reply(&error))],
+        }
+    }
+
+    /// Handles one request in one transaction.
+    #[tracing::instrument(skip_all, fields(actor = %request.actor.user, command = command_family(&request.command)))]
+    pub async fn handle(&self, request: Request<Command>) -> Vec<Outgoing> {
+        match self.run_in_transaction(&request).await {
+            Ok(outgoing) => outgoing,
+            Err(EngineError::User(error)) => {
+                tracing::debug!(%error, "refused");
+                vec![Outgoing::to_requester(self.user_error_reply(&error))]
+            }
+            Err(EngineError::Internal(error)) => {
+                tracing::error!(error.cause_chain = ?error, error.message = %error, "request failed");
+                vec![Outgoing::to_requester(Reply::private(
+                    self.catalog.text(Key::ErrorInternal),
+                ))]
+            }
+        }
+    }
+
+    async fn run_in_transaction(&self, request: &Request<Command>) -> EngineResult<Vec<Outgoing>> {
+        // A suggestion needs no store: nothing of the message is kept, and a
+        // slow model must not hold a transaction open.
+        if let Command::Reword(RewordCommand::Suggest { text, feeling }) = &request.command {
+            return self.reword(text, feeling.as_deref()).await;
+        }
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let me = users::upsert(
+            &mut tx,
+            &request.actor.user,
+            &request.actor.display_name,
+            now,
+        )
+        .await?;
+        let mut ctx = Ctx {
+            engine: self,
+            tx: &mut tx,
+            actor: &request.actor,
+            me,
+            place: &request.place,
+            now,
+        };
+        let outgoing = match &request.command {
+            Command::Help(topic) => help::run(&ctx, *topic),
+            Command::Pair(command) => pairing::run(&mut ctx, command).await?,
+            Command::Settings(command) => settings::run(&mut ctx, command).await?,
+            Command::Checkin(command) => checkin::run(&mut ctx, command).await?,
+            Command::Reword(RewordCommand::Nudges(setting)) => {
+                reword::nudges_setting(&mut ctx, *setting).await?
+            }
+            // Answered above without a transaction; kept for completeness.
+            Command::Reword(RewordCommand::Suggest { text, feeling }) => {
+                self.reword(text, feeling.as_deref()).await?
+            }
+        };
+        tx.commit()
+            .await
+            .map_err(|error| anyhow::Error::new(error).context("cannot commit"))?;
+        if matches!(request.command, Command::Checkin(_) | Command::Pair(_)) {
+            // Schedules may have changed: let the scheduler look again now.
+            self.schedule_changed.notify_one();
+        }
+        Ok(outgoing)
+    }
+
+    /// The friendly, private reply for a user error.
+    pub fn user_error_reply(&self, error: &UserError) -> Reply {
+        let (key, vars) = error.message();
+        let mut vars: Vec<(&str, &str)> = vars
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        if let UserError::Usage { usage } = error {
+            vars.push(("usage", self.catalog.text(*usage)));
+        }
+        Reply::private(self.catalog.render(key, &vars))
+    }
+
+    /// A moment in a zone, in the locale's date format.
+    pub fn format_time(&self, at: DateTime<Utc>, zone: Tz) -> String {
+        at.with_timezone(&zone)
+            .format(self.catalog.text(Key::FormatDateTime))
+            .to_string()
+    }
+
+    fn with_rng<T>(&self, draw: impl FnOnce(&mut StdRng) -> T) -> T {
+        let mut rng = self
+            .rng
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        draw(&mut rng)
+    }
+}
+
+/// Names a command's family for logs; never its arguments, which may be private.
+fn command_family(command: &Command) -> &'static str {
+    match command {
+        Command::Help(_) => "help",
+        Command::Pair(_) => "pair",
+        Command::Settings(_) => "settings",
+        Command::Checkin(_) => "checkin",
+        Command::Reword(_) => "reword",
+    }
+}
+
+/// What a command handler works with: the open transaction, the person
+/// acting (already in the store) and where they are.
+pub(crate) struct Ctx<'a> {
+    engine: &'a Engine,
+    tx: &'a mut Tx,
+    actor: &'a Actor,
+    me: User,
+    place: &'a Place,
+    now: DateTime<Utc>,
+}
+
+impl Ctx<'_> {
+    /// Renders a prompt.
+    fn say(&self, key: Key, vars: &[(&str, &str)]) -> String {
+        self.engine.catalog.render(key, vars)
+    }
+
+    /// The zone to show times to a person in.
+    fn zone_of(&self, user: &User) -> Tz {
+        user.time_zone.unwrap_or(self.engine.policy.default_zone)
+    }
+}
+
+impl Ctx<'_> {
+    /// Refuses when the request comes from a space that serves a couple the
+    /// actor is not part of: nobody acts on another couple's data.
+    async fn refuse_foreign_space(&mut self) -> EngineResult<()> {
+        let Place::Space(space) = self.place else {
+            return Ok(());
+        };
+        let Some(owner) = couples::active_for_space(self.tx, space).await? else {
+            return Ok(());
+        };
+        let mine = couples::active_for_user(self.tx, self.me.id).await?;
+        if mine.map(|couple| couple.id) == Some(owner.id) {
+            Ok(())
+        } else {
+            Err(UserError::NotYourCouple.into())
+        }
+    }
+
+    /// The actor's active couple, refused outside it or when unpaired.
+    async fn my_couple(&mut self) -> EngineResult<Couple> {
+        self.refuse_foreign_space().await?;
+        couples::active_for_user(self.tx, self.me.id)
+            .await?
+            .ok_or_else(|| UserError::NotPaired.into())
+    }
+
+    /// Ends a couple. Everything that belongs to the couple and runs on its
+    /// own (schedules, reminders) must stop here, in the same transaction.
+    async fn end_couple(&mut self, couple_id: i64) -> EngineResult<()> {
+        couples::end(self.tx, couple_id, self.now).await?;
+        schedules::end_all_for_couple(self.tx, couple_id, self.now).await?;
+        rounds::close_all_for_couple(self.tx, couple_id, self.now).await?;
+        outbox::cancel_for_couple(self.tx, couple_id, self.now).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,359 @@
+//! Pairing with consent: invite (by name on the same platform, or by a
+//! one-time code usable from any platform), accept, decline, cancel, leave,
+//! and choosing the couple's shared space.
+//!
+//! Nobody is paired without answering an invite themselves; a person is in
+//! at most one active couple (also enforced by a unique index); leaving ends
+//! the couple at once for both.
+
+use super::Ctx;
+use super::command::PairCommand;
+use super::invite_code::InviteCode;
+use super::message::{Choice, Outgoing, Place, Reply, SpaceRef, UserRef};
+use crate::error::{EngineResult, UserError};
+use crate::prompts::Key;
+use crate::store::couples::{self, CreateRefused};
+use crate::store::invites::{self, Invite, InviteStatus, NewInvite};
+use crate::store::users;
+
+/// Attempts to draw an unused code before giving up (each clash has odds of
+/// about one in 10^11, so more than one retry means something is wrong).
+const CODE_ATTEMPTS: usize = 5;
+
+pub(super) async fn run(ctx: &mut Ctx<'_>, command: &PairCommand) -> EngineResult<Vec<Outgoing>> {
+    match command {
+        PairCommand::Status => status(ctx).await,
+        PairCommand::Invite { partner } => invite(ctx, partner.as_deref()).await,
+        PairCommand::Accept { code } => accept(ctx, code.as_deref()).await,
+        PairCommand::Decline { code } => decline(ctx, code.as_deref()).await,
+        PairCommand::Cancel => cancel(ctx).await,
+        PairCommand::Leave { confirmed } => leave(ctx, *confirmed).await,
+        PairCommand::Here => here(ctx).await,
+    }
+}
+
+async fn status(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    ctx.refuse_foreign_space().await?;
+    let text = if let Some(couple) = couples::active_for_user(ctx.tx, ctx.me.id).await? {
+        let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+        let since = ctx
+            .engine
+            .format_time(couple.created_at, ctx.zone_of(&ctx.me));
+        let mut text = ctx.say(
+            Key::PairStatusPaired,
+            &[("partner", &partner.display_name), ("since", &since)],
+        );
+        if couple.space.is_none() {
+            text = format!("{text}\n{}", ctx.say(Key::PairStatusNoSpace, &[]));
+        }
+        text
+    } else {
+        let open = invites::open_by_inviter(ctx.tx, ctx.me.id, ctx.now).await?;
+        match open.last() {
+            Some(invite) => {
+                let expires = ctx
+                    .engine
+                    .format_time(invite.expires_at, ctx.zone_of(&ctx.me));
+                ctx.say(
+                    Key::PairStatusPending,
+                    &[("code", &invite.code.to_string()), ("expires", &expires)],
+                )
+            }
+            None => ctx.say(Key::PairStatusUnpaired, &[]),
+        }
+    };
+    Ok(vec![Outgoing::to_requester(Reply::private(text))])
+}
+
+async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Outgoing>> {
+    ctx.refuse_foreign_space().await?;
+    if couples::active_for_user(ctx.tx, ctx.me.id).await?.is_some() {
+        return Err(UserError::AlreadyPaired.into());
+    }
+    let target = partner.map(|id| UserRef::new(ctx.me.user.platform, id.trim()));
+    if let Some(target) = &target {
+        if *target == ctx.me.user {
+            return Err(UserError::PairWithSelf.into());
+        }
+        if let Some(known) = users::find(ctx.tx, target).await? {
+            // Deliberately vague: whether someone is paired is their business.
+            if couples::active_for_user(ctx.tx, known.id).await?.is_some() {
+                return Err(UserError::PartnerUnavailable.into());
+            }
+        }
+    }
+    // A new invite replaces any older one, so only one code is ever live.
+    invites::cancel_open(ctx.tx, ctx.me.id, ctx.now).await?;
+    let code = fresh_code(ctx).await?;
+    let space = match ctx.place {
+        Place::Space(space) => Some(space),
+        Place::Direct => None,
+    };
+    let invite = invites::create(
+        ctx.tx,
+        NewInvite {
+            code: &code,
+            inviter_id: ctx.me.id,
+            target: target.as_ref(),
+            space,
+            created_at: ctx.now,
+            expires_at: ctx.now + ctx.engine.policy.invite_ttl,
+        },
+    )
+    .await?;
+    let code = invite.code.to_string();
+    let expires_for_me = ctx
+        .engine
+        .format_time(invite.expires_at, ctx.zone_of(&ctx.me));
+    let Some(target) = target else {
+        let text = ctx.say(
+            Key::PairInviteCode,
+            &[("code", &code), ("expires", &expires_for_me)],
+        );
+        return Ok(vec![Outgoing::to_requester(Reply::private(text))]);
+    };
+    let target_zone = match users::find(ctx.tx, &target).await? {
+        Some(known) => ctx.zone_of(&known),
+        None => ctx.engine.policy.default_zone,
+    };
+    let expires_for_them = ctx.engine.format_time(invite.expires_at, target_zone);
+    let to_me = ctx.say(
+        Key::PairInviteSent,
+        &[
+            ("partner", &target.id),
+            ("code", &code),
+            ("expires", &expires_for_me),
+        ],
+    );
+    let to_them = ctx.say(
+        Key::PairInviteReceived,
+        &[
+            ("inviter", &ctx.actor.display_name),
+            ("code", &code),
+            ("expires", &expires_for_them),
+        ],
+    );
+    let choices = vec![
+        Choice {
+            label: ctx.say(Key::PairChoiceAccept, &[]),
+            command: format!("pair accept {code}"),
+        },
+        Choice {
+            label: ctx.say(Key::PairChoiceDecline, &[]),
+            command: format!("pair decline {code}"),
+        },
+    ];
+    Ok(vec![
+        Outgoing::to_requester(Reply::private(to_me)),
+        Outgoing::to_user(target, Reply::private(to_them).with_choices(choices)),
+    ])
+}
+
+async fn fresh_code(ctx: &mut Ctx<'_>) -> EngineResult<InviteCode> {
+    for _ in 0..CODE_ATTEMPTS {
+        let code = ctx.engine.with_rng(InviteCode::generate);
+        if !invites::code_exists(ctx.tx, &code).await? {
+            return Ok(code);
+        }
+    }
+    Err(anyhow::anyhow!("no unused invite code after {CODE_ATTEMPTS} draws").into())
+}
+
+/// Finds the invite a person means: by code, or the newest one addressed to them.
+async fn find_invite(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Invite> {
+    let found = match code {
+        Some(text) => match InviteCode::parse(text) {
+            Some(code) => invites::find_by_code(ctx.tx, &code).await?,
+            None => None,
+        },
+        None => {
+            let invite = invites::latest_pending_for(ctx.tx, &ctx.me.user).await?;
+            return invite.ok_or_else(|| UserError::NoPendingInvite.into());
+        }
+    };
+    found.ok_or_else(|| UserError::InviteNotFound.into())
+}
+
+/// Checks that this person may answer this invite now.
+fn check_answerable(ctx: &Ctx<'_>, invite: &Invite) -> Result<(), UserError> {
+    if invite.inviter_id == ctx.me.id {
+        return Err(UserError::PairWithSelf);
+    }
+    if invite.status != InviteStatus::Pending {
+        return Err(UserError::InviteNoLongerValid);
+    }
+    if ctx.now >= invite.expires_at {
+        return Err(UserError::InviteExpired);
+    }
+    match &invite.target {
+        Some(target) if *target != ctx.me.user => Err(UserError::InviteForSomeoneElse),
+        _ => Ok(()),
+    }
+}
+
+async fn accept(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Vec<Outgoing>> {
+    ctx.refuse_foreign_space().await?;
+    let invite = find_invite(ctx, code).await?;
+    check_answerable(ctx, &invite)?;
+    if couples::active_for_user(ctx.tx, ctx.me.id).await?.is_some() {
+        return Err(UserError::AlreadyPaired.into());
+    }
+    if couples::active_for_user(ctx.tx, invite.inviter_id)
+        .await?
+        .is_some()
+    {
+        return Err(UserError::PartnerUnavailable.into());
+    }
+    let inviter = users::get(ctx.tx, invite.inviter_id).await?;
+    let space = free_space(ctx, &invite).await?;
+    let zone = inviter
+        .time_zone
+        .or(ctx.me.time_zone)
+        .unwrap_or(ctx.engine.policy.default_zone);
+    if !invites::answer(
+        ctx.tx,
+        invite.id,
+        InviteStatus::Accepted,
+        ctx.me.id,
+        ctx.now,
+    )
+    .await?
+    {
+        return Err(UserError::InviteNoLongerValid.into());
+    }
+    let couple = match couples::create(
+        ctx.tx,
+        [inviter.id, ctx.me.id],
+        space.as_ref(),
+        zone,
+        ctx.now,
+    )
+    .await?
+    {
+        Ok(couple) => couple,
+        Err(CreateRefused::MemberTaken) => return Err(UserError::AlreadyPaired.into()),
+        Err(CreateRefused::SpaceTaken) => return Err(UserError::SpaceTaken.into()),
+    };
+    let mut to_me = ctx.say(Key::PairAcceptedYou, &[("partner", &inviter.display_name)]);
+    if couple.space.is_none() {
+        to_me = format!("{to_me}\n{}", ctx.say(Key::PairStatusNoSpace, &[]));
+    }
+    let to_inviter = ctx.say(
+        Key::PairAcceptedInviter,
+        &[("partner", &ctx.actor.display_name)],
+    );
+    let mut outgoing = vec![
+        Outgoing::to_requester(Reply::private(to_me)),
+        Outgoing::to_user(inviter.user.clone(), Reply::private(to_inviter)),
+    ];
+    if let Some(space) = couple.space {
+        let announce = ctx.say(
+            Key::PairAcceptedSpace,
+            &[
+                ("inviter", &inviter.display_name),
+                ("partner", &ctx.actor.display_name),
+            ],
+        );
+        outgoing.push(Outgoing::to_space(space, Reply::public(announce)));
+    }
+    Ok(outgoing)
+}
+
+/// The space the new couple gets: where the invite was made, else where it
+/// was accepted, skipping any space another couple already holds.
+async fn free_space(ctx: &mut Ctx<'_>, invite: &Invite) -> EngineResult<Option<SpaceRef>> {
+    let here = match ctx.place {
+        Place::Space(space) => Some(space.clone()),
+        Place::Direct => None,
+    };
+    for candidate in [invite.space.clone(), here].into_iter().flatten() {
+        if couples::active_for_space(ctx.tx, &candidate)
+            .await?
+            .is_none()
+        {
+            return Ok(Some(candidate));
+        }
+    }
+    Ok(None)
+}
+
+async fn decline(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Vec<Outgoing>> {
+    let invite = find_invite(ctx, code).await?;
+    check_answerable(ctx, &invite)?;
+    if !invites::answer(
+        ctx.tx,
+        invite.id,
+        InviteStatus::Declined,
+        ctx.me.id,
+        ctx.now,
+    )
+    .await?
+    {
+        return Err(UserError::InviteNoLongerValid.into());
+    }
+    let inviter = users::get(ctx.tx, invite.inviter_id).await?;
+    let to_me = ctx.say(Key::PairDeclinedYou, &[("inviter", &inviter.display_name)]);
+    let to_inviter = ctx.say(
+        Key::PairDeclinedInviter,
+        &[("partner", &ctx.actor.display_name)],
+    );
+    Ok(vec![
+        Outgoing::to_requester(Reply::private(to_me)),
+        Outgoing::to_user(inviter.user, Reply::private(to_inviter)),
+    ])
+}
+
+async fn cancel(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let cancelled = invites::cancel_open(ctx.tx, ctx.me.id, ctx.now).await?;
+    let text = if cancelled == 0 {
+        ctx.say(Key::PairNothingToCancel, &[])
+    } else {
+        ctx.say(Key::PairCancelled, &[])
+    };
+    Ok(vec![Outgoing::to_requester(Reply::private(text))])
+}
+
+async fn leave(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    if !confirmed {
+        let text = ctx.say(Key::PairLeaveConfirm, &[("partner", &partner.display_name)]);
+        let choice = Choice {
+            label: ctx.say(Key::PairChoiceLeave, &[]),
+            command: "pair leave confirm".to_owned(),
+        };
+        return Ok(vec![Outgoing::to_requester(
+            Reply::private(text).with_choices(vec![choice]),
+        )]);
+    }
+    ctx.end_couple(couple.id).await?;
+    let to_me = ctx.say(Key::PairLeftYou, &[("partner", &partner.display_name)]);
+    let to_partner = ctx.say(
+        Key::PairLeftPartner,
+        &[("partner", &ctx.actor.display_name)],
+    );
+    Ok(vec![
+        Outgoing::to_requester(Reply::private(to_me)),
+        Outgoing::to_user(partner.user, Reply::private(to_partner)),
+    ])
+}
+
+async fn here(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let Place::Space(space) = ctx.place else {
+        return Err(UserError::NeedsSpace.into());
+    };
+    if couple.space.as_ref() != Some(space) && !couples::set_space(ctx.tx, couple.id, space).await?
+    {
+        return Err(UserError::SpaceTaken.into());
+    }
+    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    let text = ctx.say(
+        Key::PairHereSet,
+        &[
+            ("me", &ctx.actor.display_name),
+            ("partner", &partner.display_name),
+        ],
+    );
+    Ok(vec![Outgoing::to_requester(Reply::public(text))])
+}

@@ -1,0 +1,149 @@
+//! The two kinds of error: [`UserError`] is shown to the person in friendly
+//! words from `prompts/`; anything else is internal, logged with its cause
+//! chain, and the person sees only a short apology.
+
+use crate::prompts::Key;
+
+/// A problem the person can fix or should know about. Each variant maps to
+/// one prompt key; its fields fill that prompt's placeholders.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UserError {
+    #[error("unknown command `{word}`")]
+    UnknownCommand { word: String },
+    /// Missing or extra arguments; `usage` is the command's usage prompt.
+    #[error("wrong arguments, usage {usage:?}")]
+    Usage { usage: Key },
+    #[error("input longer than {limit} characters")]
+    InputTooLong { limit: usize },
+    #[error("unknown time zone `{given}`")]
+    UnknownZone {
+        given: String,
+        suggestions: Vec<String>,
+    },
+    #[error("bad quiet hours `{given}`")]
+    BadQuietHours { given: String },
+    #[error("no such invite")]
+    InviteNotFound,
+    #[error("invite expired")]
+    InviteExpired,
+    #[error("invite already answered or withdrawn")]
+    InviteNoLongerValid,
+    #[error("invite is for someone else")]
+    InviteForSomeoneElse,
+    #[error("no invite waiting")]
+    NoPendingInvite,
+    #[error("cannot pair with yourself")]
+    PairWithSelf,
+    #[error("already paired")]
+    AlreadyPaired,
+    #[error("that person cannot be paired right now")]
+    PartnerUnavailable,
+    #[error("not paired")]
+    NotPaired,
+    #[error("needs a shared space")]
+    NeedsSpace,
+    #[error("space used by another couple")]
+    SpaceTaken,
+    #[error("space belongs to another couple")]
+    NotYourCouple,
+    #[error("bad schedule `{given}`")]
+    BadSchedule { given: String },
+    #[error("schedule too frequent")]
+    ScheduleTooFrequent,
+    #[error("unknown question theme `{given}`")]
+    UnknownTheme {
+        given: String,
+        available: Vec<String>,
+    },
+    #[error("no schedule proposal waiting")]
+    NoProposal,
+    #[error("own proposal")]
+    ProposalIsYours,
+    #[error("no active schedule")]
+    NoSchedule,
+    #[error("bad date `{given}`")]
+    BadDate { given: String },
+    #[error("rating must be 1 to 10")]
+    BadRating { given: String },
+    #[error("no open check-in")]
+    NoOpenRound,
+    #[error("a check-in is already open")]
+    RoundAlreadyOpen,
+    #[error("unknown feeling `{given}`")]
+    UnknownFeeling {
+        given: String,
+        feelings: Vec<String>,
+    },
+}
+
+impl UserError {
+    /// The prompt key and placeholder values that explain this error.
+    pub fn message(&self) -> (Key, Vec<(&'static str, String)>) {
+        match self {
+            UserError::UnknownCommand { word } => {
+                (Key::ErrorUnknownCommand, vec![("command", word.clone())])
+            }
+            UserError::Usage { .. } => (Key::ErrorUsage, Vec::new()),
+            UserError::InputTooLong { limit } => {
+                (Key::ErrorInputTooLong, vec![("limit", limit.to_string())])
+            }
+            UserError::UnknownZone { given, suggestions } if !suggestions.is_empty() => (
+                Key::ErrorUnknownZoneSuggest,
+                vec![
+                    ("zone", given.clone()),
+                    ("suggestions", suggestions.join(", ")),
+                ],
+            ),
+            UserError::UnknownZone { given, .. } => {
+                (Key::ErrorUnknownZone, vec![("zone", given.clone())])
+            }
+            UserError::BadQuietHours { given } => {
+                (Key::ErrorBadQuietHours, vec![("given", given.clone())])
+            }
+            UserError::InviteNotFound => (Key::ErrorInviteNotFound, Vec::new()),
+            UserError::InviteExpired => (Key::ErrorInviteExpired, Vec::new()),
+            UserError::InviteNoLongerValid => (Key::ErrorInviteNoLongerValid, Vec::new()),
+            UserError::InviteForSomeoneElse => (Key::ErrorInviteForSomeoneElse, Vec::new()),
+            UserError::NoPendingInvite => (Key::ErrorNoPendingInvite, Vec::new()),
+            UserError::PairWithSelf => (Key::ErrorPairWithSelf, Vec::new()),
+            UserError::AlreadyPaired => (Key::ErrorAlreadyPaired, Vec::new()),
+            UserError::PartnerUnavailable => (Key::ErrorPartnerUnavailable, Vec::new()),
+            UserError::NotPaired => (Key::ErrorNotPaired, Vec::new()),
+            UserError::NeedsSpace => (Key::ErrorNeedsSpace, Vec::new()),
+            UserError::SpaceTaken => (Key::ErrorSpaceTaken, Vec::new()),
+            UserError::NotYourCouple => (Key::ErrorNotYourCouple, Vec::new()),
+            UserError::BadSchedule { given } => {
+                (Key::ErrorBadSchedule, vec![("given", given.clone())])
+            }
+            UserError::ScheduleTooFrequent => (Key::ErrorScheduleTooFrequent, Vec::new()),
+            UserError::UnknownTheme { given, available } => (
+                Key::ErrorUnknownTheme,
+                vec![("given", given.clone()), ("themes", available.join(", "))],
+            ),
+            UserError::NoProposal => (Key::ErrorNoProposal, Vec::new()),
+            UserError::ProposalIsYours => (Key::ErrorProposalIsYours, Vec::new()),
+            UserError::NoSchedule => (Key::ErrorNoSchedule, Vec::new()),
+            UserError::BadDate { given } => (Key::ErrorBadDate, vec![("given", given.clone())]),
+            UserError::BadRating { given } => (Key::ErrorBadRating, vec![("given", given.clone())]),
+            UserError::NoOpenRound => (Key::ErrorNoOpenRound, Vec::new()),
+            UserError::RoundAlreadyOpen => (Key::ErrorRoundAlreadyOpen, Vec::new()),
+            UserError::UnknownFeeling { given, feelings } => (
+                Key::ErrorUnknownFeeling,
+                vec![("given", given.clone()), ("feelings", feelings.join(", "))],
+            ),
+        }
+    }
+}
+
+/// The result of any engine operation.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Shown to the person.
+    #[error(transparent)]
+    User(#[from] UserError),
+    /// Logged with context; the person sees `errors.internal`.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type EngineResult<T> = Result<T, EngineError>;

@@ -1,0 +1,79 @@
+//! The scheduler loop: polls the store (no in-memory timers), fires what is
+//! due, delivers the outbox, then sleeps until the next due moment — or
+//! wakes early when a command changed a schedule, or stops on shutdown.
+//!
+//! Each pass is [`Engine::run_due_once`] followed by
+//! [`delivery::deliver_due_once`]; tests call those directly and move an
+//! injected clock instead of sleeping.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use crate::delivery::{self, DeliveryPolicy, Ports};
+use crate::engine::Engine;
+
+/// The scheduler's settings.
+#[derive(Clone, Debug)]
+pub struct SchedulerPolicy {
+    /// Longest sleep between passes, so a missed wake-up costs little.
+    pub max_sleep: StdDuration,
+    pub delivery: DeliveryPolicy,
+}
+
+impl Default for SchedulerPolicy {
+    fn default() -> Self {
+        SchedulerPolicy {
+            max_sleep: StdDuration::from_secs(30),
+            delivery: DeliveryPolicy::default(),
+        }
+    }
+}
+
+/// Runs passes until `shutdown` resolves.
+pub async fn run(
+    engine: Arc<Engine>,
+    ports: Ports,
+    policy: SchedulerPolicy,
+    shutdown: impl Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    loop {
+        let sleep = pass(&engine, &ports, &policy).await;
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = engine.schedule_changed().notified() => {}
+            () = tokio::time::sleep(sleep) => {}
+        }
+    }
+}
+
+/// One pass; returns how long to sleep before the next. Errors are logged,
+/// not fatal: the next pass retries from the store.
+pub async fn pass(engine: &Engine, ports: &Ports, policy: &SchedulerPolicy) -> StdDuration {
+    match engine.run_due_once().await {
+        Ok(report) if report != Default::default() => tracing::info!(?report, "scheduler pass"),
+        Ok(_) => {}
+        Err(error) => {
+            tracing::error!(error.cause_chain = ?error, error.message = %error, "scheduler pass failed")
+        }
+    }
+    match delivery::deliver_due_once(engine, ports, &policy.delivery).await {
+        Ok(report) if report != Default::default() => tracing::info!(?report, "delivery pass"),
+        Ok(_) => {}
+        Err(error) => {
+            tracing::error!(error.cause_chain = ?error, error.message = %error, "delivery pass failed")
+        }
+    }
+    match engine.next_wake_at().await {
+        Ok(Some(at)) => (at - engine.clock().now())
+            .to_std()
+            .unwrap_or(StdDuration::ZERO)
+            .min(policy.max_sleep),
+        Ok(None) => policy.max_sleep,
+        Err(error) => {
+            tracing::error!(error.cause_chain = ?error, error.message = %error, "cannot read the next due time");
+            policy.max_sleep
+        }
+    }
+}

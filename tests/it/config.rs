@@ -1,0 +1,193 @@
+//! Configuration: defaults, file, environment, secrets and problems.
+
+use std::fs;
+
+use secrecy::ExposeSecret;
+
+use rapport::config::{self, Problem};
+use rapport::prompts::{Catalog, Key};
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn keys(problems: &[Problem]) -> Vec<Key> {
+    problems.iter().map(|p| p.key).collect()
+}
+
+#[test]
+fn no_file_means_embedded_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("empty.toml");
+    fs::write(&file, "").unwrap();
+    let loaded = config::load_from(Some(&file), env(&[])).expect("defaults are valid");
+    assert_eq!(
+        loaded.config.store.url.expose_secret(),
+        "sqlite://data/rapport.db"
+    );
+    assert_eq!(loaded.config.defaults.time_zone, "UTC");
+    assert_eq!(loaded.config.pairing.invite_ttl_hours, 48);
+    assert!(!loaded.config.has_discord() && !loaded.config.has_matrix());
+    assert!(loaded.warnings.is_empty());
+}
+
+#[test]
+fn environment_overrides_the_file_and_numbers_may_be_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(
+        &file,
+        "[defaults]\ntime_zone = \"Europe/Berlin\"\n[pairing]\ninvite_ttl_hours = 12\n",
+    )
+    .unwrap();
+    let loaded = config::load_from(
+        Some(&file),
+        env(&[
+            ("RAPPORT_DEFAULTS__TIME_ZONE", "America/New_York"),
+            ("RAPPORT_PAIRING__INVITE_TTL_HOURS", "24"),
+            ("RAPPORT_DISCORD__TOKEN", "0123456789"),
+        ]),
+    )
+    .expect("valid");
+    assert_eq!(loaded.config.defaults.time_zone, "America/New_York");
+    assert_eq!(loaded.config.pairing.invite_ttl_hours, 24);
+    let discord = loaded.config.discord.as_ref().unwrap();
+    assert_eq!(
+        discord.token.as_ref().unwrap().expose_secret(),
+        "0123456789"
+    );
+    assert!(loaded.config.has_discord());
+}
+
+#[test]
+fn secrets_never_print_and_can_come_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret_file = dir.path().join("token");
+    fs::write(&secret_file, "file-token-value\n").unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(
+        &file,
+        format!(
+            "[discord]\ntoken_file = {:?}\n",
+            secret_file.display().to_string()
+        ),
+    )
+    .unwrap();
+    let loaded = config::load_from(Some(&file), env(&[])).expect("valid");
+    let token = loaded
+        .config
+        .discord
+        .as_ref()
+        .unwrap()
+        .token
+        .as_ref()
+        .unwrap();
+    assert_eq!(token.expose_secret(), "file-token-value");
+    let debug = format!("{:?}", loaded.config);
+    assert!(!debug.contains("file-token-value"), "{debug}");
+    assert!(
+        !debug.contains("rapport.db"),
+        "the store URL may hold a password: {debug}"
+    );
+}
+
+#[test]
+fn a_secret_written_in_the_file_works_but_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(&file, "[discord]\ntoken = \"inline\"\n").unwrap();
+    let loaded = config::load_from(Some(&file), env(&[])).expect("valid");
+    assert_eq!(keys(&loaded.warnings), [Key::ConfigSecretInFile]);
+    let text = loaded.warnings[0].render(&Catalog::embedded().unwrap());
+    assert!(
+        text.contains("RAPPORT_DISCORD__TOKEN") && !text.contains("inline"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(
+        &file,
+        r#"
+[store]
+url = "mysql://user:hunter2@db/rapport"
+[defaults]
+time_zone = "Mars/Olympus"
+locale = "tlh"
+[pairing]
+invite_ttl_hours = 0
+[discord]
+token_file = "/nonexistent/token"
+[matrix]
+homeserver = "matrix.example.org"
+user_id = "rapport"
+"#,
+    )
+    .unwrap();
+    let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
+    assert_eq!(
+        keys(&problems),
+        [
+            Key::ConfigSecretFileUnreadable,
+            Key::ConfigBadStoreUrl,
+            Key::ConfigBadZone,
+            Key::ConfigBadLocale,
+            Key::ConfigBadInviteTtl,
+            Key::ConfigBadHomeserver,
+            Key::ConfigBadMatrixUser,
+            Key::ConfigMissingSecret,
+        ]
+    );
+    let catalog = Catalog::embedded().unwrap();
+    for problem in &problems {
+        let text = problem.render(&catalog);
+        assert!(!text.contains('{'), "unfilled placeholder: {text}");
+        assert!(!text.contains("hunter2"), "password leaked: {text}");
+    }
+}
+
+#[test]
+fn unknown_keys_and_broken_toml_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(&file, "[store]\nurll = \"sqlite://x.db\"\n").unwrap();
+    let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
+    assert_eq!(keys(&problems), [Key::ConfigSyntax]);
+    assert!(
+        problems[0]
+            .render(&Catalog::embedded().unwrap())
+            .contains("urll")
+    );
+
+    fs::write(&file, "[store\n").unwrap();
+    let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
+    assert_eq!(keys(&problems), [Key::ConfigSyntax]);
+
+    let missing = dir.path().join("missing.toml");
+    let problems = config::load_from(Some(&missing), env(&[])).unwrap_err();
+    assert_eq!(keys(&problems), [Key::ConfigUnreadable]);
+
+    fs::write(&file, "").unwrap();
+    let problems =
+        config::load_from(Some(&file), env(&[("RAPPORT_STORE__NOPE", "1")])).unwrap_err();
+    assert_eq!(keys(&problems), [Key::ConfigSyntax]);
+    assert!(
+        problems[0]
+            .render(&Catalog::embedded().unwrap())
+            .contains("nope")
+    );
+}
+
+#[test]
+fn the_example_config_is_valid_as_shipped() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let loaded = config::load_from(Some(&example), env(&[])).expect("config.example.toml is valid");
+    assert!(loaded.warnings.is_empty());
+    assert!(!loaded.config.has_discord() && !loaded.config.has_matrix());
+}

@@ -1,0 +1,282 @@
+//! Test harness: an engine on a fresh database with a manual clock, plus
+//! short-hands for people, places and expected replies.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sqlx::Row;
+
+use rapport::clock::ManualClock;
+use rapport::delivery::{
+    self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, DeliveryReport, Ports,
+};
+use rapport::engine::DueReport;
+use rapport::engine::message::{
+    Actor, Destination, Outgoing, Place, Platform, Recipient, SpaceRef, UserRef,
+};
+use rapport::engine::{Engine, Policy};
+use rapport::error::UserError;
+use rapport::prompts::{Catalog, Key};
+use rapport::store::Store;
+
+/// 2026-03-02 09:00 UTC, a Monday.
+pub fn start_time() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_772_442_000, 0).expect("valid timestamp")
+}
+
+pub struct TestEngine {
+    pub engine: Arc<Engine>,
+    pub clock: Arc<ManualClock>,
+}
+
+/// An engine on a fresh in-memory SQLite database.
+pub async fn spawn_engine() -> TestEngine {
+    spawn_engine_on("sqlite::memory:").await
+}
+
+/// An engine on the given database URL (migrations run).
+pub async fn spawn_engine_on(url: &str) -> TestEngine {
+    let store = Store::connect(url).await.expect("test store connects");
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let catalog = Arc::new(Catalog::embedded().expect("embedded prompts"));
+    let policy = Policy {
+        default_zone: chrono_tz::UTC,
+        invite_ttl: chrono::Duration::hours(48),
+        round_duration: chrono::Duration::hours(24),
+        nudge_after: chrono::Duration::hours(6),
+        catch_up_grace: chrono::Duration::hours(24),
+        crisis_resources: Vec::new(),
+    };
+    let engine = Engine::new(
+        store,
+        catalog,
+        clock.clone(),
+        StdRng::seed_from_u64(42),
+        policy,
+    )
+    .expect("engine builds");
+    TestEngine {
+        engine: Arc::new(engine),
+        clock,
+    }
+}
+
+/// A console person, named as in the tests (`ana`, `ben`, `carl`).
+pub fn person(name: &str) -> Actor {
+    person_on(Platform::Console, name)
+}
+
+pub fn person_on(platform: Platform, id: &str) -> Actor {
+    Actor::new(UserRef::new(platform, id), id)
+}
+
+pub fn space(name: &str) -> Place {
+    Place::Space(SpaceRef::new(Platform::Console, name))
+}
+
+impl TestEngine {
+    /// `who` types `text` in `place`.
+    pub async fn say(&self, who: &Actor, place: &Place, text: &str) -> Vec<Outgoing> {
+        self.engine
+            .handle_text(who.clone(), place.clone(), text)
+            .await
+    }
+
+    /// The text of a prompt, for comparing replies.
+    pub fn text(&self, key: Key, vars: &[(&str, &str)]) -> String {
+        self.engine.catalog().render(key, vars)
+    }
+
+    /// Asserts the reply is exactly the friendly, private text of `error`.
+    pub fn assert_refused(&self, outgoing: &[Outgoing], error: UserError) {
+        let expected = self.engine.user_error_reply(&error);
+        assert_eq!(outgoing.len(), 1, "expected one reply, got {outgoing:#?}");
+        assert_eq!(outgoing[0].to, Recipient::Requester);
+        assert!(outgoing[0].reply.private, "errors are private");
+        assert_eq!(outgoing[0].reply.text, expected.text, "expected {error:?}");
+    }
+
+    /// Every stored row, as text, to prove a refused request changed nothing.
+    pub async fn snapshot(&self) -> Vec<String> {
+        let tables = [
+            (
+                "users",
+                "id, platform, external_id, display_name, time_zone, quiet_start, quiet_end",
+            ),
+            (
+                "couples",
+                "id, space_platform, space_id, time_zone, created_at, ended_at",
+            ),
+            ("memberships", "couple_id, user_id, joined_at, left_at"),
+            (
+                "invites",
+                "id, code, inviter_id, target_external_id, space_id, status, expires_at, answered_by, answered_at",
+            ),
+        ];
+        let mut rows = Vec::new();
+        let mut tx = self.engine.store().begin().await.expect("begin");
+        for (table, columns) in tables {
+            let cells: Vec<String> = columns
+                .split(", ")
+                .map(|c| format!("COALESCE(CAST({c} AS TEXT), '-')"))
+                .collect();
+            let sql = format!(
+                "SELECT {} AS line FROM {table} ORDER BY 1",
+                cells.join(" || '|' || ")
+            );
+            for row in sqlx::query(&sql)
+                .fetch_all(&mut *tx)
+                .await
+                .expect("snapshot query")
+            {
+                rows.push(format!("{table}: {}", row.get::<String, _>("line")));
+            }
+        }
+        rows
+    }
+}
+
+/// The reply texts addressed to one recipient.
+pub fn texts_to(outgoing: &[Outgoing], to: &Recipient) -> Vec<String> {
+    outgoing
+        .iter()
+        .filter(|out| out.to == *to)
+        .map(|out| out.reply.text.clone())
+        .collect()
+}
+
+/// Finds the invite code (ABCD-EFGH) in a text.
+pub fn code_in(text: &str) -> String {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .find(|word| {
+            word.len() == 9
+                && word.as_bytes()[4] == b'-'
+                && word
+                    .chars()
+                    .all(|c| c == '-' || c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        .unwrap_or_else(|| panic!("no invite code in {text:?}"))
+        .to_owned()
+}
+
+/// Whether we run under CI, where every peer (PostgreSQL, Synapse) must be up.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
+}
+
+/// A chat platform for tests: records every attempt, shows each idempotency
+/// key at most once (as real adapters must), and fails on cue.
+#[derive(Default)]
+pub struct RecordingPort {
+    outcomes: std::sync::Mutex<std::collections::VecDeque<Result<(), DeliveryError>>>,
+    /// Every delivery attempt, in order.
+    pub attempts: std::sync::Mutex<Vec<Delivery>>,
+    /// What people actually saw: the first successful delivery per key.
+    pub shown: std::sync::Mutex<Vec<Delivery>>,
+}
+
+impl RecordingPort {
+    /// The next attempts fail (or succeed) in this order; then all succeed.
+    pub fn script(&self, outcomes: Vec<Result<(), DeliveryError>>) {
+        self.outcomes.lock().unwrap().extend(outcomes);
+    }
+
+    pub fn shown(&self) -> Vec<Delivery> {
+        self.shown.lock().unwrap().clone()
+    }
+
+    pub fn attempt_count(&self) -> usize {
+        self.attempts.lock().unwrap().len()
+    }
+
+    /// Texts shown to one destination.
+    pub fn shown_to(&self, to: &Destination) -> Vec<String> {
+        self.shown()
+            .into_iter()
+            .filter(|d| d.to == *to)
+            .map(|d| d.reply.text)
+            .collect()
+    }
+}
+
+impl ChatPort for RecordingPort {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+
+    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            self.attempts.lock().unwrap().push(delivery.clone());
+            let outcome = self.outcomes.lock().unwrap().pop_front().unwrap_or(Ok(()));
+            let mut shown = self.shown.lock().unwrap();
+            // A failure "after sending" (connection lost on the reply) is
+            // modelled by scripting Transient for a message that was shown:
+            // show first, then report. Idempotency keeps it shown once.
+            if !shown.iter().any(|d| d.key == delivery.key)
+                && !matches!(outcome, Err(DeliveryError::Unreachable(_)))
+            {
+                shown.push(delivery.clone());
+            }
+            outcome
+        })
+    }
+}
+
+/// Ports with one recording port for the console platform.
+pub fn recording_ports() -> (Arc<RecordingPort>, Ports) {
+    let port = Arc::new(RecordingPort::default());
+    let ports = Ports::default().with(port.clone());
+    (port, ports)
+}
+
+impl TestEngine {
+    /// One scheduler pass and one delivery pass, as the loop would do.
+    pub async fn tick(&self, ports: &Ports) -> (DueReport, DeliveryReport) {
+        let due = self.engine.run_due_once().await.expect("scheduler pass");
+        let delivered = delivery::deliver_due_once(&self.engine, ports, &DeliveryPolicy::default())
+            .await
+            .expect("delivery pass");
+        (due, delivered)
+    }
+}
+
+pub fn dm(name: &str) -> Destination {
+    Destination::User(UserRef::new(Platform::Console, name))
+}
+
+pub fn space_of(name: &str) -> Destination {
+    Destination::Space(SpaceRef::new(Platform::Console, name))
+}
+
+pub fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+}
+
+/// ana (zone `zone`) and ben are paired in #home and agreed on `when`.
+pub async fn scheduled(t: &TestEngine, zone: &str, when: &str) {
+    t.say(
+        &person("ana"),
+        &Place::Direct,
+        &format!("settings zone {zone}"),
+    )
+    .await;
+    crate::pairing::pair_ana_and_ben(t).await;
+    let proposed = t
+        .say(
+            &person("ana"),
+            &Place::Direct,
+            &format!("checkin schedule {when}"),
+        )
+        .await;
+    assert_eq!(proposed.len(), 2, "{proposed:#?}");
+    let accepted = t
+        .say(&person("ben"), &Place::Direct, "checkin accept")
+        .await;
+    assert!(
+        accepted[0].reply.text.starts_with("Check-ins are on"),
+        "{accepted:#?}"
+    );
+}

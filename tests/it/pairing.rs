@@ -1,0 +1,360 @@
+//! Pairing with consent: invites by name and by code, answers, leaving, and
+//! every way it can go wrong without changing what is stored.
+
+use chrono::Duration;
+
+use rapport::engine::message::{Place, Platform, Recipient, SpaceRef, UserRef};
+use rapport::error::UserError;
+use rapport::prompts::Key;
+
+use crate::helpers::{
+    TestEngine, code_in, person, person_on, space, spawn_engine, start_time, texts_to,
+};
+
+/// ana invites ben by name in #home; ben accepts from the DM. Returns the code.
+pub async fn pair_ana_and_ben(t: &TestEngine) -> String {
+    let (ana, ben, home) = (person("ana"), person("ben"), space("home"));
+    let invited = t.say(&ana, &home, "pair invite ben").await;
+    let dm = &texts_to(&invited, &Recipient::User(ben.user.clone()))[0];
+    let code = code_in(dm);
+    let accepted = t
+        .say(&ben, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    assert_eq!(
+        texts_to(&accepted, &Recipient::Requester),
+        [t.text(Key::PairAcceptedYou, &[("partner", "ana")])]
+    );
+    code
+}
+
+#[tokio::test]
+async fn invite_by_name_reaches_the_partner_with_choices_and_pairs_on_accept() {
+    let t = spawn_engine().await;
+    let (ana, ben, home) = (person("ana"), person("ben"), space("home"));
+    let invited = t.say(&ana, &home, "pair invite ben").await;
+    assert_eq!(invited.len(), 2);
+    assert!(
+        invited[0].reply.private,
+        "the inviter's confirmation is private"
+    );
+    let to_ben = &invited[1];
+    assert_eq!(to_ben.to, Recipient::User(ben.user.clone()));
+    let code = code_in(&to_ben.reply.text);
+    let commands: Vec<&str> = to_ben
+        .reply
+        .choices
+        .iter()
+        .map(|c| c.command.as_str())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            format!("pair accept {code}"),
+            format!("pair decline {code}")
+        ]
+    );
+
+    // ben presses the Accept button: the choice's command, from his DM.
+    let accepted = t
+        .say(&ben, &Place::Direct, &to_ben.reply.choices[0].command)
+        .await;
+    assert_eq!(
+        texts_to(&accepted, &Recipient::User(ana.user.clone())),
+        [t.text(Key::PairAcceptedInviter, &[("partner", "ben")])]
+    );
+    // The invite was made in #home, so #home becomes the couple's space.
+    let announced = texts_to(
+        &accepted,
+        &Recipient::Space(SpaceRef::new(Platform::Console, "home")),
+    );
+    assert_eq!(
+        announced,
+        [t.text(
+            Key::PairAcceptedSpace,
+            &[("inviter", "ana"), ("partner", "ben")]
+        )]
+    );
+
+    let status = t.say(&ana, &home, "pair").await;
+    let since = t.engine.format_time(start_time(), chrono_tz::UTC);
+    assert_eq!(
+        status[0].reply.text,
+        t.text(
+            Key::PairStatusPaired,
+            &[("partner", "ben"), ("since", &since)]
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_code_works_across_platforms_and_the_couple_then_picks_a_space() {
+    let t = spawn_engine().await;
+    let ana = person_on(Platform::Discord, "1001");
+    let ben = person_on(Platform::Matrix, "@ben:example.org");
+    let created = t.say(&ana, &Place::Direct, "pair invite").await;
+    assert_eq!(created.len(), 1, "a code invite messages nobody else");
+    let code = code_in(&created[0].reply.text);
+
+    let accepted = t
+        .say(
+            &ben,
+            &Place::Direct,
+            &format!("pair accept {}", code.to_lowercase()),
+        )
+        .await;
+    let to_ben = &texts_to(&accepted, &Recipient::Requester)[0];
+    assert!(
+        to_ben.contains(&t.text(Key::PairStatusNoSpace, &[])),
+        "no space yet: {to_ben}"
+    );
+    assert_eq!(
+        texts_to(&accepted, &Recipient::User(ana.user.clone())),
+        [t.text(Key::PairAcceptedInviter, &[("partner", "@ben:example.org")])]
+    );
+
+    let room = Place::Space(SpaceRef::new(Platform::Matrix, "!room:example.org"));
+    let here = t.say(&ben, &room, "pair here").await;
+    assert_eq!(here[0].to, Recipient::Requester);
+    assert!(!here[0].reply.private, "the space hears it is now shared");
+    assert_eq!(
+        here[0].reply.text,
+        t.text(
+            Key::PairHereSet,
+            &[("me", "@ben:example.org"), ("partner", "1001")]
+        )
+    );
+}
+
+#[tokio::test]
+async fn declining_tells_the_inviter_and_voids_the_invite() {
+    let t = spawn_engine().await;
+    let (ana, ben) = (person("ana"), person("ben"));
+    let invited = t.say(&ana, &Place::Direct, "pair invite ben").await;
+    let code = code_in(&invited[1].reply.text);
+    let declined = t.say(&ben, &Place::Direct, "pair decline").await;
+    assert_eq!(
+        texts_to(&declined, &Recipient::User(ana.user.clone())),
+        [t.text(Key::PairDeclinedInviter, &[("partner", "ben")])]
+    );
+    let before = t.snapshot().await;
+    let again = t
+        .say(&ben, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    t.assert_refused(&again, UserError::InviteNoLongerValid);
+    assert_eq!(t.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn stale_used_and_unknown_invites_are_refused_without_changes() {
+    let t = spawn_engine().await;
+    let (ana, ben, carl) = (person("ana"), person("ben"), person("carl"));
+    let created = t.say(&ana, &Place::Direct, "pair invite").await;
+    let code = code_in(&created[0].reply.text);
+
+    let before = t.snapshot().await;
+    t.clock.advance(Duration::hours(48));
+    let expired = t
+        .say(&ben, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    t.assert_refused(&expired, UserError::InviteExpired);
+    let unknown = t.say(&ben, &Place::Direct, "pair accept ZZZZ-ZZZZ").await;
+    t.assert_refused(&unknown, UserError::InviteNotFound);
+    let garbage = t.say(&ben, &Place::Direct, "pair accept hello").await;
+    t.assert_refused(&garbage, UserError::InviteNotFound);
+    let nothing = t.say(&carl, &Place::Direct, "pair accept").await;
+    t.assert_refused(&nothing, UserError::NoPendingInvite);
+    assert_eq!(t.snapshot().await, before, "refusals changed nothing");
+
+    // A fresh code, used once, cannot be used again ("button pressed twice").
+    let created = t.say(&ana, &Place::Direct, "pair invite").await;
+    let code = code_in(&created[0].reply.text);
+    t.say(&ben, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    let before = t.snapshot().await;
+    let twice = t
+        .say(&ben, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    t.assert_refused(&twice, UserError::InviteNoLongerValid);
+    let by_carl = t
+        .say(&carl, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    t.assert_refused(&by_carl, UserError::InviteNoLongerValid);
+    assert_eq!(t.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn nobody_pairs_with_themselves() {
+    let t = spawn_engine().await;
+    let ana = person("ana");
+    let before = t.snapshot().await;
+    let direct = t.say(&ana, &Place::Direct, "pair invite ana").await;
+    t.assert_refused(&direct, UserError::PairWithSelf);
+    assert_eq!(t.snapshot().await, before);
+
+    let created = t.say(&ana, &Place::Direct, "pair invite").await;
+    let code = code_in(&created[0].reply.text);
+    let before = t.snapshot().await;
+    let own = t
+        .say(&ana, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    t.assert_refused(&own, UserError::PairWithSelf);
+    assert_eq!(t.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn a_third_person_cannot_join_or_act_in_a_couple() {
+    let t = spawn_engine().await;
+    let (ana, ben, carl, home) = (person("ana"), person("ben"), person("carl"), space("home"));
+    // An invite addressed to ben is not carl's to answer.
+    let invited = t.say(&ana, &Place::Direct, "pair invite ben").await;
+    let code = code_in(&invited[1].reply.text);
+    let before = t.snapshot().await;
+    let stolen = t
+        .say(&carl, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    t.assert_refused(&stolen, UserError::InviteForSomeoneElse);
+    let declined = t
+        .say(&carl, &Place::Direct, &format!("pair decline {code}"))
+        .await;
+    t.assert_refused(&declined, UserError::InviteForSomeoneElse);
+    assert_eq!(t.snapshot().await, before);
+
+    t.say(&ben, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    t.say(&ana, &home, "pair here").await;
+    let before = t.snapshot().await;
+    for (who, place, text, error) in [
+        (
+            &carl,
+            &Place::Direct,
+            "pair invite ana",
+            UserError::PartnerUnavailable,
+        ),
+        (&carl, &home, "pair invite", UserError::NotYourCouple),
+        (&carl, &home, "pair here", UserError::NotYourCouple),
+        (&carl, &home, "pair", UserError::NotYourCouple),
+        (
+            &carl,
+            &Place::Direct,
+            "pair leave confirm",
+            UserError::NotPaired,
+        ),
+        (
+            &ana,
+            &Place::Direct,
+            "pair invite carl",
+            UserError::AlreadyPaired,
+        ),
+    ] {
+        let refused = t.say(who, place, text).await;
+        t.assert_refused(&refused, error);
+    }
+    assert_eq!(t.snapshot().await, before);
+
+    // carl's own invite from the couple's space is refused; from elsewhere it
+    // works, but a paired person cannot accept it.
+    let elsewhere = t.say(&carl, &space("carls-room"), "pair invite").await;
+    let carls_code = code_in(&elsewhere[0].reply.text);
+    let before = t.snapshot().await;
+    let ben_accepts = t
+        .say(&ben, &Place::Direct, &format!("pair accept {carls_code}"))
+        .await;
+    t.assert_refused(&ben_accepts, UserError::AlreadyPaired);
+    assert_eq!(t.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn another_couples_space_cannot_be_taken() {
+    let t = spawn_engine().await;
+    let home = space("home");
+    pair_ana_and_ben(&t).await;
+    t.say(&person("ana"), &home, "pair here").await;
+    let (carl, dana) = (person("carl"), person("dana"));
+    let created = t.say(&carl, &Place::Direct, "pair invite").await;
+    let code = code_in(&created[0].reply.text);
+    t.say(&dana, &Place::Direct, &format!("pair accept {code}"))
+        .await;
+    let before = t.snapshot().await;
+    let taken = t.say(&dana, &home, "pair here").await;
+    t.assert_refused(&taken, UserError::NotYourCouple);
+    let from_dm = t.say(&dana, &Place::Direct, "pair here").await;
+    t.assert_refused(&from_dm, UserError::NeedsSpace);
+    assert_eq!(t.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn leaving_asks_first_then_ends_the_couple_for_both() {
+    let t = spawn_engine().await;
+    let (ana, ben) = (person("ana"), person("ben"));
+    pair_ana_and_ben(&t).await;
+    let before = t.snapshot().await;
+    let asked = t.say(&ben, &Place::Direct, "pair leave").await;
+    assert_eq!(asked[0].reply.choices[0].command, "pair leave confirm");
+    assert_eq!(t.snapshot().await, before, "asking changes nothing");
+
+    let left = t.say(&ben, &Place::Direct, "pair leave confirm").await;
+    assert_eq!(
+        texts_to(
+            &left,
+            &Recipient::User(UserRef::new(Platform::Console, "ana"))
+        ),
+        [t.text(Key::PairLeftPartner, &[("partner", "ben")])]
+    );
+    let status = t.say(&ana, &Place::Direct, "pair").await;
+    assert_eq!(status[0].reply.text, t.text(Key::PairStatusUnpaired, &[]));
+    let again = t.say(&ana, &Place::Direct, "pair leave confirm").await;
+    t.assert_refused(&again, UserError::NotPaired);
+
+    // Both are free to pair again, with each other or anyone.
+    pair_ana_and_ben(&t).await;
+}
+
+#[tokio::test]
+async fn a_new_invite_replaces_the_old_code_and_cancel_withdraws_it() {
+    let t = spawn_engine().await;
+    let (ana, ben) = (person("ana"), person("ben"));
+    let first = code_in(
+        &t.say(&ana, &Place::Direct, "pair invite").await[0]
+            .reply
+            .text,
+    );
+    let second = code_in(
+        &t.say(&ana, &Place::Direct, "pair invite").await[0]
+            .reply
+            .text,
+    );
+    assert_ne!(first, second);
+    let old = t
+        .say(&ben, &Place::Direct, &format!("pair accept {first}"))
+        .await;
+    t.assert_refused(&old, UserError::InviteNoLongerValid);
+
+    let cancelled = t.say(&ana, &Place::Direct, "pair cancel").await;
+    assert_eq!(cancelled[0].reply.text, t.text(Key::PairCancelled, &[]));
+    let late = t
+        .say(&ben, &Place::Direct, &format!("pair accept {second}"))
+        .await;
+    t.assert_refused(&late, UserError::InviteNoLongerValid);
+    let nothing = t.say(&ana, &Place::Direct, "pair cancel").await;
+    assert_eq!(nothing[0].reply.text, t.text(Key::PairNothingToCancel, &[]));
+}
+
+#[tokio::test]
+async fn status_shows_an_open_invite_until_it_expires() {
+    let t = spawn_engine().await;
+    let ana = person("ana");
+    let code = code_in(
+        &t.say(&ana, &Place::Direct, "pair invite").await[0]
+            .reply
+            .text,
+    );
+    let status = t.say(&ana, &Place::Direct, "pair").await;
+    assert!(
+        status[0].reply.text.contains(&code),
+        "{}",
+        status[0].reply.text
+    );
+    t.clock.advance(Duration::hours(49));
+    let status = t.say(&ana, &Place::Direct, "pair").await;
+    assert_eq!(status[0].reply.text, t.text(Key::PairStatusUnpaired, &[]));
+}

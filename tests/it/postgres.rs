@@ -1,0 +1,159 @@
+//! The same behaviour on PostgreSQL, each test on a database of its own.
+//! Outside CI the tests say so and skip when no server is reachable; under
+//! CI (`CI=true`) a missing server fails them.
+
+use sqlx::{Connection, Executor};
+
+use rapport::engine::message::Place;
+use rapport::error::UserError;
+
+use chrono::{TimeZone, Utc};
+
+use crate::helpers::{
+    TestEngine, code_in, dm, in_ci, person, recording_ports, scheduled, space, spawn_engine_on,
+};
+
+use crate::pairing::pair_ana_and_ben;
+
+/// The server's maintenance database, where test databases are created.
+fn admin_url() -> String {
+    std::env::var("RAPPORT_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// An engine on its own database, dropped by [`PgTest::finish`].
+struct PgTest {
+    engine: TestEngine,
+    name: String,
+}
+
+impl PgTest {
+    /// Closes the pool and drops the database, so runs leave nothing behind.
+    async fn finish(self) {
+        self.engine.engine.store().close().await;
+        let mut conn = sqlx::AnyConnection::connect(&admin_url())
+            .await
+            .expect("admin connection");
+        // FORCE: a pool connection still closing must not keep the database.
+        conn.execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str())
+            .await
+            .expect("drop test db");
+    }
+}
+
+/// A fresh database, or `None` (with a note) when there is no server here.
+async fn fresh_database(test: &str) -> Option<PgTest> {
+    sqlx::any::install_default_drivers();
+    let admin = admin_url();
+    let mut conn = match sqlx::AnyConnection::connect(&admin).await {
+        Ok(conn) => conn,
+        Err(error) if !in_ci() => {
+            eprintln!("SKIPPED {test}: PostgreSQL is not reachable at {admin} ({error})");
+            return None;
+        }
+        Err(error) => {
+            panic!("PostgreSQL is required under CI but not reachable at {admin}: {error}")
+        }
+    };
+    let name = format!("rapport_test_{}_{}", test, std::process::id());
+    conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .expect("drop old test db");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create test db");
+    let (base, _) = admin.rsplit_once('/').expect("URL with a database");
+    let engine = spawn_engine_on(&format!("{base}/{name}")).await;
+    Some(PgTest { engine, name })
+}
+
+#[tokio::test]
+async fn pairing_and_refusals_work_on_postgres() {
+    let Some(pg) = fresh_database("pairing").await else {
+        return;
+    };
+    let t = &pg.engine;
+    let code = pair_ana_and_ben(t).await;
+    let before = t.snapshot().await;
+    let twice = t
+        .say(
+            &person("ben"),
+            &Place::Direct,
+            &format!("pair accept {code}"),
+        )
+        .await;
+    t.assert_refused(&twice, UserError::InviteNoLongerValid);
+    let carl = t
+        .say(&person("carl"), &Place::Direct, "pair invite ana")
+        .await;
+    t.assert_refused(&carl, UserError::PartnerUnavailable);
+    assert_eq!(t.snapshot().await, before);
+    pg.finish().await;
+}
+
+#[tokio::test]
+async fn a_check_in_round_fires_and_delivers_on_postgres() {
+    let Some(pg) = fresh_database("checkin").await else {
+        return;
+    };
+    let t = &pg.engine;
+    let (port, ports) = recording_ports();
+    scheduled(t, "UTC", "daily 20:00").await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 2, 20, 0, 0).unwrap());
+    let (due, delivered) = t.tick(&ports).await;
+    assert_eq!((due.fired, delivered.sent), (1, 2));
+    assert_eq!(t.tick(&ports).await.0.fired, 0, "never twice");
+    t.say(&person("ana"), &Place::Direct, "checkin answer 8")
+        .await;
+    let reveal = t
+        .say(&person("ben"), &Place::Direct, "checkin answer 9 thank you")
+        .await;
+    assert!(
+        reveal
+            .iter()
+            .any(|out| out.reply.text.contains("thank you") && !out.reply.private)
+    );
+    assert_eq!(port.shown_to(&dm("ben")).len(), 1);
+    t.say(&person("ana"), &Place::Direct, "pair leave confirm")
+        .await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 20, 0, 0).unwrap());
+    assert_eq!(
+        t.tick(&ports).await.0.fired,
+        0,
+        "leaving stopped the schedule"
+    );
+    pg.finish().await;
+}
+
+#[tokio::test]
+async fn unique_indexes_hold_on_postgres() {
+    let Some(pg) = fresh_database("unique").await else {
+        return;
+    };
+    let t = &pg.engine;
+    pair_ana_and_ben(t).await;
+    t.say(&person("ana"), &space("home"), "pair here").await;
+    let created = t.say(&person("carl"), &Place::Direct, "pair invite").await;
+    let code = code_in(&created[0].reply.text);
+    t.say(
+        &person("dana"),
+        &Place::Direct,
+        &format!("pair accept {code}"),
+    )
+    .await;
+    let before = t.snapshot().await;
+    let taken = t.say(&person("dana"), &space("home"), "pair here").await;
+    t.assert_refused(&taken, UserError::NotYourCouple);
+    assert_eq!(t.snapshot().await, before);
+    let settings = t
+        .say(
+            &person("dana"),
+            &Place::Direct,
+            "settings zone Africa/Cairo",
+        )
+        .await;
+    assert!(settings[0].reply.text.contains("Africa/Cairo"));
+    pg.finish().await;
+}
