@@ -153,6 +153,48 @@ user_id = "rapport"
 }
 
 #[test]
+fn check_in_hours_and_the_model_endpoint_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(
+        &file,
+        r#"
+[checkins]
+round_hours = 200
+nudge_after_hours = 0
+catch_up_grace_hours = 30
+[reword_model]
+enabled = true
+url = "https://model.example.com/v1/chat/completions"
+model = ""
+timeout_ms = 5
+"#,
+    )
+    .unwrap();
+    let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
+    assert_eq!(
+        keys(&problems),
+        [
+            Key::ConfigBadRoundHours,
+            Key::ConfigBadNudgeHours,
+            Key::ConfigBadGraceHours,
+            Key::ConfigBadModelUrl,
+            Key::ConfigBadModelSettings,
+        ]
+    );
+    // A nudge no earlier than the round's end is refused too.
+    let late_nudge = env(&[
+        ("RAPPORT_CHECKINS__ROUND_HOURS", "12"),
+        ("RAPPORT_CHECKINS__NUDGE_AFTER_HOURS", "12"),
+    ]);
+    let problems = config::load_from(None, late_nudge).unwrap_err();
+    assert_eq!(keys(&problems), [Key::ConfigBadNudgeHours]);
+    // A disabled model is not checked at all.
+    let off = env(&[("RAPPORT_REWORD_MODEL__URL", "ftp://nowhere")]);
+    assert!(config::load_from(None, off).is_ok());
+}
+
+#[test]
 fn unknown_keys_and_broken_toml_are_explained() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("rapport.toml");

@@ -60,6 +60,36 @@ async fn one_person_plays_both_partners_and_sees_who_gets_what() {
 }
 
 #[tokio::test]
+async fn say_posts_to_the_space_and_an_opted_in_author_gets_a_private_nudge() {
+    let texts = Catalog::embedded().unwrap();
+    let output = run_script(
+        "pair invite @Ben\nas ben\n1\nat home\npair here\nreword nudges on\n\
+         as ana\nreword nudges on\nat home\nsay You never call me back\n\
+         say Dinner at 7?\nsay\n",
+    )
+    .await;
+    let intro = texts.render(Key::RewordNudge, &[("suggestion", "")]);
+    let intro = intro.lines().next().unwrap();
+    assert_eq!(
+        output.matches(intro).count(),
+        1,
+        "one nudge, for the blaming line only: {output}"
+    );
+    let to_ana = texts.render(Key::ConsoleLabelDirect, &[("user", "ana")]);
+    let nudge_block = format!("rapport ({to_ana}):\n  {intro}");
+    assert!(
+        output.contains(&nudge_block),
+        "only ana hears of it: {output}"
+    );
+    assert!(output.contains("call me back"), "{output}");
+
+    assert!(
+        output.contains(texts.text(Key::ConsoleUsageSay)),
+        "{output}"
+    );
+}
+
+#[tokio::test]
 async fn console_words_without_arguments_explain_themselves() {
     let texts = Catalog::embedded().unwrap();
     let output = run_script("as\nat\nconsole help\n").await;

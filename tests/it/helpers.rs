@@ -38,10 +38,15 @@ pub async fn spawn_engine() -> TestEngine {
 
 /// An engine on the given database URL (migrations run).
 pub async fn spawn_engine_on(url: &str) -> TestEngine {
+    spawn_engine_with(url, |_| {}).await
+}
+
+/// An engine on `url` whose test policy `adjust` may change first.
+pub async fn spawn_engine_with(url: &str, adjust: impl FnOnce(&mut Policy)) -> TestEngine {
     let store = Store::connect(url).await.expect("test store connects");
     let clock = Arc::new(ManualClock::new(start_time()));
     let catalog = Arc::new(Catalog::embedded().expect("embedded prompts"));
-    let policy = Policy {
+    let mut policy = Policy {
         default_zone: chrono_tz::UTC,
         invite_ttl: chrono::Duration::hours(48),
         round_duration: chrono::Duration::hours(24),
@@ -49,6 +54,8 @@ pub async fn spawn_engine_on(url: &str) -> TestEngine {
         catch_up_grace: chrono::Duration::hours(24),
         crisis_resources: Vec::new(),
     };
+    adjust(&mut policy);
+
     let engine = Engine::new(
         store,
         catalog,

@@ -9,7 +9,7 @@ use rapport::engine::message::{Place, Recipient};
 use rapport::error::UserError;
 use rapport::prompts::Key;
 
-use crate::helpers::{person, space, spawn_engine};
+use crate::helpers::{person, space, spawn_engine, spawn_engine_with};
 use crate::pairing::pair_ana_and_ben;
 
 #[tokio::test]
@@ -104,6 +104,32 @@ async fn words_of_self_harm_or_violence_get_help_not_a_rewrite() {
             .reply
             .text
             .contains("no substitute for professional help")
+    );
+}
+
+#[tokio::test]
+async fn the_admins_crisis_resources_replace_the_general_advice() {
+    let lines = vec![
+        "Lifeline: call or text 988".to_owned(),
+        "Emergency: 911".to_owned(),
+    ];
+    let t = spawn_engine_with("sqlite::memory:", |policy| {
+        policy.crisis_resources = lines.clone()
+    })
+    .await;
+    let reply = t
+        .say(&person("ana"), &Place::Direct, "reword I want to hurt you")
+        .await;
+    let text = &reply[0].reply.text;
+    assert!(reply[0].reply.private);
+    for line in &lines {
+        assert!(text.contains(line.as_str()), "{text}");
+    }
+    let general = t.text(Key::RewordCrisisResources, &[]);
+    assert!(!text.contains(&general), "{text}");
+    assert!(
+        text.contains("no substitute for professional help"),
+        "{text}"
     );
 }
 
