@@ -74,6 +74,38 @@ pub enum UserError {
         given: String,
         feelings: Vec<String>,
     },
+    #[error("bad cadence `{given}`")]
+    BadCadence { given: String },
+    #[error("due date in the past")]
+    DueDateInPast,
+    #[error("no such goal")]
+    GoalNotFound,
+    #[error("goal is not waiting for an answer")]
+    GoalNotProposed,
+    #[error("goal is not active")]
+    GoalNotActive,
+    #[error("own proposal cannot be answered")]
+    OwnProposal,
+    #[error("only the one who promised logs a promise")]
+    NotYourPromise,
+    #[error("cannot confirm own promise")]
+    OwnPromise,
+    #[error("nothing waits for confirmation")]
+    NothingToConfirm,
+    #[error("already logged today")]
+    AlreadyLogged,
+    #[error("no such agreement")]
+    AgreementNotFound,
+    #[error("agreement is not waiting for an answer")]
+    AgreementNotProposed,
+    #[error("only active agreements can be edited")]
+    AgreementNotActive,
+    #[error("no such journal entry")]
+    JournalNotFound,
+    #[error("journal entries are written privately")]
+    JournalPrivateOnly,
+    #[error("no recap scheduled")]
+    NoRecap,
 }
 
 impl UserError {
@@ -131,6 +163,24 @@ impl UserError {
                 Key::ErrorUnknownFeeling,
                 vec![("given", given.clone()), ("feelings", feelings.join(", "))],
             ),
+            UserError::BadCadence { given } => {
+                (Key::ErrorBadCadence, vec![("given", given.clone())])
+            }
+            UserError::DueDateInPast => (Key::ErrorDueDateInPast, Vec::new()),
+            UserError::GoalNotFound => (Key::ErrorGoalNotFound, Vec::new()),
+            UserError::GoalNotProposed => (Key::ErrorGoalNotProposed, Vec::new()),
+            UserError::GoalNotActive => (Key::ErrorGoalNotActive, Vec::new()),
+            UserError::OwnProposal => (Key::ErrorOwnProposal, Vec::new()),
+            UserError::NotYourPromise => (Key::ErrorNotYourPromise, Vec::new()),
+            UserError::OwnPromise => (Key::ErrorOwnPromise, Vec::new()),
+            UserError::NothingToConfirm => (Key::ErrorNothingToConfirm, Vec::new()),
+            UserError::AlreadyLogged => (Key::ErrorAlreadyLogged, Vec::new()),
+            UserError::AgreementNotFound => (Key::ErrorAgreementNotFound, Vec::new()),
+            UserError::AgreementNotProposed => (Key::ErrorAgreementNotProposed, Vec::new()),
+            UserError::AgreementNotActive => (Key::ErrorAgreementNotActive, Vec::new()),
+            UserError::JournalNotFound => (Key::ErrorJournalNotFound, Vec::new()),
+            UserError::JournalPrivateOnly => (Key::ErrorJournalPrivateOnly, Vec::new()),
+            UserError::NoRecap => (Key::ErrorNoRecap, Vec::new()),
         }
     }
 }

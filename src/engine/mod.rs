@@ -14,9 +14,15 @@ pub mod quiet_hours;
 pub mod recurrence;
 pub mod zone;
 
+mod agreements;
+mod appreciate;
 pub mod checkin;
+mod goals;
 mod help;
+mod journal;
+mod mydata;
 mod pairing;
+mod recap;
 mod reword;
 mod settings;
 
@@ -35,7 +41,8 @@ use crate::prompts::{Catalog, Key};
 use crate::store::couples::{self, Couple};
 use crate::store::users::{self, User};
 use crate::store::{Store, Tx};
-use crate::store::{outbox, rounds, schedules};
+use crate::store::{outbox, recaps, rounds, schedules};
+
 pub use checkin::firing::DueReport;
 use command::{Command, RewordCommand};
 use message::{Actor, Outgoing, Place, Reply, Request};
@@ -81,6 +88,9 @@ impl Engine {
         policy: Policy,
     ) -> anyhow::Result<Engine> {
         let coach = Coach::from_catalog(&catalog)?;
+        if catalog.list(recap::TIPS).is_none_or(<[String]>::is_empty) {
+            anyhow::bail!("the prompts have no recap tips ({})", recap::TIPS);
+        }
         Ok(Engine {
             store,
             catalog,
@@ -190,6 +200,12 @@ impl Engine {
             Command::Reword(RewordCommand::Nudges(setting)) => {
                 reword::nudges_setting(&mut ctx, *setting).await?
             }
+            Command::Goal(command) => goals::run(&mut ctx, command).await?,
+            Command::Agree(command) => agreements::run(&mut ctx, command).await?,
+            Command::Journal(command) => journal::run(&mut ctx, command).await?,
+            Command::Appreciate(text) => appreciate::run(&mut ctx, text).await?,
+            Command::Recap(command) => recap::run(&mut ctx, command).await?,
+            Command::MyData(command) => mydata::run(&mut ctx, command).await?,
             // Answered above without a transaction; kept for completeness.
             Command::Reword(RewordCommand::Suggest { text, feeling }) => {
                 self.reword(text, feeling.as_deref()).await?
@@ -198,7 +214,14 @@ impl Engine {
         tx.commit()
             .await
             .map_err(|error| anyhow::Error::new(error).context("cannot commit"))?;
-        if matches!(request.command, Command::Checkin(_) | Command::Pair(_)) {
+        if matches!(
+            request.command,
+            Command::Checkin(_)
+                | Command::Pair(_)
+                | Command::Goal(_)
+                | Command::Recap(_)
+                | Command::MyData(_)
+        ) {
             // Schedules may have changed: let the scheduler look again now.
             self.schedule_changed.notify_one();
         }
@@ -242,6 +265,12 @@ fn command_family(command: &Command) -> &'static str {
         Command::Settings(_) => "settings",
         Command::Checkin(_) => "checkin",
         Command::Reword(_) => "reword",
+        Command::Goal(_) => "goal",
+        Command::Agree(_) => "agree",
+        Command::Journal(_) => "journal",
+        Command::Appreciate(_) => "appreciate",
+        Command::Recap(_) => "recap",
+        Command::MyData(_) => "mydata",
     }
 }
 
@@ -301,6 +330,10 @@ impl Ctx<'_> {
         schedules::end_all_for_couple(self.tx, couple_id, self.now).await?;
         rounds::close_all_for_couple(self.tx, couple_id, self.now).await?;
         outbox::cancel_for_couple(self.tx, couple_id, self.now).await?;
+        crate::store::goals::end_all_for_couple(self.tx, couple_id, self.now).await?;
+        recaps::delete(self.tx, couple_id).await?;
+        crate::store::journal::cancel_shares(self.tx, couple_id).await?;
+
         Ok(())
     }
 }

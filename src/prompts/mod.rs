@@ -30,6 +30,10 @@ const EMBEDDED_EN: &[(&str, &str)] = &[
         "messages.toml",
         include_str!("../../prompts/en/messages.toml"),
     ),
+    (
+        "together.toml",
+        include_str!("../../prompts/en/together.toml"),
+    ),
 ];
 
 /// Why a catalog could not be loaded.

@@ -7,11 +7,17 @@
 //! Functions are per table, take the caller's transaction, and store times as
 //! UTC Unix seconds.
 
+pub mod agreements;
+pub mod appreciations;
 pub mod couples;
 pub mod decks;
+pub mod goals;
 pub mod invites;
+pub mod journal;
+pub mod mydata;
 pub mod nudges;
 pub mod outbox;
+pub mod recaps;
 pub mod rounds;
 pub mod schedules;
 pub mod users;

@@ -11,6 +11,8 @@ mod commands;
 mod config;
 mod console;
 mod dst;
+mod goals;
+
 mod pairing;
 mod postgres;
 mod reword;

@@ -13,7 +13,7 @@ use crate::engine::message::{Destination, Reply};
 use crate::prompts::Key;
 use crate::store::rounds::{self, NewRound, Round, RoundStatus};
 use crate::store::schedules::{self, Schedule, format_local};
-use crate::store::{Tx, couples, outbox, users};
+use crate::store::{Tx, couples, goals, outbox, recaps, users};
 
 /// Rows handled per transaction: big enough to be fast, small enough that
 /// a command never waits long behind the scheduler.
@@ -28,6 +28,10 @@ pub struct DueReport {
     pub paused: usize,
     pub closed: usize,
     pub nudged: usize,
+    /// Goal due-date reminders queued.
+    pub reminded: usize,
+    /// Weekly recaps queued.
+    pub recaps: usize,
 }
 
 impl Engine {
@@ -39,6 +43,20 @@ impl Engine {
         while self.fire_batch(now, &mut report).await? == BATCH {}
         while self.close_batch(now, &mut report).await? == BATCH {}
         while self.nudge_batch(now, &mut report).await? == BATCH {}
+        loop {
+            let (handled, sent) = self.remind_goals_batch(now, BATCH as i64).await?;
+            report.reminded += sent;
+            if handled < BATCH {
+                break;
+            }
+        }
+        loop {
+            let (handled, sent) = self.recap_batch(now, BATCH as i64).await?;
+            report.recaps += sent;
+            if handled < BATCH {
+                break;
+            }
+        }
         Ok(report)
     }
 
@@ -50,6 +68,8 @@ impl Engine {
             schedules::next_due_at(&mut tx).await?,
             rounds::next_event_at(&mut tx).await?,
             outbox::next_due_at(&mut tx).await?,
+            goals::next_reminder_at(&mut tx).await?,
+            recaps::next_due_at(&mut tx).await?,
         ];
         tx.commit().await?;
         Ok(candidates.into_iter().flatten().min())

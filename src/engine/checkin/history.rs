@@ -5,57 +5,106 @@ use crate::chart::{self, Series};
 use crate::engine::message::{Attachment, Outgoing, Reply};
 use crate::error::EngineResult;
 use crate::prompts::Key;
-use crate::store::rounds::{self, RoundStatus};
-use crate::store::users;
+use crate::store::Tx;
+use crate::store::rounds::{self, Answer, Round, RoundStatus};
+use crate::store::users::{self, User};
 
 /// How many recent rounds the history shows.
 const RECENT: i64 = 12;
 /// A change of average rating below this is "steady".
 const TREND_THRESHOLD: f64 = 0.5;
 
+/// The couple's recent rounds with their answers, oldest first, and each
+/// partner's rating series for the chart.
+pub(crate) struct RatingTrend {
+    pub rounds: Vec<(Round, Vec<Answer>)>,
+    pub series: Vec<Series>,
+    /// The average rating of each answered round, oldest first.
+    pub averages: Vec<f64>,
+}
+
+impl RatingTrend {
+    pub async fn load(
+        tx: &mut Tx,
+        couple_id: i64,
+        members: &[User],
+    ) -> anyhow::Result<RatingTrend> {
+        let mut recent = rounds::recent(tx, couple_id, RECENT).await?;
+        recent.reverse(); // oldest first, as a chart reads
+        let mut series: Vec<Series> = members
+            .iter()
+            .map(|m| Series {
+                name: m.display_name.clone(),
+                points: Vec::new(),
+            })
+            .collect();
+        let mut averages = Vec::new();
+        let mut with_answers = Vec::new();
+        for (index, round) in recent.into_iter().enumerate() {
+            let answers = rounds::answers(tx, round.id).await?;
+            for (member, series) in members.iter().zip(series.iter_mut()) {
+                if let Some(answer) = answers.iter().find(|a| a.user_id == member.id) {
+                    series.points.push((index, answer.rating));
+                }
+            }
+            if !answers.is_empty() {
+                averages.push(
+                    answers.iter().map(|a| a.rating as f64).sum::<f64>() / answers.len() as f64,
+                );
+            }
+            with_answers.push((round, answers));
+        }
+        Ok(RatingTrend {
+            rounds: with_answers,
+            series,
+            averages,
+        })
+    }
+
+    /// Rising, steady or falling, when there is enough to tell.
+    pub fn trend(&self) -> Option<Key> {
+        trend(&self.averages)
+    }
+
+    /// The chart as a PNG attachment, when any rating exists.
+    pub fn chart(&self, title: &str) -> anyhow::Result<Option<Attachment>> {
+        if self.series.iter().all(|s| s.points.is_empty()) {
+            return Ok(None);
+        }
+        let png = chart::ratings_png(title, &self.series, self.rounds.len())?;
+        Ok(Some(Attachment {
+            filename: "checkin-trend.png".to_owned(),
+            mime_type: "image/png".to_owned(),
+            bytes: png,
+        }))
+    }
+}
+
 pub(super) async fn show(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     let couple = ctx.my_couple().await?;
     let members = users::in_couple(ctx.tx, couple.id).await?;
-    let mut recent = rounds::recent(ctx.tx, couple.id, RECENT).await?;
-    if recent.is_empty() {
+    let history = RatingTrend::load(ctx.tx, couple.id, &members).await?;
+    if history.rounds.is_empty() {
         return Ok(vec![Outgoing::to_requester(Reply::private(
             ctx.say(Key::CheckinHistoryEmpty, &[]),
         ))]);
     }
-    recent.reverse(); // oldest first, as a chart reads
     let zone = ctx.zone_of(&ctx.me);
     let mut lines = vec![ctx.say(Key::CheckinHistoryHeader, &[])];
-    let mut series: Vec<Series> = members
-        .iter()
-        .map(|m| Series {
-            name: m.display_name.clone(),
-            points: Vec::new(),
-        })
-        .collect();
-    let mut averages = Vec::new();
-    for (index, round) in recent.iter().enumerate() {
+    for (round, answers) in &history.rounds {
         let date = ctx.engine.format_time(round.opened_at, zone);
         if round.status == RoundStatus::Missed {
             lines.push(ctx.say(Key::CheckinHistoryMissed, &[("date", &date)]));
             continue;
         }
-        let answers = rounds::answers(ctx.tx, round.id).await?;
-        let mut ratings = Vec::new();
-        for (member, series) in members.iter().zip(series.iter_mut()) {
-            let rating = answers
-                .iter()
-                .find(|a| a.user_id == member.id)
-                .map(|a| a.rating);
-            if let Some(rating) = rating {
-                series.points.push((index, rating));
-            }
-            let shown = rating.map_or_else(|| "–".to_owned(), |r| r.to_string());
-            ratings.push(format!("{} {shown}", member.display_name));
-        }
-        if !answers.is_empty() {
-            averages
-                .push(answers.iter().map(|a| a.rating as f64).sum::<f64>() / answers.len() as f64);
-        }
+        let ratings: Vec<String> = members
+            .iter()
+            .map(|member| {
+                let rating = answers.iter().find(|a| a.user_id == member.id);
+                let shown = rating.map_or_else(|| "–".to_owned(), |a| a.rating.to_string());
+                format!("{} {shown}", member.display_name)
+            })
+            .collect();
         lines.push(ctx.say(
             Key::CheckinHistoryLine,
             &[
@@ -65,19 +114,11 @@ pub(super) async fn show(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
             ],
         ));
     }
-    if let Some(key) = trend(&averages) {
+    if let Some(key) = history.trend() {
         lines.push(ctx.say(key, &[]));
     }
     let mut reply = Reply::private(lines.join("\n"));
-    if series.iter().any(|s| !s.points.is_empty()) {
-        let title = ctx.say(Key::CheckinChartTitle, &[]);
-        let png = chart::ratings_png(&title, &series, recent.len())?;
-        reply.attachment = Some(Attachment {
-            filename: "checkin-trend.png".to_owned(),
-            mime_type: "image/png".to_owned(),
-            bytes: png,
-        });
-    }
+    reply.attachment = history.chart(&ctx.say(Key::CheckinChartTitle, &[]))?;
     Ok(vec![Outgoing::to_requester(reply)])
 }
 

@@ -8,7 +8,8 @@ use crate::engine::message::{Choice, Destination, Outgoing, Reply};
 use crate::engine::{Ctx, Engine};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
-use crate::store::Tx;
+use crate::store::{Tx, journal};
+
 use crate::store::couples::{self, Couple};
 use crate::store::rounds::{self, Answer, NewRound, Round, RoundStatus};
 use crate::store::schedules::CheckinKind;
@@ -63,8 +64,52 @@ pub async fn open(
         return Ok(None);
     };
     let members = users::in_couple(tx, couple.id).await?;
-    let messages = ask(engine, couple, &round, &members);
+    let mut messages = ask(engine, couple, &round, &members);
+    messages.extend(shared_journal(engine, tx, couple, &round, &members).await?);
     Ok(Some((round, messages)))
+}
+
+/// Journal entries a partner chose to share into this round: to the space,
+/// or to the other partner privately when there is none.
+async fn shared_journal(
+    engine: &Engine,
+    tx: &mut Tx,
+    couple: &Couple,
+    round: &Round,
+    members: &[User],
+) -> anyhow::Result<Vec<Message>> {
+    let entries = journal::take_shared(tx, couple.id, round.id).await?;
+    let mut messages = Vec::new();
+    for entry in entries {
+        let Some(author) = members.iter().find(|m| m.id == entry.user_id) else {
+            continue; // the author left the couple since; it stays private
+        };
+        let text = engine.catalog().render(
+            Key::JournalSharedInRound,
+            &[("author", &author.display_name), ("text", &entry.text)],
+        );
+        let key = format!("round:{}:journal:{}", round.id, entry.id);
+        match &couple.space {
+            Some(space) => messages.push(Message {
+                key,
+                to: Destination::Space(space.clone()),
+                reply: Reply::public(text),
+            }),
+            None => {
+                messages.extend(
+                    members
+                        .iter()
+                        .filter(|m| m.id != author.id)
+                        .map(|m| Message {
+                            key: format!("{key}:{}", m.id),
+                            to: Destination::User(m.user.clone()),
+                            reply: Reply::private(text.clone()),
+                        }),
+                )
+            }
+        }
+    }
+    Ok(messages)
 }
 
 /// The question, to the space (shared kind) or to each partner privately.

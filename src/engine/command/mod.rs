@@ -8,9 +8,14 @@ use chrono_tz::Tz;
 use super::quiet_hours::QuietHours;
 use super::recurrence::Recurrence;
 use super::zone::parse_zone;
+
+mod together;
 use crate::error::UserError;
 use crate::prompts::Key;
 use crate::store::schedules::CheckinKind;
+pub use together::{
+    AgreeCommand, GoalCommand, GoalFor, JournalCommand, MyDataCommand, NewGoal, RecapCommand,
+};
 
 /// Longest text accepted from a person, in characters. Above every platform's
 /// own message limit that matters here, and keeps the store small.
@@ -24,6 +29,13 @@ pub enum Command {
     Settings(SettingsCommand),
     Checkin(CheckinCommand),
     Reword(RewordCommand),
+    Goal(GoalCommand),
+    Agree(AgreeCommand),
+    Journal(JournalCommand),
+    /// A thank-you to the partner, posted in the shared space.
+    Appreciate(String),
+    Recap(RecapCommand),
+    MyData(MyDataCommand),
 }
 
 /// The I-statement coach.
@@ -46,6 +58,12 @@ pub enum HelpTopic {
     Settings,
     Checkin,
     Reword,
+    Goal,
+    Agree,
+    Journal,
+    Appreciate,
+    Recap,
+    Mydata,
 }
 
 /// Pairing: invite, answer, leave.
@@ -131,6 +149,14 @@ impl Command {
             "settings" => parse_settings(&args).map(Command::Settings),
             "checkin" | "check-in" => parse_checkin(text, &args).map(Command::Checkin),
             "reword" => parse_reword(text, &args).map(Command::Reword),
+            "goal" | "goals" => together::parse_goal(text, &args).map(Command::Goal),
+            "agree" | "agreements" => together::parse_agree(text, &args).map(Command::Agree),
+            "journal" => together::parse_journal(text, &args).map(Command::Journal),
+            "appreciate" | "thanks" => {
+                together::parse_appreciate(text, &args).map(Command::Appreciate)
+            }
+            "recap" => together::parse_recap(&args).map(Command::Recap),
+            "mydata" => together::parse_mydata(&args).map(Command::MyData),
             _ => Err(UserError::UnknownCommand {
                 word: first.to_owned(),
             }),
@@ -149,6 +175,13 @@ fn parse_help(args: &[&str]) -> Result<Command, UserError> {
             "settings" => Ok(Command::Help(Some(HelpTopic::Settings))),
             "checkin" => Ok(Command::Help(Some(HelpTopic::Checkin))),
             "reword" => Ok(Command::Help(Some(HelpTopic::Reword))),
+            "goal" | "goals" => Ok(Command::Help(Some(HelpTopic::Goal))),
+            "agree" => Ok(Command::Help(Some(HelpTopic::Agree))),
+            "journal" => Ok(Command::Help(Some(HelpTopic::Journal))),
+            "appreciate" => Ok(Command::Help(Some(HelpTopic::Appreciate))),
+            "recap" => Ok(Command::Help(Some(HelpTopic::Recap))),
+            "mydata" => Ok(Command::Help(Some(HelpTopic::Mydata))),
+
             _ => Err(usage),
         },
         _ => Err(usage),
@@ -305,7 +338,7 @@ fn parse_schedule(words: &[&str]) -> Result<CheckinCommand, UserError> {
 }
 
 /// The raw text after the first `count` words (the command words).
-fn text_after_words(text: &str, count: usize) -> Option<&str> {
+pub(crate) fn text_after_words(text: &str, count: usize) -> Option<&str> {
     let mut rest = text.trim().trim_start_matches('/');
     for _ in 0..count {
         rest = rest.trim_start();

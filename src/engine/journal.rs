@@ -1,0 +1,98 @@
+//! The private journal: entries only their author can read, written to the
+//! bot privately. The author may share one entry into the couple's next
+//! check-in round, where it is shown when that round opens.
+
+use super::Ctx;
+use super::command::JournalCommand;
+use super::message::{Outgoing, Place, Reply};
+use crate::error::{EngineResult, UserError};
+use crate::prompts::Key;
+use crate::store::couples;
+use crate::store::journal;
+
+/// How many entries `journal list` shows.
+const RECENT: i64 = 10;
+/// Longest entry, in characters, shown in full in the list.
+const PREVIEW_CHARS: usize = 80;
+
+pub(super) async fn run(
+    ctx: &mut Ctx<'_>,
+    command: &JournalCommand,
+) -> EngineResult<Vec<Outgoing>> {
+    match command {
+        JournalCommand::List => list(ctx).await,
+        JournalCommand::Write(text) => write(ctx, text).await,
+        JournalCommand::Share(id) => share(ctx, *id, true).await,
+        JournalCommand::Unshare(id) => share(ctx, *id, false).await,
+        JournalCommand::Delete(id) => delete(ctx, *id).await,
+    }
+}
+
+fn reply(text: String) -> EngineResult<Vec<Outgoing>> {
+    Ok(vec![Outgoing::to_requester(Reply::private(text))])
+}
+
+async fn write(ctx: &mut Ctx<'_>, text: &str) -> EngineResult<Vec<Outgoing>> {
+    // Typed in a shared room, the words would already be in front of the
+    // partner: a journal is written to the bot directly.
+    if matches!(ctx.place, Place::Space(_)) {
+        return Err(UserError::JournalPrivateOnly.into());
+    }
+    let entry = journal::write(ctx.tx, ctx.me.id, text, ctx.now).await?;
+    reply(ctx.say(Key::JournalWritten, &[("id", &entry.id.to_string())]))
+}
+
+async fn share(ctx: &mut Ctx<'_>, id: i64, on: bool) -> EngineResult<Vec<Outgoing>> {
+    let entry = journal::get_own(ctx.tx, ctx.me.id, id)
+        .await?
+        .ok_or(UserError::JournalNotFound)?;
+    let id = entry.id.to_string();
+    if !on {
+        journal::set_share(ctx.tx, entry.id, None).await?;
+        return reply(ctx.say(Key::JournalUnshared, &[("id", &id)]));
+    }
+    let couple = ctx.my_couple().await?;
+    journal::set_share(ctx.tx, entry.id, Some(couple.id)).await?;
+    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    reply(ctx.say(
+        Key::JournalShareQueued,
+        &[("id", &id), ("partner", &partner.display_name)],
+    ))
+}
+
+async fn delete(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<Vec<Outgoing>> {
+    if !journal::delete_own(ctx.tx, ctx.me.id, id).await? {
+        return Err(UserError::JournalNotFound.into());
+    }
+    reply(ctx.say(Key::JournalDeleted, &[("id", &id.to_string())]))
+}
+
+async fn list(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let entries = journal::recent(ctx.tx, ctx.me.id, RECENT).await?;
+    if entries.is_empty() {
+        return reply(ctx.say(Key::JournalEmpty, &[]));
+    }
+    let zone = ctx.zone_of(&ctx.me);
+    let mut lines = vec![ctx.say(Key::JournalHeader, &[])];
+    for entry in &entries {
+        let mut text: String = entry.text.chars().take(PREVIEW_CHARS).collect();
+        if entry.text.chars().count() > PREVIEW_CHARS {
+            text.push('…');
+        }
+        let mut line = ctx.say(
+            Key::JournalLine,
+            &[
+                ("id", &entry.id.to_string()),
+                ("date", &ctx.engine.format_time(entry.created_at, zone)),
+                ("text", &text),
+            ],
+        );
+        if entry.share_couple_id.is_some() {
+            line.push_str(&ctx.say(Key::JournalLineWaiting, &[]));
+        } else if entry.shared_round_id.is_some() {
+            line.push_str(&ctx.say(Key::JournalLineShared, &[]));
+        }
+        lines.push(line);
+    }
+    reply(lines.join("\n"))
+}

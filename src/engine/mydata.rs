@@ -1,0 +1,63 @@
+//! `mydata`: a person's right to see and erase what rapport keeps about
+//! them. The export is JSON, delivered privately; deletion asks first,
+//! dissolves the couple, erases what the person wrote, and leaves the
+//! partner's own entries with the partner.
+
+use super::Ctx;
+use super::command::MyDataCommand;
+use super::message::{Attachment, Choice, Outgoing, Reply};
+use crate::error::EngineResult;
+use crate::prompts::Key;
+use crate::store::{couples, mydata};
+
+pub(super) async fn run(ctx: &mut Ctx<'_>, command: &MyDataCommand) -> EngineResult<Vec<Outgoing>> {
+    match command {
+        MyDataCommand::Export => export(ctx).await,
+        MyDataCommand::Delete { confirmed } => delete(ctx, *confirmed).await,
+    }
+}
+
+async fn export(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let mut document = mydata::export(ctx.tx, ctx.me.id).await?;
+    if let Some(object) = document.as_object_mut() {
+        object.insert("exported_at".to_owned(), ctx.now.to_rfc3339().into());
+    }
+    let bytes = serde_json::to_vec_pretty(&document)
+        .map_err(|error| anyhow::Error::new(error).context("cannot encode the export"))?;
+    let mut reply = Reply::private(ctx.say(Key::MydataExported, &[]));
+    reply.attachment = Some(Attachment {
+        filename: "rapport-mydata.json".to_owned(),
+        mime_type: "application/json".to_owned(),
+        bytes,
+    });
+    Ok(vec![Outgoing::to_requester(reply)])
+}
+
+async fn delete(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing>> {
+    ctx.refuse_foreign_space().await?;
+    if !confirmed {
+        let choice = Choice {
+            label: ctx.say(Key::MydataChoiceDelete, &[]),
+            command: "mydata delete confirm".to_owned(),
+        };
+        return Ok(vec![Outgoing::to_requester(
+            Reply::private(ctx.say(Key::MydataDeleteConfirm, &[])).with_choices(vec![choice]),
+        )]);
+    }
+    let mut outgoing = Vec::new();
+    if let Some(couple) = couples::active_for_user(ctx.tx, ctx.me.id).await? {
+        let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+        ctx.end_couple(couple.id).await?;
+        let text = ctx.say(
+            Key::MydataDeletedPartner,
+            &[("partner", &ctx.actor.display_name)],
+        );
+        outgoing.push(Outgoing::to_user(partner.user, Reply::private(text)));
+    }
+    mydata::delete(ctx.tx, ctx.me.id, &ctx.actor.user).await?;
+    outgoing.insert(
+        0,
+        Outgoing::to_requester(Reply::private(ctx.say(Key::MydataDeleted, &[]))),
+    );
+    Ok(outgoing)
+}

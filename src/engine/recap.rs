@@ -1,0 +1,306 @@
+//! The weekly recap: on a schedule the couple chooses, a look back at the
+//! last seven days — the check-in rating trend with its chart, progress on
+//! goals, the appreciations shared — and a tip. Its texts encourage; a quiet
+//! week is described as a quiet week, never as a failure.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+
+use super::checkin::history::RatingTrend;
+use super::checkin::round::Message;
+use super::checkin::timing::{self, DueSchedule, Outcome};
+use super::command::RecapCommand;
+use super::goals::{describe, week_start};
+use super::local_time::local_of;
+use super::message::{Destination, Outgoing, Reply};
+use super::recurrence::Recurrence;
+use super::{Ctx, Engine};
+use crate::error::{EngineResult, UserError};
+use crate::prompts::Key;
+use crate::store::couples::{self, Couple};
+use crate::store::recaps::{self, RecapSchedule};
+use crate::store::rounds::RoundStatus;
+use crate::store::schedules::format_local;
+use crate::store::{Tx, appreciations, goals, outbox, users};
+
+/// The prompt list the recap's tip comes from.
+pub const TIPS: &str = "recap.tips";
+/// How far back a recap looks.
+const WINDOW_DAYS: i64 = 7;
+
+pub(super) async fn run(ctx: &mut Ctx<'_>, command: &RecapCommand) -> EngineResult<Vec<Outgoing>> {
+    match command {
+        RecapCommand::Status => status(ctx).await,
+        RecapCommand::Set(recurrence) => set(ctx, recurrence).await,
+        RecapCommand::Off => off(ctx).await,
+        RecapCommand::Now => {
+            let couple = ctx.my_couple().await?;
+            let mut reply = ctx.engine.recap(ctx.tx, &couple, ctx.now).await?;
+            reply.private = true;
+            Ok(vec![Outgoing::to_requester(reply)])
+        }
+    }
+}
+
+async fn status(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let text = match recaps::for_couple(ctx.tx, couple.id).await? {
+        Some(recap) => ctx.say(
+            Key::RecapStatus,
+            &[
+                ("when", &recap.recurrence.canonical()),
+                ("zone", recap.time_zone.name()),
+                (
+                    "next",
+                    &ctx.engine
+                        .format_time(recap.next_fire_at, ctx.zone_of(&ctx.me)),
+                ),
+            ],
+        ),
+        None => ctx.say(Key::RecapStatusNone, &[]),
+    };
+    Ok(vec![Outgoing::to_requester(Reply::private(text))])
+}
+
+async fn set(ctx: &mut Ctx<'_>, recurrence: &Recurrence) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let zone = ctx.me.time_zone.unwrap_or(couple.time_zone);
+    let Some((next_local, next_fire_at)) = timing::first_after(recurrence, zone, ctx.now) else {
+        return Err(UserError::BadSchedule {
+            given: recurrence.canonical(),
+        }
+        .into());
+    };
+    let schedule = RecapSchedule {
+        couple_id: couple.id,
+        recurrence: recurrence.clone(),
+        time_zone: zone,
+        next_local,
+        next_fire_at,
+    };
+    recaps::set(ctx.tx, &schedule, ctx.me.id, ctx.now).await?;
+    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    let when = recurrence.canonical();
+    let to_me = ctx.say(
+        Key::RecapSet,
+        &[
+            ("when", &when),
+            ("zone", zone.name()),
+            (
+                "next",
+                &ctx.engine.format_time(next_fire_at, ctx.zone_of(&ctx.me)),
+            ),
+        ],
+    );
+    let to_partner = ctx.say(
+        Key::RecapSetPartner,
+        &[
+            ("partner", &ctx.actor.display_name),
+            ("when", &when),
+            ("zone", zone.name()),
+            (
+                "next",
+                &ctx.engine.format_time(next_fire_at, ctx.zone_of(&partner)),
+            ),
+        ],
+    );
+    Ok(vec![
+        Outgoing::to_requester(Reply::private(to_me)),
+        Outgoing::to_user(partner.user, Reply::private(to_partner)),
+    ])
+}
+
+async fn off(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    if !recaps::delete(ctx.tx, couple.id).await? {
+        return Err(UserError::NoRecap.into());
+    }
+    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    let to_partner = ctx.say(
+        Key::RecapOffPartner,
+        &[("partner", &ctx.actor.display_name)],
+    );
+    Ok(vec![
+        Outgoing::to_requester(Reply::private(ctx.say(Key::RecapOff, &[]))),
+        Outgoing::to_user(partner.user, Reply::private(to_partner)),
+    ])
+}
+
+impl Engine {
+    /// The recap of the seven days before `now`, as a public message.
+    pub(crate) async fn recap(
+        &self,
+        tx: &mut Tx,
+        couple: &Couple,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Reply> {
+        let texts = self.catalog();
+        let zone = couple.time_zone;
+        let since = now - Duration::days(WINDOW_DAYS);
+        let date = |at: DateTime<Utc>| {
+            local_of(zone, at)
+                .date()
+                .format(texts.text(Key::FormatDate))
+                .to_string()
+        };
+        let members = users::in_couple(tx, couple.id).await?;
+        let name_of = |id: Option<i64>| {
+            members
+                .iter()
+                .find(|m| Some(m.id) == id)
+                .map_or_else(String::new, |m| m.display_name.clone())
+        };
+        let mut lines = vec![texts.render(
+            Key::RecapHeader,
+            &[("from", &date(since)), ("to", &date(now))],
+        )];
+
+        let trend = RatingTrend::load(tx, couple.id, &members).await?;
+        let this_week = trend
+            .rounds
+            .iter()
+            .filter(|(round, answers)| {
+                round.opened_at >= since
+                    && round.status != RoundStatus::Missed
+                    && !answers.is_empty()
+            })
+            .count();
+        if this_week == 0 {
+            lines.push(texts.render(Key::RecapNoCheckins, &[]));
+        } else {
+            let mut line = texts.render(Key::RecapCheckins, &[("count", &this_week.to_string())]);
+            if let Some(key) = trend.trend() {
+                line.push(' ');
+                line.push_str(texts.text(key));
+            }
+            lines.push(line);
+        }
+
+        let monday = week_start(local_of(zone, now).date());
+        let active: Vec<_> = goals::open_for_couple(tx, couple.id)
+            .await?
+            .into_iter()
+            .filter(|g| g.status == goals::GoalStatus::Active)
+            .collect();
+        if !active.is_empty() {
+            lines.push(texts.render(Key::RecapGoalsHeader, &[]));
+            for goal in &active {
+                let (total, week) = goals::kept_days(tx, goal.id, monday).await?;
+                let key = match goal.per_week {
+                    Some(target) if week >= target => Key::RecapGoalReached,
+                    _ if week == 0 => Key::RecapGoalFreshWeek,
+                    _ => Key::RecapGoalLine,
+                };
+                lines.push(texts.render(
+                    key,
+                    &[
+                        ("goal", &describe(self, goal, &members)),
+                        ("week", &week.to_string()),
+                        ("total", &total.to_string()),
+                    ],
+                ));
+            }
+        }
+
+        let thanks = appreciations::since(tx, couple.id, since).await?;
+        if thanks.is_empty() {
+            lines.push(texts.render(Key::RecapNoAppreciations, &[]));
+        } else {
+            lines.push(texts.render(
+                Key::RecapAppreciationsHeader,
+                &[("count", &thanks.len().to_string())],
+            ));
+            for thank in &thanks {
+                lines.push(texts.render(
+                    Key::RecapAppreciationLine,
+                    &[
+                        ("from", &name_of(Some(thank.from_user))),
+                        ("to", &name_of(thank.to_user)),
+                        ("text", &thank.text),
+                    ],
+                ));
+            }
+        }
+
+        let tips = texts.list(TIPS).unwrap_or_default();
+        if !tips.is_empty() {
+            let tip = &tips[self.with_rng(|rng| rng.random_range(0..tips.len()))];
+            lines.push(texts.render(Key::RecapTip, &[("tip", tip)]));
+        }
+        let mut reply = Reply::public(lines.join("\n"));
+        reply.attachment = trend.chart(texts.text(Key::CheckinChartTitle))?;
+        Ok(reply)
+    }
+
+    /// Sends the recaps that are due; returns (rows handled, recaps sent).
+    pub(crate) async fn recap_batch(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> anyhow::Result<(usize, usize)> {
+        let mut tx = self.store().begin().await?;
+        let due = recaps::due(&mut tx, now, limit).await?;
+        let mut sent = 0;
+        for recap in &due {
+            let schedule = DueSchedule {
+                recurrence: &recap.recurrence,
+                zone: recap.time_zone,
+                next_local: recap.next_local,
+                paused_until: None,
+                skip_next: false,
+            };
+            let Some(plan) = timing::plan_due(&schedule, now, self.policy().catch_up_grace) else {
+                recaps::delete(&mut tx, recap.couple_id).await?;
+                continue;
+            };
+            if plan.outcome == Outcome::Fire {
+                let couple = couples::get(&mut tx, recap.couple_id).await?;
+                let reply = self.recap(&mut tx, &couple, now).await?;
+                let occurrence = format_local(plan.occurrence);
+                for message in recap_messages(&mut tx, &couple, &occurrence, reply).await? {
+                    outbox::enqueue(
+                        &mut tx,
+                        &message.key,
+                        Some(couple.id),
+                        &message.to,
+                        &message.reply,
+                        now,
+                    )
+                    .await?;
+                }
+                sent += 1;
+            }
+            recaps::advance(&mut tx, recap.couple_id, plan.next_local, plan.next_fire_at).await?;
+        }
+        tx.commit().await?;
+        Ok((due.len(), sent))
+    }
+}
+
+/// The recap goes to the space; without one, to each partner privately.
+async fn recap_messages(
+    tx: &mut Tx,
+    couple: &Couple,
+    occurrence: &str,
+    reply: Reply,
+) -> anyhow::Result<Vec<Message>> {
+    if let Some(space) = &couple.space {
+        return Ok(vec![Message {
+            key: format!("recap:{}:{occurrence}", couple.id),
+            to: Destination::Space(space.clone()),
+            reply,
+        }]);
+    }
+    let members = users::in_couple(tx, couple.id).await?;
+    Ok(members
+        .into_iter()
+        .map(|member| Message {
+            key: format!("recap:{}:{occurrence}:{}", couple.id, member.id),
+            to: Destination::User(member.user),
+            reply: Reply {
+                private: true,
+                ..reply.clone()
+            },
+        })
+        .collect())
+}

@@ -1,0 +1,362 @@
+//! The `goals` and `goal_logs` tables: shared goals and one partner's
+//! promises, and the days each was kept. Kept days are counted from the
+//! logs, so the count can only grow: there is no streak to break.
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::FromRow;
+
+use super::{Tx, from_db, skip_locked, to_db};
+
+/// Format of local dates in the database.
+pub const DATE_FORMAT: &str = "%Y-%m-%d";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GoalKind {
+    /// Both partners work on it; a logged day counts at once.
+    Shared,
+    /// One partner's promise; a day counts once the other confirms it.
+    Promise,
+}
+
+impl GoalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoalKind::Shared => "shared",
+            GoalKind::Promise => "promise",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GoalStatus {
+    Proposed,
+    Active,
+    Declined,
+    Done,
+    Dropped,
+}
+
+impl GoalStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoalStatus::Proposed => "proposed",
+            GoalStatus::Active => "active",
+            GoalStatus::Declined => "declined",
+            GoalStatus::Done => "done",
+            GoalStatus::Dropped => "dropped",
+        }
+    }
+
+    fn parse(text: &str) -> Option<GoalStatus> {
+        [
+            GoalStatus::Proposed,
+            GoalStatus::Active,
+            GoalStatus::Declined,
+            GoalStatus::Done,
+            GoalStatus::Dropped,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Goal {
+    pub id: i64,
+    pub couple_id: i64,
+    pub kind: GoalKind,
+    /// Who promised (promises only).
+    pub owner_id: Option<i64>,
+    /// Who proposed it; `None` once that person deleted their data.
+    pub proposed_by: Option<i64>,
+    pub title: String,
+    pub per_week: Option<i64>,
+    pub due_date: Option<NaiveDate>,
+    pub status: GoalStatus,
+}
+
+#[derive(FromRow)]
+struct GoalRow {
+    id: i64,
+    couple_id: i64,
+    kind: String,
+    owner_id: Option<i64>,
+    proposed_by: Option<i64>,
+    title: String,
+    per_week: Option<i64>,
+    due_date: Option<String>,
+    status: String,
+}
+
+const COLUMNS: &str =
+    "id, couple_id, kind, owner_id, proposed_by, title, per_week, due_date, status";
+
+impl TryFrom<GoalRow> for Goal {
+    type Error = anyhow::Error;
+
+    fn try_from(row: GoalRow) -> anyhow::Result<Goal> {
+        let kind = match row.kind.as_str() {
+            "shared" => GoalKind::Shared,
+            "promise" => GoalKind::Promise,
+            other => anyhow::bail!("goal {} has a bad kind {other}", row.id),
+        };
+        let due_date = row
+            .due_date
+            .map(|date| NaiveDate::parse_from_str(&date, DATE_FORMAT))
+            .transpose()
+            .with_context(|| format!("goal {} has a bad due date", row.id))?;
+        Ok(Goal {
+            id: row.id,
+            couple_id: row.couple_id,
+            kind,
+            owner_id: row.owner_id,
+            proposed_by: row.proposed_by,
+            title: row.title,
+            per_week: row.per_week,
+            due_date,
+            status: GoalStatus::parse(&row.status)
+                .with_context(|| format!("goal {} has a bad status", row.id))?,
+        })
+    }
+}
+
+/// A goal to record.
+pub struct NewGoal<'a> {
+    pub couple_id: i64,
+    pub kind: GoalKind,
+    pub owner_id: Option<i64>,
+    pub proposed_by: i64,
+    pub title: &'a str,
+    pub per_week: Option<i64>,
+    pub due_date: Option<NaiveDate>,
+    pub status: GoalStatus,
+}
+
+pub async fn create(tx: &mut Tx, new: NewGoal<'_>, now: DateTime<Utc>) -> anyhow::Result<Goal> {
+    let sql = format!(
+        "INSERT INTO goals (couple_id, kind, owner_id, proposed_by, title, per_week, due_date, status, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}"
+    );
+    let row: GoalRow = sqlx::query_as(&sql)
+        .bind(new.couple_id)
+        .bind(new.kind.as_str())
+        .bind(new.owner_id)
+        .bind(new.proposed_by)
+        .bind(new.title)
+        .bind(new.per_week)
+        .bind(new.due_date.map(|d| d.format(DATE_FORMAT).to_string()))
+        .bind(new.status.as_str())
+        .bind(to_db(now))
+        .fetch_one(&mut **tx)
+        .await
+        .context("cannot create goal")?;
+    row.try_into()
+}
+
+/// A goal of this couple, or `None` (also for another couple's goal).
+pub async fn get(tx: &mut Tx, couple_id: i64, id: i64) -> anyhow::Result<Option<Goal>> {
+    let sql = format!("SELECT {COLUMNS} FROM goals WHERE id = $1 AND couple_id = $2");
+    let row: Option<GoalRow> = sqlx::query_as(&sql)
+        .bind(id)
+        .bind(couple_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("cannot load goal")?;
+    row.map(Goal::try_from).transpose()
+}
+
+/// The couple's proposed and active goals, oldest first.
+pub async fn open_for_couple(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Vec<Goal>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM goals WHERE couple_id = $1 AND status IN ('proposed', 'active') ORDER BY id"
+    );
+    let rows: Vec<GoalRow> = sqlx::query_as(&sql)
+        .bind(couple_id)
+        .fetch_all(&mut **tx)
+        .await
+        .context("cannot list goals")?;
+    rows.into_iter().map(Goal::try_from).collect()
+}
+
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    status: GoalStatus,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE goals SET status = $1, decided_at = $2 WHERE id = $3")
+        .bind(status.as_str())
+        .bind(to_db(now))
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .context("cannot update goal")?;
+    Ok(())
+}
+
+/// When to remind about the due date next; `None` when done.
+pub async fn set_remind_at(tx: &mut Tx, id: i64, at: Option<DateTime<Utc>>) -> anyhow::Result<()> {
+    sqlx::query("UPDATE goals SET remind_at = $1 WHERE id = $2")
+        .bind(at.map(to_db))
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .context("cannot set goal reminder")?;
+    Ok(())
+}
+
+/// Active goals whose reminder is due, locked for this scheduler pass.
+pub async fn reminders_due(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> anyhow::Result<Vec<Goal>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM goals WHERE status = 'active' AND remind_at <= $1
+         ORDER BY remind_at LIMIT $2{}",
+        skip_locked(tx)
+    );
+    let rows: Vec<GoalRow> = sqlx::query_as(&sql)
+        .bind(to_db(now))
+        .bind(limit)
+        .fetch_all(&mut **tx)
+        .await
+        .context("cannot load due goal reminders")?;
+    rows.into_iter().map(Goal::try_from).collect()
+}
+
+pub async fn next_reminder_at(tx: &mut Tx) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let at: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(remind_at) FROM goals WHERE status = 'active'")
+            .fetch_one(&mut **tx)
+            .await
+            .context("cannot read the next goal reminder")?;
+    at.map(from_db).transpose()
+}
+
+/// A couple ended: its goals stop, and so do their reminders.
+pub async fn end_all_for_couple(
+    tx: &mut Tx,
+    couple_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE goals SET status = 'dropped', decided_at = $1, remind_at = NULL
+         WHERE couple_id = $2 AND status IN ('proposed', 'active')",
+    )
+    .bind(to_db(now))
+    .bind(couple_id)
+    .execute(&mut **tx)
+    .await
+    .context("cannot end the couple's goals")?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogStatus {
+    Waiting,
+    Kept,
+    NotKept,
+}
+
+impl LogStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            LogStatus::Waiting => "waiting",
+            LogStatus::Kept => "kept",
+            LogStatus::NotKept => "not_kept",
+        }
+    }
+}
+
+/// Records that `user_id` worked on the goal on `date`; `false` if that
+/// day was already logged by them.
+pub async fn log(
+    tx: &mut Tx,
+    goal_id: i64,
+    user_id: i64,
+    date: NaiveDate,
+    note: Option<&str>,
+    status: LogStatus,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO goal_logs (goal_id, user_id, local_date, note, status, logged_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (goal_id, user_id, local_date) DO NOTHING",
+    )
+    .bind(goal_id)
+    .bind(user_id)
+    .bind(date.format(DATE_FORMAT).to_string())
+    .bind(note)
+    .bind(status.as_str())
+    .bind(to_db(now))
+    .execute(&mut **tx)
+    .await
+    .context("cannot log goal progress")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Confirms (or not) the oldest log still waiting on the goal; returns its
+/// date, or `None` when nothing waits.
+pub async fn confirm_oldest_waiting(
+    tx: &mut Tx,
+    goal_id: i64,
+    confirmed_by: i64,
+    kept: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<NaiveDate>> {
+    let waiting: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, local_date FROM goal_logs WHERE goal_id = $1 AND status = 'waiting'
+         ORDER BY local_date, id LIMIT 1",
+    )
+    .bind(goal_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .context("cannot load the waiting log")?;
+    let Some((id, date)) = waiting else {
+        return Ok(None);
+    };
+    let status = if kept {
+        LogStatus::Kept
+    } else {
+        LogStatus::NotKept
+    };
+    sqlx::query(
+        "UPDATE goal_logs SET status = $1, confirmed_by = $2, confirmed_at = $3 WHERE id = $4",
+    )
+    .bind(status.as_str())
+    .bind(confirmed_by)
+    .bind(to_db(now))
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .context("cannot confirm the log")?;
+    let date = NaiveDate::parse_from_str(&date, DATE_FORMAT)
+        .with_context(|| format!("goal log {id} has a bad date"))?;
+    Ok(Some(date))
+}
+
+/// Distinct days the goal was kept, in all and since `from` (inclusive).
+pub async fn kept_days(tx: &mut Tx, goal_id: i64, from: NaiveDate) -> anyhow::Result<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT COUNT(DISTINCT local_date),
+                COUNT(DISTINCT CASE WHEN local_date >= $2 THEN local_date END)
+         FROM goal_logs WHERE goal_id = $1 AND status = 'kept'",
+    )
+    .bind(goal_id)
+    .bind(from.format(DATE_FORMAT).to_string())
+    .fetch_one(&mut **tx)
+    .await
+    .context("cannot count kept days")
+}
+
+/// How many logs wait for confirmation.
+pub async fn waiting_count(tx: &mut Tx, goal_id: i64) -> anyhow::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM goal_logs WHERE goal_id = $1 AND status = 'waiting'")
+        .bind(goal_id)
+        .fetch_one(&mut **tx)
+        .await
+        .context("cannot count waiting logs")
+}
