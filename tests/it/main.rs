@@ -12,11 +12,15 @@ mod config;
 mod console;
 mod dst;
 mod goals;
+mod mydata;
 
 mod pairing;
 mod postgres;
+mod recap;
+
 mod reword;
 mod reword_eval;
 mod reword_model;
 mod scheduler;
 mod settings;
+mod together;

@@ -10,7 +10,8 @@ use rapport::error::UserError;
 use chrono::{TimeZone, Utc};
 
 use crate::helpers::{
-    TestEngine, code_in, dm, in_ci, person, recording_ports, scheduled, space, spawn_engine_on,
+    TestEngine, code_in, dm, in_ci, person, recording_ports, scheduled, space, space_of,
+    spawn_engine_on,
 };
 
 use crate::pairing::pair_ana_and_ben;
@@ -155,5 +156,53 @@ async fn unique_indexes_hold_on_postgres() {
         )
         .await;
     assert!(settings[0].reply.text.contains("Africa/Cairo"));
+    pg.finish().await;
+}
+
+#[tokio::test]
+async fn goals_recaps_and_mydata_work_on_postgres() {
+    let Some(pg) = fresh_database("together").await else {
+        return;
+    };
+    let t = &pg.engine;
+    let (port, ports) = recording_ports();
+    crate::mydata::a_shared_life(t).await;
+    let (ana, ben) = (person("ana"), person("ben"));
+    t.say(&ben, &Place::Direct, "goal kept 1").await;
+    t.say(
+        &ana,
+        &Place::Direct,
+        "goal shared Walk together by 2026-03-20",
+    )
+    .await;
+    t.say(&ben, &Place::Direct, "goal accept 2").await;
+    t.say(&ana, &Place::Direct, "recap weekly sun 18:00").await;
+    let list = t.say(&ana, &Place::Direct, "goal").await;
+    assert!(
+        list[0].reply.text.contains("kept days in all: 1"),
+        "{}",
+        list[0].reply.text
+    );
+
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 8, 18, 0, 0).unwrap());
+    let (due, _) = t.tick(&ports).await;
+    assert_eq!(due.recaps, 1);
+    let recap = port.shown_to(&space_of("home")).pop().expect("a recap");
+    assert!(recap.contains("Thanks for the tea"), "{recap}");
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 19, 9, 0, 0).unwrap());
+    assert_eq!(
+        t.tick(&ports).await.0.reminded,
+        2,
+        "both partners of a shared goal"
+    );
+
+    let mine = crate::mydata::export(t, "ana").await;
+    assert_eq!(mine["journal"][0]["text"], "ana's secret thought");
+    t.say(&ana, &Place::Direct, "mydata delete confirm").await;
+    let his = crate::mydata::export(t, "ben").await;
+    assert_eq!(his["journal"][0]["text"], "ben's secret thought");
+    assert!(his["appreciations_received"].as_array().unwrap().is_empty());
     pg.finish().await;
 }

@@ -1,0 +1,255 @@
+//! Agreements written together, the private journal and appreciations:
+//! what each partner sees, and that nobody else sees anything.
+
+use rapport::engine::message::{Place, Recipient};
+use rapport::error::UserError;
+use rapport::prompts::Key;
+
+use crate::helpers::{TestEngine, code_in, person, space, spawn_engine, texts_to};
+use crate::pairing::pair_ana_and_ben;
+
+fn to(name: &str) -> Recipient {
+    Recipient::User(person(name).user)
+}
+
+fn home() -> Recipient {
+    match space("home") {
+        Place::Space(space) => Recipient::Space(space),
+        Place::Direct => unreachable!("home is a space"),
+    }
+}
+
+/// carl and dana: a second couple in #den.
+async fn pair_carl_and_dana(t: &TestEngine) {
+    let invited = t
+        .say(&person("carl"), &space("den"), "pair invite dana")
+        .await;
+    let code = code_in(&texts_to(&invited, &to("dana"))[0]);
+    t.say(
+        &person("dana"),
+        &Place::Direct,
+        &format!("pair accept {code}"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn agreements_count_once_both_agree_and_edits_replace_the_old_wording() {
+    let t = spawn_engine().await;
+    pair_ana_and_ben(&t).await;
+    let (ana, ben, direct) = (person("ana"), person("ben"), Place::Direct);
+    let proposed = t
+        .say(
+            &ana,
+            &direct,
+            "agree add We take a 20-minute break when a talk gets heated",
+        )
+        .await;
+    let agreement = t.text(
+        Key::AgreeDescribe,
+        &[
+            ("id", "1"),
+            ("text", "We take a 20-minute break when a talk gets heated"),
+        ],
+    );
+    let ask = proposed.iter().find(|o| o.to == to("ben")).unwrap();
+    assert_eq!(ask.reply.choices[0].command, "agree accept 1");
+    let listed = t.say(&ben, &direct, "agree").await;
+    assert_eq!(
+        listed[0].reply.text,
+        [
+            t.text(Key::AgreeListHeader, &[]),
+            t.text(Key::AgreeListProposed, &[("agreement", &agreement)])
+        ]
+        .join("\n")
+    );
+    t.assert_refused(
+        &t.say(&ana, &direct, "agree accept 1").await,
+        UserError::OwnProposal,
+    );
+    t.assert_refused(
+        &t.say(&ana, &direct, "agree edit 1 Something else").await,
+        UserError::AgreementNotActive,
+    );
+    let accepted = t.say(&ben, &direct, "agree accept 1").await;
+    assert_eq!(
+        texts_to(&accepted, &home()),
+        [t.text(
+            Key::AgreeAnnounced,
+            &[("agreement", &agreement), ("partner", "ben")]
+        )]
+    );
+    t.assert_refused(
+        &t.say(&ben, &direct, "agree accept 1").await,
+        UserError::AgreementNotProposed,
+    );
+
+    // An edit is a proposal; until it is accepted the old wording stands.
+    t.say(
+        &ben,
+        &direct,
+        "agree edit 1 We pause for 20 minutes and then come back",
+    )
+    .await;
+    let listed = t.say(&ana, &direct, "agree").await;
+    assert!(listed[0].reply.text.contains("heated") && listed[0].reply.text.contains("come back"));
+    t.say(&ana, &direct, "agree accept 2").await;
+    let listed = t.say(&ana, &direct, "agree").await;
+    assert!(
+        !listed[0].reply.text.contains("heated"),
+        "{}",
+        listed[0].reply.text
+    );
+    assert!(
+        listed[0]
+            .reply
+            .text
+            .contains("#2 “We pause for 20 minutes and then come back”")
+    );
+
+    // A declined proposal simply goes away.
+    t.say(&ana, &direct, "agree add No phones in bed").await;
+    let declined = t.say(&ben, &direct, "agree decline 3").await;
+    assert!(texts_to(&declined, &to("ana"))[0].contains("isn't ready"));
+    let listed = t.say(&ana, &direct, "agree").await;
+    assert!(!listed[0].reply.text.contains("phones"));
+}
+
+#[tokio::test]
+async fn another_couple_cannot_see_or_touch_our_agreements() {
+    let t = spawn_engine().await;
+    pair_ana_and_ben(&t).await;
+    pair_carl_and_dana(&t).await;
+    let direct = Place::Direct;
+    t.say(&person("ana"), &direct, "agree add We say goodnight")
+        .await;
+    for command in ["agree accept 1", "agree decline 1", "agree edit 1 Hi"] {
+        t.assert_refused(
+            &t.say(&person("dana"), &direct, command).await,
+            UserError::AgreementNotFound,
+        );
+    }
+    let theirs = t.say(&person("carl"), &direct, "agree").await;
+    assert_eq!(theirs[0].reply.text, t.text(Key::AgreeListEmpty, &[]));
+    t.assert_refused(
+        &t.say(&person("carl"), &space("home"), "agree").await,
+        UserError::NotYourCouple,
+    );
+}
+
+#[tokio::test]
+async fn the_journal_is_the_authors_alone_until_one_entry_is_shared_into_a_round() {
+    let t = spawn_engine().await;
+    pair_ana_and_ben(&t).await;
+    let (ana, ben, direct) = (person("ana"), person("ben"), Place::Direct);
+    t.assert_refused(
+        &t.say(&ana, &space("home"), "journal write I felt alone today")
+            .await,
+        UserError::JournalPrivateOnly,
+    );
+    let written = t
+        .say(&ana, &direct, "journal write I felt alone today")
+        .await;
+    assert_eq!(written.len(), 1, "nobody else hears of it");
+    assert_eq!(
+        written[0].reply.text,
+        t.text(Key::JournalWritten, &[("id", "1")])
+    );
+    t.say(&ana, &direct, "journal write Dinner was lovely")
+        .await;
+    let mine = t.say(&ana, &direct, "journal").await;
+    assert!(mine[0].reply.private);
+    assert!(
+        mine[0].reply.text.contains("I felt alone today") && mine[0].reply.text.contains("Dinner")
+    );
+
+    // The partner sees none of it and cannot act on it.
+    let bens = t.say(&ben, &direct, "journal").await;
+    assert_eq!(bens[0].reply.text, t.text(Key::JournalEmpty, &[]));
+    for command in ["journal share 1", "journal unshare 1", "journal delete 1"] {
+        t.assert_refused(
+            &t.say(&ben, &direct, command).await,
+            UserError::JournalNotFound,
+        );
+    }
+
+    // Shared into the next round: shown in the space when it opens, once.
+    let queued = t.say(&ana, &direct, "journal share 1").await;
+    assert_eq!(
+        queued[0].reply.text,
+        t.text(Key::JournalShareQueued, &[("id", "1"), ("partner", "ben")])
+    );
+    let round = t.say(&ben, &direct, "checkin now").await;
+    let shared = t.text(
+        Key::JournalSharedInRound,
+        &[("author", "ana"), ("text", "I felt alone today")],
+    );
+    assert_eq!(texts_to(&round, &home()), [shared]);
+    assert!(
+        round.iter().all(|o| !o.reply.text.contains("Dinner")),
+        "only the chosen entry"
+    );
+    let mine = t.say(&ana, &direct, "journal").await;
+    assert!(
+        mine[0]
+            .reply
+            .text
+            .contains(&t.text(Key::JournalLineShared, &[]))
+    );
+
+    // Unshared before the round: stays private.
+    t.say(&ana, &direct, "journal share 2").await;
+    t.say(&ana, &direct, "journal unshare 2").await;
+    t.say(&ana, &direct, "checkin answer 7").await;
+    t.say(&ben, &direct, "checkin answer 8").await;
+    let next = t.say(&ana, &direct, "checkin now").await;
+    assert!(next.iter().all(|o| !o.reply.text.contains("Dinner")));
+
+    let deleted = t.say(&ana, &direct, "journal delete 2").await;
+    assert_eq!(
+        deleted[0].reply.text,
+        t.text(Key::JournalDeleted, &[("id", "2")])
+    );
+    let mine = t.say(&ana, &direct, "journal").await;
+    assert!(!mine[0].reply.text.contains("Dinner"));
+}
+
+#[tokio::test]
+async fn appreciations_are_posted_in_the_space_and_need_a_couple() {
+    let t = spawn_engine().await;
+    t.assert_refused(
+        &t.say(&person("ana"), &Place::Direct, "appreciate Thanks!")
+            .await,
+        UserError::NotPaired,
+    );
+    pair_ana_and_ben(&t).await;
+    let thanked = t
+        .say(
+            &person("ana"),
+            &Place::Direct,
+            "appreciate Thank you for dinner when I was tired",
+        )
+        .await;
+    let vars = [
+        ("from", "ana"),
+        ("to", "ben"),
+        ("text", "Thank you for dinner when I was tired"),
+    ];
+    assert_eq!(thanked[0].to, Recipient::Requester);
+    assert!(thanked[0].reply.private);
+    assert_eq!(
+        texts_to(&thanked, &home()),
+        [t.text(Key::AppreciatePosted, &vars)]
+    );
+    assert!(
+        !thanked[1].reply.private,
+        "the thank-you is public in the space"
+    );
+    let refused = t.say(&person("ana"), &Place::Direct, "appreciate").await;
+    t.assert_refused(
+        &refused,
+        UserError::Usage {
+            usage: Key::UsageAppreciate,
+        },
+    );
+}
