@@ -266,10 +266,13 @@ impl Console {
         // A terminal cannot show a picture; say what came with the message.
         if let Some(attachment) = &outgoing.reply.attachment {
             let size = attachment.bytes.len().to_string();
-            let line = self.say(
-                Key::ConsoleAttachment,
-                &[("name", &attachment.filename), ("bytes", &size)],
-            );
+            let key = if attachment.mime_type.starts_with("image/") {
+                Key::ConsoleAttachment
+            } else {
+                Key::ConsoleAttachmentFile
+            };
+            let line = self.say(key, &[("name", &attachment.filename), ("bytes", &size)]);
+
             text.push_str(&format!("  {line}\n"));
         }
 

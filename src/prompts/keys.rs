@@ -298,6 +298,8 @@ message_keys! {
     ConsoleLabelSpace => "console.label_space",
     ConsoleChoice => "console.choice",
     ConsoleAttachment => "console.attachment",
+    ConsoleAttachmentFile => "console.attachment_file",
+
 
     ConsoleBye => "console.bye",
 

@@ -90,6 +90,19 @@ async fn say_posts_to_the_space_and_an_opted_in_author_gets_a_private_nudge() {
 }
 
 #[tokio::test]
+async fn a_file_is_named_in_the_console_as_a_file_not_an_image() {
+    let texts = Catalog::embedded().unwrap();
+    let output = run_script("dm\nmydata export\n").await;
+    let exported = texts.text(Key::MydataExported);
+    assert!(output.contains(exported), "{output}");
+    let line = output
+        .lines()
+        .find(|line| line.contains("rapport-mydata.json"))
+        .expect("the file is named");
+    assert!(line.contains("sent as a file"), "{line}");
+}
+
+#[tokio::test]
 async fn console_words_without_arguments_explain_themselves() {
     let texts = Catalog::embedded().unwrap();
     let output = run_script("as\nat\nconsole help\n").await;

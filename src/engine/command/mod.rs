@@ -152,9 +152,7 @@ impl Command {
             "goal" | "goals" => together::parse_goal(text, &args).map(Command::Goal),
             "agree" | "agreements" => together::parse_agree(text, &args).map(Command::Agree),
             "journal" => together::parse_journal(text, &args).map(Command::Journal),
-            "appreciate" | "thanks" => {
-                together::parse_appreciate(text, &args).map(Command::Appreciate)
-            }
+            "appreciate" => together::parse_appreciate(text, &args).map(Command::Appreciate),
             "recap" => together::parse_recap(&args).map(Command::Recap),
             "mydata" => together::parse_mydata(&args).map(Command::MyData),
             _ => Err(UserError::UnknownCommand {
@@ -361,6 +359,16 @@ mod tests {
         let cases = [
             ("", Command::Help(None)),
             ("HELP pair", Command::Help(Some(HelpTopic::Pair))),
+            ("help goals", Command::Help(Some(HelpTopic::Goal))),
+            ("help mydata", Command::Help(Some(HelpTopic::Mydata))),
+            ("goal", Command::Goal(GoalCommand::List)),
+            (
+                "appreciate You made my day",
+                Command::Appreciate("You made my day".into()),
+            ),
+            ("recap now", Command::Recap(RecapCommand::Now)),
+            ("journal", Command::Journal(JournalCommand::List)),
+            ("agree", Command::Agree(AgreeCommand::List)),
             ("pair", Command::Pair(PairCommand::Status)),
             (
                 "/pair invite",
