@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, to_db};
@@ -33,7 +34,7 @@ pub async fn propose(
         "INSERT INTO agreements (couple_id, text, status, replaces_id, proposed_by, created_at)
          VALUES ($1, $2, 'proposed', $3, $4, $5) RETURNING {COLUMNS}"
     );
-    sqlx::query_as(&sql)
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .bind(text)
         .bind(replaces_id)
@@ -47,7 +48,7 @@ pub async fn propose(
 /// An agreement of this couple, or `None` (also for another couple's).
 pub async fn get(tx: &mut Tx, couple_id: i64, id: i64) -> anyhow::Result<Option<Agreement>> {
     let sql = format!("SELECT {COLUMNS} FROM agreements WHERE id = $1 AND couple_id = $2");
-    sqlx::query_as(&sql)
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .bind(couple_id)
         .fetch_optional(&mut **tx)
@@ -60,7 +61,7 @@ pub async fn current(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Vec<Agreemen
     let sql = format!(
         "SELECT {COLUMNS} FROM agreements WHERE couple_id = $1 AND status IN ('active', 'proposed') ORDER BY id"
     );
-    sqlx::query_as(&sql)
+    sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .fetch_all(&mut **tx)
         .await

@@ -4,6 +4,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::users::{self, User};
@@ -72,7 +73,7 @@ pub async fn active_for_user(tx: &mut Tx, user_id: i64) -> anyhow::Result<Option
         "SELECT {COLUMNS} FROM couples c JOIN memberships m ON m.couple_id = c.id
          WHERE m.user_id = $1 AND m.left_at IS NULL AND c.ended_at IS NULL"
     );
-    let row: Option<CoupleRow> = sqlx::query_as(&sql)
+    let row: Option<CoupleRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(user_id)
         .fetch_optional(&mut **tx)
         .await
@@ -86,7 +87,7 @@ pub async fn active_for_space(tx: &mut Tx, space: &SpaceRef) -> anyhow::Result<O
         "SELECT {COLUMNS} FROM couples c
          WHERE c.space_platform = $1 AND c.space_id = $2 AND c.ended_at IS NULL"
     );
-    let row: Option<CoupleRow> = sqlx::query_as(&sql)
+    let row: Option<CoupleRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(space.platform.as_str())
         .bind(&space.id)
         .fetch_optional(&mut **tx)
@@ -194,7 +195,7 @@ pub async fn end(tx: &mut Tx, couple_id: i64, now: DateTime<Utc>) -> anyhow::Res
 /// The couple with this id, active or ended.
 pub async fn get(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Couple> {
     let sql = format!("SELECT {COLUMNS} FROM couples c WHERE c.id = $1");
-    let row: CoupleRow = sqlx::query_as(&sql)
+    let row: CoupleRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .fetch_one(&mut **tx)
         .await

@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, from_db, skip_locked, to_db};
@@ -138,7 +139,7 @@ pub async fn create(tx: &mut Tx, new: NewGoal<'_>, now: DateTime<Utc>) -> anyhow
         "INSERT INTO goals (couple_id, kind, owner_id, proposed_by, title, per_week, due_date, status, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}"
     );
-    let row: GoalRow = sqlx::query_as(&sql)
+    let row: GoalRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.couple_id)
         .bind(new.kind.as_str())
         .bind(new.owner_id)
@@ -157,7 +158,7 @@ pub async fn create(tx: &mut Tx, new: NewGoal<'_>, now: DateTime<Utc>) -> anyhow
 /// A goal of this couple, or `None` (also for another couple's goal).
 pub async fn get(tx: &mut Tx, couple_id: i64, id: i64) -> anyhow::Result<Option<Goal>> {
     let sql = format!("SELECT {COLUMNS} FROM goals WHERE id = $1 AND couple_id = $2");
-    let row: Option<GoalRow> = sqlx::query_as(&sql)
+    let row: Option<GoalRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .bind(couple_id)
         .fetch_optional(&mut **tx)
@@ -171,7 +172,7 @@ pub async fn open_for_couple(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Vec<
     let sql = format!(
         "SELECT {COLUMNS} FROM goals WHERE couple_id = $1 AND status IN ('proposed', 'active') ORDER BY id"
     );
-    let rows: Vec<GoalRow> = sqlx::query_as(&sql)
+    let rows: Vec<GoalRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .fetch_all(&mut **tx)
         .await
@@ -217,7 +218,7 @@ pub async fn reminders_due(
          ORDER BY remind_at LIMIT $2{}",
         skip_locked(tx)
     );
-    let rows: Vec<GoalRow> = sqlx::query_as(&sql)
+    let rows: Vec<GoalRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(to_db(now))
         .bind(limit)
         .fetch_all(&mut **tx)

@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, from_db, to_db};
@@ -115,7 +116,7 @@ pub async fn create(tx: &mut Tx, new: NewInvite<'_>) -> anyhow::Result<Invite> {
          VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)
          RETURNING {COLUMNS}"
     );
-    let row: InviteRow = sqlx::query_as(&sql)
+    let row: InviteRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.code.as_str())
         .bind(new.inviter_id)
         .bind(new.target.map(|t| t.platform.as_str()))
@@ -142,7 +143,7 @@ pub async fn code_exists(tx: &mut Tx, code: &InviteCode) -> anyhow::Result<bool>
 
 pub async fn find_by_code(tx: &mut Tx, code: &InviteCode) -> anyhow::Result<Option<Invite>> {
     let sql = format!("SELECT {COLUMNS} FROM invites WHERE code = $1");
-    let row: Option<InviteRow> = sqlx::query_as(&sql)
+    let row: Option<InviteRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(code.as_str())
         .fetch_optional(&mut **tx)
         .await
@@ -158,7 +159,7 @@ pub async fn latest_pending_for(tx: &mut Tx, target: &UserRef) -> anyhow::Result
          WHERE target_platform = $1 AND target_external_id = $2 AND status = 'pending'
          ORDER BY created_at DESC, id DESC LIMIT 1"
     );
-    let row: Option<InviteRow> = sqlx::query_as(&sql)
+    let row: Option<InviteRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(target.platform.as_str())
         .bind(&target.id)
         .fetch_optional(&mut **tx)
@@ -177,7 +178,7 @@ pub async fn open_by_inviter(
         "SELECT {COLUMNS} FROM invites WHERE inviter_id = $1 AND status = 'pending' AND expires_at > $2
          ORDER BY id"
     );
-    let rows: Vec<InviteRow> = sqlx::query_as(&sql)
+    let rows: Vec<InviteRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(inviter_id)
         .bind(to_db(now))
         .fetch_all(&mut **tx)

@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, from_db, to_db};
@@ -54,7 +55,7 @@ pub async fn write(
     let sql = format!(
         "INSERT INTO journal_entries (user_id, text, created_at) VALUES ($1, $2, $3) RETURNING {COLUMNS}"
     );
-    let row: EntryRow = sqlx::query_as(&sql)
+    let row: EntryRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(user_id)
         .bind(text)
         .bind(to_db(now))
@@ -67,7 +68,7 @@ pub async fn write(
 /// One of the author's own entries; `None` for anyone else's.
 pub async fn get_own(tx: &mut Tx, user_id: i64, id: i64) -> anyhow::Result<Option<Entry>> {
     let sql = format!("SELECT {COLUMNS} FROM journal_entries WHERE id = $1 AND user_id = $2");
-    let row: Option<EntryRow> = sqlx::query_as(&sql)
+    let row: Option<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .bind(user_id)
         .fetch_optional(&mut **tx)
@@ -81,7 +82,7 @@ pub async fn recent(tx: &mut Tx, user_id: i64, limit: i64) -> anyhow::Result<Vec
     let sql = format!(
         "SELECT {COLUMNS} FROM journal_entries WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
     );
-    let rows: Vec<EntryRow> = sqlx::query_as(&sql)
+    let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(user_id)
         .bind(limit)
         .fetch_all(&mut **tx)
@@ -108,7 +109,7 @@ pub async fn take_shared(tx: &mut Tx, couple_id: i64, round_id: i64) -> anyhow::
         "UPDATE journal_entries SET share_couple_id = NULL, shared_round_id = $1
          WHERE share_couple_id = $2 RETURNING {COLUMNS}"
     );
-    let rows: Vec<EntryRow> = sqlx::query_as(&sql)
+    let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(round_id)
         .bind(couple_id)
         .fetch_all(&mut **tx)

@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use serde_json::{Map, Value};
+use sqlx::AssertSqlSafe;
 use sqlx::Row;
 
 use super::{Tx, from_db};
@@ -128,7 +129,7 @@ pub async fn export(tx: &mut Tx, user_id: i64) -> anyhow::Result<Value> {
             .map(|column| format!("CAST({column} AS TEXT)"))
             .collect();
         let sql = format!("SELECT {} {from}", selected.join(", "));
-        let rows = sqlx::query(&sql)
+        let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(user_id)
             .fetch_all(&mut **tx)
             .await

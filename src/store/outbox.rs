@@ -6,6 +6,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, from_db, skip_locked, to_db};
@@ -119,7 +120,7 @@ pub async fn claim_due(
         placeholders.join(", "),
         skip_locked(tx)
     );
-    let mut query = sqlx::query_as::<_, OutboxRow>(&sql)
+    let mut query = sqlx::query_as::<_, OutboxRow>(AssertSqlSafe(sql))
         .bind(to_db(lease_until))
         .bind(to_db(now))
         .bind(limit);

@@ -3,6 +3,7 @@
 use anyhow::Context;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::schedules::{format_local, parse_local};
@@ -77,7 +78,7 @@ pub async fn set(
 
 pub async fn for_couple(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Option<RecapSchedule>> {
     let sql = format!("SELECT {COLUMNS} FROM recap_schedules WHERE couple_id = $1");
-    let row: Option<RecapRow> = sqlx::query_as(&sql)
+    let row: Option<RecapRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .fetch_optional(&mut **tx)
         .await
@@ -106,7 +107,7 @@ pub async fn due(
          ORDER BY next_fire_at, couple_id LIMIT $2{}",
         skip_locked(tx)
     );
-    let rows: Vec<RecapRow> = sqlx::query_as(&sql)
+    let rows: Vec<RecapRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(to_db(now))
         .bind(limit)
         .fetch_all(&mut **tx)

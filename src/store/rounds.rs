@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::schedules::CheckinKind;
@@ -138,7 +139,7 @@ pub async fn create(tx: &mut Tx, new: NewRound<'_>) -> anyhow::Result<Option<Rou
          ON CONFLICT (schedule_id, occurrence) DO NOTHING
          RETURNING {COLUMNS}"
     );
-    let row: Option<RoundRow> = sqlx::query_as(&sql)
+    let row: Option<RoundRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.couple_id)
         .bind(new.schedule_id)
         .bind(new.occurrence)
@@ -161,7 +162,7 @@ pub async fn open_for_couple(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Opti
         "SELECT {COLUMNS} FROM checkin_rounds WHERE couple_id = $1 AND status = 'open'
          ORDER BY opened_at DESC, id DESC LIMIT 1"
     );
-    let row: Option<RoundRow> = sqlx::query_as(&sql)
+    let row: Option<RoundRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .fetch_optional(&mut **tx)
         .await
@@ -282,7 +283,7 @@ async fn fetch_rounds(
     now: DateTime<Utc>,
     limit: i64,
 ) -> anyhow::Result<Vec<Round>> {
-    let rows: Vec<RoundRow> = sqlx::query_as(sql)
+    let rows: Vec<RoundRow> = sqlx::query_as(AssertSqlSafe(sql.to_owned()))
         .bind(to_db(now))
         .bind(limit)
         .fetch_all(&mut **tx)
@@ -331,7 +332,7 @@ pub async fn recent(tx: &mut Tx, couple_id: i64, limit: i64) -> anyhow::Result<V
         "SELECT {COLUMNS} FROM checkin_rounds WHERE couple_id = $1 AND status <> 'open'
          ORDER BY opened_at DESC, id DESC LIMIT $2"
     );
-    let rows: Vec<RoundRow> = sqlx::query_as(&sql)
+    let rows: Vec<RoundRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .bind(limit)
         .fetch_all(&mut **tx)

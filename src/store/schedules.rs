@@ -4,6 +4,7 @@
 use anyhow::Context;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, from_db, skip_locked, to_db};
@@ -153,7 +154,7 @@ pub async fn propose(
         "INSERT INTO checkin_schedules (couple_id, status, recurrence, time_zone, kind, deck, proposed_by, created_at)
          VALUES ($1, 'proposed', $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
     );
-    let row: ScheduleRow = sqlx::query_as(&sql)
+    let row: ScheduleRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.couple_id)
         .bind(new.recurrence.canonical())
         .bind(new.time_zone.name())
@@ -181,7 +182,7 @@ pub async fn for_couple(
     let sql = format!(
         "SELECT {COLUMNS} FROM checkin_schedules WHERE couple_id = $1 AND status = $2 ORDER BY id DESC LIMIT 1"
     );
-    let row: Option<ScheduleRow> = sqlx::query_as(&sql)
+    let row: Option<ScheduleRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .bind(status)
         .fetch_optional(&mut **tx)
@@ -269,7 +270,7 @@ pub async fn due(tx: &mut Tx, now: DateTime<Utc>, limit: i64) -> anyhow::Result<
          ORDER BY next_fire_at, id LIMIT $2{}",
         skip_locked(tx)
     );
-    let rows: Vec<ScheduleRow> = sqlx::query_as(&sql)
+    let rows: Vec<ScheduleRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(to_db(now))
         .bind(limit)
         .fetch_all(&mut **tx)

@@ -3,6 +3,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, to_db};
@@ -74,7 +75,7 @@ pub async fn upsert(
          ON CONFLICT (platform, external_id) DO UPDATE SET display_name = excluded.display_name
          RETURNING {COLUMNS}"
     );
-    let row: UserRow = sqlx::query_as(&sql)
+    let row: UserRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(user.platform.as_str())
         .bind(&user.id)
         .bind(display_name)
@@ -88,7 +89,7 @@ pub async fn upsert(
 /// The person with this platform identity, if rapport has met them.
 pub async fn find(tx: &mut Tx, user: &UserRef) -> anyhow::Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE platform = $1 AND external_id = $2");
-    let row: Option<UserRow> = sqlx::query_as(&sql)
+    let row: Option<UserRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(user.platform.as_str())
         .bind(&user.id)
         .fetch_optional(&mut **tx)
@@ -100,7 +101,7 @@ pub async fn find(tx: &mut Tx, user: &UserRef) -> anyhow::Result<Option<User>> {
 /// The person with this row id.
 pub async fn get(tx: &mut Tx, id: i64) -> anyhow::Result<User> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    let row: UserRow = sqlx::query_as(&sql)
+    let row: UserRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .fetch_one(&mut **tx)
         .await
@@ -145,7 +146,7 @@ pub async fn in_couple(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Vec<User>>
         "SELECT {columns} FROM users u JOIN memberships m ON m.user_id = u.id
          WHERE m.couple_id = $1 ORDER BY m.joined_at, u.id"
     );
-    let rows: Vec<UserRow> = sqlx::query_as(&sql)
+    let rows: Vec<UserRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .fetch_all(&mut **tx)
         .await

@@ -1,6 +1,7 @@
 //! Test harness: an engine on a fresh database with a manual clock, plus
 //! short-hands for people, places and expected replies.
 
+use sqlx::AssertSqlSafe;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -133,7 +134,7 @@ impl TestEngine {
                 "SELECT {} AS line FROM {table} ORDER BY 1",
                 cells.join(" || '|' || ")
             );
-            for row in sqlx::query(&sql)
+            for row in sqlx::query(AssertSqlSafe(sql))
                 .fetch_all(&mut *tx)
                 .await
                 .expect("snapshot query")

@@ -5,6 +5,7 @@
 use rapport::engine::message::{Place, Recipient};
 use rapport::prompts::Key;
 use serde_json::Value;
+use sqlx::AssertSqlSafe;
 
 use crate::helpers::{TestEngine, person, spawn_engine, texts_to};
 use crate::pairing::pair_ana_and_ben;
@@ -109,7 +110,7 @@ async fn delete_asks_first_then_erases_the_asker_and_keeps_the_partners_entries(
         let sql = format!(
             "SELECT COUNT(*) FROM {table} WHERE {column} LIKE $1 OR {column} LIKE $2 OR {column} LIKE $3 OR {column} = 'ana'"
         );
-        let count: i64 = sqlx::query_scalar(&sql)
+        let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
             .bind("%ana's secret%")
             .bind("%good week%")
             .bind("%Thanks for the tea%")

@@ -2,6 +2,7 @@
 //! Outside CI the tests say so and skip when no server is reachable; under
 //! CI (`CI=true`) a missing server fails them.
 
+use sqlx::AssertSqlSafe;
 use sqlx::{Connection, Executor};
 
 use rapport::engine::message::Place;
@@ -36,9 +37,12 @@ impl PgTest {
             .await
             .expect("admin connection");
         // FORCE: a pool connection still closing must not keep the database.
-        conn.execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str())
-            .await
-            .expect("drop test db");
+        conn.execute(AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )))
+        .await
+        .expect("drop test db");
     }
 }
 
@@ -57,10 +61,12 @@ async fn fresh_database(test: &str) -> Option<PgTest> {
         }
     };
     let name = format!("rapport_test_{}_{}", test, std::process::id());
-    conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .expect("drop old test db");
-    conn.execute(format!("CREATE DATABASE {name}").as_str())
+    conn.execute(AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .await
+    .expect("drop old test db");
+    conn.execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .await
         .expect("create test db");
     let (base, _) = admin.rsplit_once('/').expect("URL with a database");
