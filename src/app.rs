@@ -60,6 +60,45 @@ impl App {
         &self.engine
     }
 
+    /// Runs the Matrix adapter and the scheduler until `shutdown`.
+    #[cfg(feature = "matrix")]
+    pub async fn run_matrix(
+        self,
+        config: &crate::config::MatrixConfig,
+        shutdown: impl Future<Output = ()>,
+    ) -> anyhow::Result<()> {
+        use crate::adapters::matrix::{MatrixBot, MatrixSettings};
+        let bot = MatrixBot::connect(MatrixSettings {
+            homeserver: config.homeserver.clone(),
+            user_id: config.user_id.clone(),
+            password: config.password.clone(),
+            access_token: config.access_token.clone(),
+            store_dir: config.store_dir.clone(),
+            command_prefix: config.command_prefix.clone(),
+            allowed: config.allowed.clone(),
+        })
+        .await?;
+        tracing::info!(user = %config.user_id, "connected to Matrix");
+        let ports = Ports::default().with(Arc::new(bot.port(&self.engine)));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let scheduler = tokio::spawn(scheduler::run(
+            self.engine.clone(),
+            ports,
+            SchedulerPolicy::default(),
+            wait_for_stop(stopped.clone()),
+        ));
+        let adapter = tokio::spawn(bot.run(self.engine.clone(), wait_for_stop(stopped)));
+        shutdown.await;
+        let _ = stop.send(true);
+        for task in [scheduler, adapter] {
+            if let Err(error) = task.await {
+                tracing::error!(%error, "a task ended abnormally");
+            }
+        }
+        self.engine.store().close().await;
+        Ok(())
+    }
+
     /// Runs the console on the given input and output until it ends, with
     /// the scheduler delivering check-ins into it as they come due.
     pub async fn run_console<R, W>(
@@ -105,4 +144,10 @@ fn model_rewriter(config: &Config, catalog: &Catalog) -> anyhow::Result<ModelRew
         system_prompt: catalog.text(Key::RewordModelSystem).to_owned(),
         user_template: catalog.text(Key::RewordModelUser).to_owned(),
     })
+}
+
+/// Resolves once the stop flag is set (or its sender is gone).
+#[cfg(feature = "matrix")]
+async fn wait_for_stop(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
 }

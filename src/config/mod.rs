@@ -199,7 +199,7 @@ pub struct DiscordConfig {
     pub token_file: Option<PathBuf>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MatrixConfig {
     /// e.g. `https://matrix.example.org`
@@ -210,6 +210,29 @@ pub struct MatrixConfig {
     pub password_file: Option<PathBuf>,
     pub access_token: Option<SecretString>,
     pub access_token_file: Option<PathBuf>,
+    /// Where the session and the end-to-end encryption keys are kept.
+    pub store_dir: PathBuf,
+    /// What starts a command in a shared room (direct rooms need none).
+    pub command_prefix: String,
+    /// Whose invites the bot accepts: user ids (`@ana:example.org`) or
+    /// servers (`:example.org`). Empty: anyone on the bot's own server.
+    pub allowed: Vec<String>,
+}
+
+impl Default for MatrixConfig {
+    fn default() -> Self {
+        MatrixConfig {
+            homeserver: String::new(),
+            user_id: String::new(),
+            password: None,
+            password_file: None,
+            access_token: None,
+            access_token_file: None,
+            store_dir: PathBuf::from("data/matrix"),
+            command_prefix: "!rapport".to_owned(),
+            allowed: Vec::new(),
+        }
+    }
 }
 
 impl Config {

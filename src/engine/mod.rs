@@ -45,7 +45,7 @@ use crate::store::{outbox, recaps, rounds, schedules};
 
 pub use checkin::firing::DueReport;
 use command::{Command, RewordCommand};
-use message::{Actor, Outgoing, Place, Reply, Request};
+use message::{Actor, Destination, Outgoing, Place, Recipient, Reply, Request};
 
 /// Rules an admin may tune in the config file.
 #[derive(Clone, Debug)]
@@ -226,6 +226,23 @@ impl Engine {
             self.schedule_changed.notify_one();
         }
         Ok(outgoing)
+    }
+
+    /// Hands a message to the delivery worker (durable, retried, shown once
+    /// per `key`), for adapters that reply inline only to the requester.
+    /// Refuses [`Recipient::Requester`], which has no address of its own.
+    pub async fn defer(&self, key: &str, outgoing: &Outgoing) -> anyhow::Result<()> {
+        let to = match &outgoing.to {
+            Recipient::User(user) => Destination::User(user.clone()),
+            Recipient::Space(space) => Destination::Space(space.clone()),
+            Recipient::Requester => anyhow::bail!("a reply to the requester cannot be deferred"),
+        };
+        let mut tx = self.store.begin().await?;
+        outbox::enqueue(&mut tx, key, None, &to, &outgoing.reply, self.clock.now()).await?;
+        tx.commit().await?;
+        // Wake the scheduler loop so the delivery worker sends it now.
+        self.schedule_changed.notify_one();
+        Ok(())
     }
 
     /// The friendly, private reply for a user error.

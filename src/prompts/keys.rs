@@ -297,7 +297,10 @@ message_keys! {
     ConsoleLabelDirect => "console.label_direct",
     ConsoleLabelSpace => "console.label_space",
     ConsoleChoice => "console.choice",
+    MatrixChoice => "matrix.choice",
+    MatrixChoicesHint => "matrix.choices_hint",
     ConsoleAttachment => "console.attachment",
+
     ConsoleAttachmentFile => "console.attachment_file",
 
 

@@ -19,6 +19,10 @@ pub const EMBEDDED_LOCALE: &str = "en";
 
 /// The embedded `en` files, in merge order.
 const EMBEDDED_EN: &[(&str, &str)] = &[
+    (
+        "adapters.toml",
+        include_str!("../../prompts/en/adapters.toml"),
+    ),
     ("admin.toml", include_str!("../../prompts/en/admin.toml")),
     (
         "console.toml",

@@ -3,6 +3,8 @@
 //! Each test gets a fresh database (in-memory SQLite, or a new PostgreSQL
 //! database where the test says so), a manual clock and a seeded RNG.
 
+#![recursion_limit = "256"]
+
 mod helpers;
 
 mod checkins;
@@ -12,6 +14,9 @@ mod config;
 mod console;
 mod dst;
 mod goals;
+#[cfg(feature = "matrix")]
+mod matrix;
+
 mod mydata;
 
 mod pairing;

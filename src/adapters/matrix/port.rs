@@ -1,0 +1,182 @@
+//! Sending to Matrix: rooms by id, people through their direct room
+//! (created, encrypted, on first need). The idempotency key becomes the
+//! transaction id, so the homeserver shows a retried message once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use matrix_sdk::attachment::AttachmentConfig;
+use matrix_sdk::ruma::api::error::ErrorKind;
+use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
+use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, RoomId, TransactionId, UserId};
+use matrix_sdk::{Client, Room, RoomState};
+use tokio::sync::Mutex as AsyncMutex;
+
+use super::{ChoiceMemory, MatrixSettings, render};
+use crate::delivery::{BoxFuture, ChatPort, Delivery, DeliveryError};
+use crate::engine::message::{Destination, Platform, Reply, UserRef};
+use crate::prompts::Catalog;
+
+/// The Matrix side of the delivery worker, and of direct answers.
+pub struct MatrixPort {
+    client: Client,
+    settings: Arc<MatrixSettings>,
+    choices: Arc<ChoiceMemory>,
+    catalog: Arc<Catalog>,
+    /// The direct rooms this process created: the homeserver's list of
+    /// direct rooms reaches us only with a later sync, and one room per
+    /// person must hold even when two messages race to create it.
+    created: AsyncMutex<HashMap<OwnedUserId, OwnedRoomId>>,
+}
+
+impl MatrixPort {
+    pub(super) fn new(
+        client: Client,
+        settings: Arc<MatrixSettings>,
+        choices: Arc<ChoiceMemory>,
+        catalog: Arc<Catalog>,
+    ) -> MatrixPort {
+        MatrixPort {
+            client,
+            settings,
+            choices,
+            catalog,
+            created: AsyncMutex::new(HashMap::new()),
+        }
+    }
+
+    /// Sends a reply into a room as an `m.notice`, its attachment after it.
+    pub async fn send_to_room(
+        &self,
+        room: &Room,
+        key: &str,
+        reply: &Reply,
+    ) -> Result<(), DeliveryError> {
+        if room.state() != RoomState::Joined {
+            return Err(DeliveryError::Unreachable(format!(
+                "not in room {}",
+                room.room_id()
+            )));
+        }
+        let text = render::text_with_choices(reply, &self.settings.command_prefix, &self.catalog);
+        let content = RoomMessageEventContent::notice_plain(text);
+        let txn = txn_id(key);
+        let sent = room
+            .send(content)
+            .with_transaction_id(<&TransactionId>::from(txn.as_str()).to_owned())
+            .await
+            .map_err(classify)?;
+        self.choices.offered(
+            &room.room_id().to_owned(),
+            Some(sent.response.event_id),
+            &reply.choices,
+        );
+        if let Some(file) = &reply.attachment {
+            let mime: mime::Mime = file
+                .mime_type
+                .parse()
+                .unwrap_or(mime::APPLICATION_OCTET_STREAM);
+            let file_txn = txn_id(&format!("{key}:file"));
+            let config = AttachmentConfig::new()
+                .txn_id(<&TransactionId>::from(file_txn.as_str()).to_owned());
+            room.send_attachment(file.filename.clone(), &mime, file.bytes.clone(), config)
+                .await
+                .map_err(classify)?;
+        }
+        Ok(())
+    }
+
+    /// Sends to a person's direct room, creating it if there is none.
+    pub async fn send_to_user(
+        &self,
+        user: &UserRef,
+        key: &str,
+        reply: &Reply,
+    ) -> Result<(), DeliveryError> {
+        let user_id = UserId::parse(user.id.as_str()).map_err(|error| {
+            DeliveryError::Unreachable(format!("not a Matrix user id: {error}"))
+        })?;
+        let room = self.direct_room(&user_id).await?;
+        self.send_to_room(&room, key, reply).await
+    }
+
+    async fn direct_room(&self, user_id: &UserId) -> Result<Room, DeliveryError> {
+        let mut created = self.created.lock().await;
+        let remembered = created
+            .get(user_id)
+            .and_then(|room_id| self.client.get_room(room_id));
+        if let Some(room) = remembered
+            .into_iter()
+            .chain(self.client.get_dm_rooms(user_id))
+            .find(|room| room.state() == RoomState::Joined)
+        {
+            return Ok(room);
+        }
+        let room = self.client.create_dm(user_id).await.map_err(classify)?;
+        created.insert(user_id.to_owned(), room.room_id().to_owned());
+        Ok(room)
+    }
+}
+
+/// Matrix transaction ids are opaque; escape the key so it stays
+/// URL-friendly and distinct keys stay distinct.
+fn txn_id(key: &str) -> String {
+    let mut id = String::with_capacity(key.len());
+    for byte in key.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.' {
+            id.push(char::from(byte));
+        } else {
+            id.push_str(&format!("_{byte:02x}"));
+        }
+    }
+    id
+}
+
+/// Refusals that retrying cannot fix are permanent; the rest are transient.
+fn classify(error: matrix_sdk::Error) -> DeliveryError {
+    match error.client_api_error_kind() {
+        Some(ErrorKind::Forbidden | ErrorKind::NotFound | ErrorKind::UserDeactivated) => {
+            DeliveryError::Unreachable(error.to_string())
+        }
+        _ => DeliveryError::Transient(error.to_string()),
+    }
+}
+
+impl ChatPort for MatrixPort {
+    fn platform(&self) -> Platform {
+        Platform::Matrix
+    }
+
+    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            match &delivery.to {
+                Destination::User(user) => {
+                    self.send_to_user(user, &delivery.key, &delivery.reply)
+                        .await
+                }
+                Destination::Space(space) => {
+                    let room_id = <&RoomId>::try_from(space.id.as_str()).map_err(|error| {
+                        DeliveryError::Unreachable(format!("not a Matrix room id: {error}"))
+                    })?;
+                    let room = self.client.get_room(room_id).ok_or_else(|| {
+                        DeliveryError::Unreachable(format!("not in room {room_id}"))
+                    })?;
+                    self.send_to_room(&room, &delivery.key, &delivery.reply)
+                        .await
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_ids_keep_keys_apart_and_url_safe() {
+        assert_eq!(txn_id("round:12:ask:3"), "round_3a12_3aask_3a3");
+        assert_ne!(txn_id("a:b"), txn_id("a_b"));
+        assert_ne!(txn_id("round:12:ask:3"), txn_id("round:12:ask:4"));
+    }
+}

@@ -1,0 +1,378 @@
+//! The Matrix adapter against a real Synapse on 127.0.0.1, with real
+//! matrix-sdk clients as the two partners, in an end-to-end encrypted room.
+//!
+//! Synapse comes from `tests/synapse/synapse.sh start` (CI starts it). When
+//! it is not running, these tests say SKIPPED outside CI and fail under CI.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
+use matrix_sdk::ruma::events::InitialStateEvent;
+use matrix_sdk::ruma::events::reaction::ReactionEventContent;
+use matrix_sdk::ruma::events::relation::Annotation;
+use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
+use matrix_sdk::ruma::events::room::member::StrippedRoomMemberEvent;
+use matrix_sdk::ruma::events::room::message::{
+    MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent,
+};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
+use matrix_sdk::{Client, Room};
+use sha1::Sha1;
+
+use rapport::adapters::matrix::{MatrixBot, MatrixSettings};
+use rapport::delivery::Ports;
+
+use crate::helpers::{TestEngine, in_ci, spawn_engine, utc};
+
+/// The homeserver the tests use.
+fn synapse_url() -> String {
+    std::env::var("RAPPORT_TEST_SYNAPSE").unwrap_or_else(|_| "http://127.0.0.1:8008".into())
+}
+
+fn shared_secret() -> String {
+    std::env::var("RAPPORT_TEST_SYNAPSE_SECRET")
+        .unwrap_or_else(|_| "rapport-test-shared-secret".into())
+}
+
+/// `Some(url)` when Synapse answers; otherwise a note (or a failure in CI).
+async fn synapse(test: &str) -> Option<String> {
+    let url = synapse_url();
+    let up = reqwest::get(format!("{url}/_matrix/client/versions"))
+        .await
+        .is_ok_and(|r| r.status().is_success());
+    if up {
+        return Some(url);
+    }
+    assert!(
+        !in_ci(),
+        "Synapse is required under CI but not reachable at {url}; start it with tests/synapse/synapse.sh start"
+    );
+    eprintln!("SKIPPED {test}: no Synapse at {url} (start it with tests/synapse/synapse.sh start)");
+    None
+}
+
+/// Registers a fresh account through the shared-secret admin API.
+async fn register(url: &str, name: &str) -> (OwnedUserId, String) {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let unique = format!(
+        "{name}{}x{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let password = format!("{unique}-password");
+    let http = reqwest::Client::new();
+    let endpoint = format!("{url}/_synapse/admin/v1/register");
+    let nonce: serde_json::Value = http
+        .get(&endpoint)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let nonce = nonce["nonce"].as_str().unwrap().to_owned();
+    let mut mac = Hmac::<Sha1>::new_from_slice(shared_secret().as_bytes()).unwrap();
+    mac.update(format!("{nonce}\0{unique}\0{password}\0notadmin").as_bytes());
+    let body = serde_json::json!({
+        "nonce": nonce, "username": unique, "password": password, "admin": false,
+        "mac": hex::encode(mac.finalize().into_bytes()),
+    });
+    let response = http.post(&endpoint).json(&body).send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "register {unique}: {}",
+        response.text().await.unwrap()
+    );
+    (format!("@{unique}:localhost").parse().unwrap(), password)
+}
+
+/// A message a partner's client received: room, event, sender, text.
+#[derive(Clone, Debug)]
+struct Seen {
+    room: OwnedRoomId,
+    event: OwnedEventId,
+    sender: OwnedUserId,
+    body: String,
+}
+
+/// A partner: a real matrix-sdk client that joins every invite and keeps
+/// every text it can read (encrypted ones after decryption).
+struct Partner {
+    client: Client,
+    user: OwnedUserId,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Partner {
+    async fn new(url: &str, name: &str) -> Partner {
+        let (user, password) = register(url, name).await;
+        let client = Client::builder().homeserver_url(url).build().await.unwrap();
+        client
+            .matrix_auth()
+            .login_username(user.as_str(), &password)
+            .await
+            .unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let store = seen.clone();
+        client.add_event_handler(move |event: OriginalSyncRoomMessageEvent, room: Room| {
+            let store = store.clone();
+            async move {
+                let body = match &event.content.msgtype {
+                    MessageType::Notice(notice) => notice.body.clone(),
+                    MessageType::Text(text) => text.body.clone(),
+                    _ => return,
+                };
+                store.lock().unwrap().push(Seen {
+                    room: room.room_id().to_owned(),
+                    event: event.event_id.clone(),
+                    sender: event.sender.clone(),
+                    body,
+                });
+            }
+        });
+        client.add_event_handler(
+            |event: StrippedRoomMemberEvent, room: Room, client: Client| async move {
+                if client.user_id() == Some(event.state_key.as_ref()) {
+                    tokio::spawn(async move {
+                        for _ in 0..20 {
+                            if room.join().await.is_ok() {
+                                return;
+                            }
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                        }
+                    });
+                }
+            },
+        );
+        let syncing = client.clone();
+        tokio::spawn(async move {
+            let _ = syncing
+                .sync(SyncSettings::default().timeout(Duration::from_secs(1)))
+                .await;
+        });
+        Partner { client, user, seen }
+    }
+
+    /// Waits (on the real homeserver, up to 30 s) for a text from `from`
+    /// containing `needle`.
+    async fn expect(&self, from: &OwnedUserId, needle: &str) -> Seen {
+        for _ in 0..600 {
+            if let Some(found) = self
+                .seen
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|s| &s.sender == from && s.body.contains(needle))
+            {
+                return found.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "{} never saw {needle:?}; saw {:#?}",
+            self.user,
+            self.seen.lock().unwrap()
+        );
+    }
+
+    async fn say(&self, room: &OwnedRoomId, text: &str) {
+        let room = self.client.get_room(room).expect("in the room");
+        room.send(RoomMessageEventContent::text_plain(text))
+            .await
+            .unwrap();
+    }
+
+    /// An encrypted room with the others invited.
+    async fn create_encrypted_room(&self, invite: &[&OwnedUserId]) -> OwnedRoomId {
+        let mut request = CreateRoom::new();
+        request.invite = invite.iter().map(|u| (*u).clone()).collect();
+        request.initial_state = vec![
+            InitialStateEvent::with_empty_state_key(
+                RoomEncryptionEventContent::with_recommended_defaults(),
+            )
+            .to_raw_any(),
+        ];
+        self.client
+            .create_room(request)
+            .await
+            .unwrap()
+            .room_id()
+            .to_owned()
+    }
+}
+
+/// The bot: an engine on a manual clock behind the Matrix adapter.
+struct Bot {
+    t: TestEngine,
+    user: OwnedUserId,
+    ports: Ports,
+    _store: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Bot {
+    async fn start(url: &str) -> Bot {
+        let (user, password) = register(url, "rapport").await;
+        let store = tempfile::tempdir().unwrap();
+        let t = spawn_engine().await;
+        let bot = MatrixBot::connect(MatrixSettings {
+            homeserver: url.to_owned(),
+            user_id: user.to_string(),
+            password: Some(password.into()),
+            access_token: None,
+            store_dir: store.path().to_owned(),
+            command_prefix: "!rapport".into(),
+            allowed: Vec::new(),
+        })
+        .await
+        .expect("the bot connects");
+        let ports = Ports::default().with(Arc::new(bot.port(&t.engine)));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(bot.run(t.engine.clone(), async move {
+            let _ = stopped.await;
+        }));
+        Bot {
+            t,
+            user,
+            ports,
+            _store: store,
+            stop: Some(stop),
+        }
+    }
+
+    /// One scheduler and delivery pass.
+    async fn tick(&self) {
+        self.t.tick(&self.ports).await;
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// ana and ben in an encrypted room with the bot, paired through it.
+/// Returns the room.
+async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoomId {
+    let room = ana.create_encrypted_room(&[&bot.user, &ben.user]).await;
+    // The bot joins on its own (same server, so allowed); wait until it has.
+    for _ in 0..600 {
+        let joined = ana
+            .client
+            .get_room(&room)
+            .map(|r| r.joined_members_count())
+            .unwrap_or(0);
+        if joined >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ana.say(&room, &format!("!rapport pair invite {}", ben.user))
+        .await;
+    // ana's confirmation is private: it comes in her direct room.
+    let sent = ana.expect(&bot.user, "private invite").await;
+    assert_ne!(sent.room, room, "private things go to the direct room");
+    bot.tick().await; // the invite to ben goes through the outbox
+    let invite = ben.expect(&bot.user, "would like to pair with you").await;
+    assert!(invite.body.contains("1️⃣ Accept"), "{}", invite.body);
+    ben.say(&invite.room, "1").await;
+    ben.expect(&bot.user, "now paired").await;
+    bot.tick().await;
+    ana.expect(&bot.user, "accepted your invite").await;
+    room
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_pair_and_reword_in_an_encrypted_room() {
+    let Some(url) = synapse("matrix pairing").await else {
+        return;
+    };
+    let bot = Bot::start(&url).await;
+    let (ana, ben) = (
+        Partner::new(&url, "ana").await,
+        Partner::new(&url, "ben").await,
+    );
+    let room = paired(&bot, &ana, &ben).await;
+    let announced = ana.expect(&bot.user, "this is their shared space").await;
+    assert_eq!(
+        announced.room, room,
+        "the space message lands in the encrypted room"
+    );
+    let encrypted = ana
+        .client
+        .get_room(&room)
+        .unwrap()
+        .latest_encryption_state()
+        .await
+        .unwrap();
+    assert!(encrypted.is_encrypted());
+
+    ana.say(&room, "!rapport reword You never listen to me")
+        .await;
+    let suggestion = ana.expect(&bot.user, "I feel").await;
+    assert_ne!(suggestion.room, room, "a reword answer is private");
+    assert!(
+        ben.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|s| !s.body.contains("I feel")),
+        "ben sees nothing of it"
+    );
+    // Ordinary talk in the space is left alone.
+    ana.say(&room, "Dinner at 7?").await;
+    ana.say(&room, "!rapport help").await;
+    ana.expect(&bot.user, "rapport helps the two of you").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
+    let Some(url) = synapse("matrix check-in").await else {
+        return;
+    };
+    let bot = Bot::start(&url).await;
+    let (ana, ben) = (
+        Partner::new(&url, "ana").await,
+        Partner::new(&url, "ben").await,
+    );
+    let room = paired(&bot, &ana, &ben).await;
+    ana.say(&room, "!rapport checkin schedule daily 20:00")
+        .await;
+    // Each answer to the requester comes after the engine handled the
+    // command, so the outbox holds the partner's message by then.
+    ana.expect(&bot.user, "Nothing starts until they say yes")
+        .await;
+    bot.tick().await;
+    let proposal = ben.expect(&bot.user, "would like regular check-ins").await;
+    ben.say(&proposal.room, "1").await;
+    ben.expect(&bot.user, "Check-ins are on").await;
+
+    bot.t.clock.set(utc(2026, 3, 2, 20, 0));
+    bot.tick().await;
+    let asked_ana = ana.expect(&bot.user, "Check-in time").await;
+    let asked_ben = ben.expect(&bot.user, "Check-in time").await;
+    assert_ne!(asked_ana.room, room, "questions come privately");
+    ana.say(&asked_ana.room, "checkin answer 7 a good day together")
+        .await;
+    ana.expect(&bot.user, "your answer is saved").await;
+    // ben answers with a keycap reaction on the question.
+    let reaction = ReactionEventContent::new(Annotation::new(asked_ben.event.clone(), "8️⃣".into()));
+    ben.client
+        .get_room(&asked_ben.room)
+        .unwrap()
+        .send(reaction)
+        .await
+        .unwrap();
+    ben.expect(&bot.user, "You've both answered").await;
+
+    bot.tick().await;
+    let reveal = ben.expect(&bot.user, "a good day together").await;
+    assert_eq!(reveal.room, room, "the reveal lands in the shared room");
+}
