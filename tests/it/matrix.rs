@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use matrix_sdk::config::SyncSettings;
+use matrix_sdk::config::{RequestConfig, SyncSettings};
 use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
 use matrix_sdk::ruma::events::InitialStateEvent;
 use matrix_sdk::ruma::events::reaction::ReactionEventContent;
@@ -110,7 +110,14 @@ struct Partner {
 impl Partner {
     async fn new(url: &str, name: &str) -> Partner {
         let (user, password) = register(url, name).await;
-        let client = Client::builder().homeserver_url(url).build().await.unwrap();
+        // Our loop below retries; the SDK's own back-off would wait long.
+        let client = Client::builder()
+            .homeserver_url(url)
+            .request_config(RequestConfig::new().disable_retry())
+            .build()
+            .await
+            .unwrap();
+
         client
             .matrix_auth()
             .login_username(user.as_str(), &password)
@@ -124,6 +131,8 @@ impl Partner {
                 let body = match &event.content.msgtype {
                     MessageType::Notice(notice) => notice.body.clone(),
                     MessageType::Text(text) => text.body.clone(),
+                    MessageType::Image(image) => format!("[image] {}", image.body),
+                    MessageType::File(file) => format!("[file] {}", file.body),
                     _ => return,
                 };
                 store.lock().unwrap().push(Seen {
@@ -148,12 +157,19 @@ impl Partner {
                 }
             },
         );
+        // Our own loop: `sync()` ends at the first error, and a partner must
+        // keep listening through a homeserver restart.
         let syncing = client.clone();
         tokio::spawn(async move {
-            let _ = syncing
-                .sync(SyncSettings::default().timeout(Duration::from_secs(1)))
-                .await;
+            let mut settings = SyncSettings::default().timeout(Duration::from_secs(1));
+            loop {
+                match syncing.sync_once(settings.clone()).await {
+                    Ok(response) => settings = settings.token(response.next_batch),
+                    Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+            }
         });
+
         Partner { client, user, seen }
     }
 
@@ -205,48 +221,85 @@ impl Partner {
     }
 }
 
+/// The bot's account and store, kept across restarts of the bot.
+struct Account {
+    user: OwnedUserId,
+    password: String,
+    store: tempfile::TempDir,
+}
+
+impl Account {
+    async fn new(url: &str) -> Account {
+        let (user, password) = register(url, "rapport").await;
+        Account {
+            user,
+            password,
+            store: tempfile::tempdir().unwrap(),
+        }
+    }
+}
+
 /// The bot: an engine on a manual clock behind the Matrix adapter.
 struct Bot {
     t: TestEngine,
     user: OwnedUserId,
+    device: Option<String>,
     ports: Ports,
-    _store: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    running: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Bot {
-    async fn start(url: &str) -> Bot {
-        let (user, password) = register(url, "rapport").await;
-        let store = tempfile::tempdir().unwrap();
-        let t = spawn_engine().await;
+    async fn start(url: &str, account: &Account) -> Bot {
+        Bot::start_on(url, account, spawn_engine().await).await
+    }
+
+    async fn start_on(url: &str, account: &Account, t: TestEngine) -> Bot {
         let bot = MatrixBot::connect(MatrixSettings {
             homeserver: url.to_owned(),
-            user_id: user.to_string(),
-            password: Some(password.into()),
+            user_id: account.user.to_string(),
+            password: Some(account.password.clone().into()),
             access_token: None,
-            store_dir: store.path().to_owned(),
+            store_dir: account.store.path().to_owned(),
             command_prefix: "!rapport".into(),
             allowed: Vec::new(),
         })
         .await
         .expect("the bot connects");
+        let device = bot.device_id();
         let ports = Ports::default().with(Arc::new(bot.port(&t.engine)));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(bot.run(t.engine.clone(), async move {
+        let running = tokio::spawn(bot.run(t.engine.clone(), async move {
             let _ = stopped.await;
         }));
         Bot {
             t,
-            user,
+            user: account.user.clone(),
+            device,
             ports,
-            _store: store,
             stop: Some(stop),
+            running: Some(running),
         }
     }
 
     /// One scheduler and delivery pass.
     async fn tick(&self) {
         self.t.tick(&self.ports).await;
+    }
+
+    /// Stops the bot and waits until it has; returns its engine, whose
+    /// database outlives the bot like a real one would.
+    async fn shut_down(mut self) -> TestEngine {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(running) = self.running.take() {
+            running.await.unwrap();
+        }
+        TestEngine {
+            engine: self.t.engine.clone(),
+            clock: self.t.clock.clone(),
+        }
     }
 }
 
@@ -294,7 +347,8 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
     let Some(url) = synapse("matrix pairing").await else {
         return;
     };
-    let bot = Bot::start(&url).await;
+    let account = Account::new(&url).await;
+    let bot = Bot::start(&url, &account).await;
     let (ana, ben) = (
         Partner::new(&url, "ana").await,
         Partner::new(&url, "ben").await,
@@ -330,6 +384,24 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
     ana.say(&room, "Dinner at 7?").await;
     ana.say(&room, "!rapport help").await;
     ana.expect(&bot.user, "rapport helps the two of you").await;
+
+    // A promise, told to the partner privately.
+    let direct = suggestion.room.clone();
+    ana.say(&direct, "goal promise Call when I'm running late")
+        .await;
+    ana.expect(&bot.user, "Your promise is on").await;
+    bot.tick().await;
+    let told = ben.expect(&bot.user, "made you a promise").await;
+    assert_ne!(told.room, room);
+    assert_eq!(
+        ben.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.body.contains("made you a promise"))
+            .count(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -337,7 +409,8 @@ async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
     let Some(url) = synapse("matrix check-in").await else {
         return;
     };
-    let bot = Bot::start(&url).await;
+    let account = Account::new(&url).await;
+    let bot = Bot::start(&url, &account).await;
     let (ana, ben) = (
         Partner::new(&url, "ana").await,
         Partner::new(&url, "ben").await,
@@ -375,4 +448,176 @@ async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
     bot.tick().await;
     let reveal = ben.expect(&bot.user, "a good day together").await;
     assert_eq!(reveal.room, room, "the reveal lands in the shared room");
+
+    // The history comes with its chart as an image.
+    ana.say(&asked_ana.room, "checkin history").await;
+    let chart = ana.expect(&bot.user, "[image] checkin-trend.png").await;
+    assert_eq!(chart.room, asked_ana.room);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_bot_keeps_its_device_skips_old_messages_and_joins_waiting_invites() {
+    let Some(url) = synapse("matrix restart").await else {
+        return;
+    };
+    let account = Account::new(&url).await;
+    let bot = Bot::start(&url, &account).await;
+    let first_device = bot.device.clone();
+    assert!(first_device.is_some());
+    let ana = Partner::new(&url, "ana").await;
+    let known = ana.create_encrypted_room(&[&bot.user]).await;
+    ana.say(&known, "!rapport help").await;
+    ana.expect(&bot.user, "rapport helps the two of you").await;
+
+    let t = bot.shut_down().await;
+    // While the bot is away: a command in a room it knows, and an invite.
+    ana.say(&known, "!rapport reword You never call me back")
+        .await;
+    let waiting = ana.create_encrypted_room(&[&account.user]).await;
+
+    let bot = Bot::start_on(&url, &account, t).await;
+    assert_eq!(
+        bot.device, first_device,
+        "the session was restored, not a new login"
+    );
+    for _ in 0..600 {
+        if ana
+            .client
+            .get_room(&waiting)
+            .is_some_and(|r| r.joined_members_count() == 2)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ana.say(&waiting, "!rapport settings").await;
+    let answered = ana.expect(&bot.user, "Your settings").await;
+    assert_eq!(
+        answered.room, waiting,
+        "the invite from while it was away was joined"
+    );
+    let from_bot_in_known = ana
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|seen| seen.room == known && seen.sender == bot.user)
+        .count();
+    assert_eq!(
+        from_bot_in_known, 1,
+        "only the help answer: a command sent while the bot was away is not answered late"
+    );
+}
+
+/// A Synapse of the test's own (another port and folder), so restarting it
+/// disturbs no other test. Stopped when dropped.
+struct OwnSynapse {
+    env: Vec<(String, String)>,
+    url: String,
+}
+
+impl OwnSynapse {
+    async fn start(port: u16) -> OwnSynapse {
+        let target = concat!(env!("CARGO_MANIFEST_DIR"), "/target");
+        let env = vec![
+            ("SYNAPSE_PORT".to_owned(), port.to_string()),
+            (
+                "SYNAPSE_DIR".to_owned(),
+                format!("{target}/synapse-{port}-{}", std::process::id()),
+            ),
+            ("SYNAPSE_VENV".to_owned(), format!("{target}/synapse/venv")),
+        ];
+        let synapse = OwnSynapse {
+            env,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        synapse.run("start").await;
+        synapse
+    }
+
+    async fn run(&self, action: &'static str) {
+        let env = self.env.clone();
+        let status = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/synapse/synapse.sh"
+            ))
+            .arg(action)
+            .envs(env)
+            .status()
+        })
+        .await
+        .unwrap()
+        .expect("run tests/synapse/synapse.sh");
+        assert!(status.success(), "synapse.sh {action} failed");
+    }
+}
+
+impl Drop for OwnSynapse {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/synapse/synapse.sh"
+        ))
+        .arg("stop")
+        .envs(self.env.clone())
+        .status();
+        if let Some((_, dir)) = self.env.iter().find(|(name, _)| name == "SYNAPSE_DIR") {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_homeserver_restart_between_firing_and_delivery_loses_nothing() {
+    if synapse("matrix homeserver restart").await.is_none() {
+        return;
+    }
+    let synapse = OwnSynapse::start(8009).await;
+    let url = synapse.url.clone();
+    let account = Account::new(&url).await;
+    let bot = Bot::start(&url, &account).await;
+    let (ana, ben) = (
+        Partner::new(&url, "ana").await,
+        Partner::new(&url, "ben").await,
+    );
+    let room = paired(&bot, &ana, &ben).await;
+    ana.say(&room, "!rapport checkin schedule daily 20:00")
+        .await;
+    ana.expect(&bot.user, "Nothing starts until they say yes")
+        .await;
+    bot.tick().await;
+    let proposal = ben.expect(&bot.user, "would like regular check-ins").await;
+    ben.say(&proposal.room, "checkin accept").await;
+    ben.expect(&bot.user, "Check-ins are on").await;
+    bot.tick().await;
+    ana.expect(&bot.user, "said yes to check-ins").await;
+
+    // The homeserver goes down; the check-in fires and cannot be sent.
+
+    synapse.run("stop").await;
+    bot.t.clock.set(utc(2026, 3, 2, 20, 0));
+    let (due, delivered) = bot.t.tick(&bot.ports).await;
+    assert_eq!(due.fired, 1);
+    assert_eq!((delivered.sent, delivered.retried), (0, 2), "{delivered:?}");
+
+    // Back up: the retry delivers both questions, once each.
+    synapse.run("start").await;
+    bot.t.clock.advance(chrono::Duration::minutes(1));
+    let (_, delivered) = bot.t.tick(&bot.ports).await;
+    assert_eq!(delivered.sent, 2, "{delivered:?}");
+    ana.expect(&bot.user, "Check-in time").await;
+    ben.expect(&bot.user, "Check-in time").await;
+    bot.t.clock.advance(chrono::Duration::minutes(5));
+    bot.tick().await;
+    for partner in [&ana, &ben] {
+        let asked = partner
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.body.contains("Check-in time"))
+            .count();
+        assert_eq!(asked, 1, "{} was asked once", partner.user);
+    }
 }

@@ -26,13 +26,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 use matrix_sdk::authentication::matrix::MatrixSession;
-use matrix_sdk::config::SyncSettings;
+use matrix_sdk::config::{RequestConfig, SyncSettings};
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
 use matrix_sdk::ruma::events::room::member::StrippedRoomMemberEvent;
 use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent};
-use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, UserId};
+use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, OwnedEventId, OwnedRoomId, UserId};
 use matrix_sdk::store::RoomLoadSettings;
-use matrix_sdk::{Client, Room, RoomState, SessionMeta, SessionTokens};
+use matrix_sdk::{Client, Room, RoomMemberships, RoomState, SessionMeta, SessionTokens};
+
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::engine::Engine;
@@ -61,6 +62,11 @@ const REMEMBERED_CHOICES: usize = 2000;
 /// A logged-in bot, synced once, ready to run.
 pub struct MatrixBot {
     client: Client,
+    /// Events older than this are history, not requests, even if they reach
+    /// a handler (a room key that arrives late lets an old message be
+    /// decrypted after the start). The initial sync already keeps messages
+    /// sent while the bot was away from the handlers.
+    history_before: MilliSecondsSinceUnixEpoch,
     settings: Arc<MatrixSettings>,
     next_batch: String,
     choices: Arc<ChoiceMemory>,
@@ -126,9 +132,13 @@ impl MatrixBot {
                 settings.store_dir.display()
             )
         })?;
+        // A few retries, not the default quarter of an hour: the outbox
+        // retries a failed delivery on its own schedule.
+        let requests = RequestConfig::new().retry_limit(3);
         let client = Client::builder()
             .homeserver_url(&settings.homeserver)
             .sqlite_store(settings.store_dir.join("sdk"), None)
+            .request_config(requests)
             .build()
             .await
             .context("cannot set up the Matrix client")?;
@@ -148,7 +158,9 @@ impl MatrixBot {
             .sync_once(SyncSettings::default())
             .await
             .context("the first Matrix sync failed")?;
+        tracing::info!(device = ?client.device_id(), "Matrix session ready");
         let bot = MatrixBot {
+            history_before: history_cutoff(),
             client,
             settings: Arc::new(settings),
             next_batch: response.next_batch,
@@ -166,6 +178,11 @@ impl MatrixBot {
             }
         }
         Ok(bot)
+    }
+
+    /// This login's device; the same across restarts on the same store.
+    pub fn device_id(&self) -> Option<String> {
+        self.client.device_id().map(|id| id.to_string())
     }
 
     /// The port the delivery worker sends Matrix messages through.
@@ -202,9 +219,14 @@ impl MatrixBot {
         }
         {
             let (engine, port, choices) = (engine.clone(), port.clone(), self.choices.clone());
+            let started = self.history_before;
             client.add_event_handler(move |event: OriginalSyncReactionEvent, room: Room| {
                 let (engine, port, choices) = (engine.clone(), port.clone(), choices.clone());
-                async move { on_reaction(event, room, &engine, &port, &choices).await }
+                async move {
+                    if event.origin_server_ts >= started {
+                        on_reaction(event, room, &engine, &port, &choices).await;
+                    }
+                }
             });
         }
         {
@@ -224,6 +246,14 @@ impl MatrixBot {
         }
         sync_loop(client, self.next_batch, shutdown).await;
     }
+}
+
+/// Five minutes before now: generous to a homeserver clock that runs
+/// behind ours, strict with old history.
+fn history_cutoff() -> MilliSecondsSinceUnixEpoch {
+    let now = MilliSecondsSinceUnixEpoch::now().get();
+    let cutoff = now.saturating_sub(matrix_sdk::ruma::UInt::from(300_000u32));
+    MilliSecondsSinceUnixEpoch(cutoff)
 }
 
 /// Long-polls until shutdown; failures back off from 200 ms to 30 s.
@@ -385,7 +415,13 @@ fn write_session(path: &std::path::Path, session: &MatrixSession) -> anyhow::Res
 /// When in doubt it is a space: private replies then go to a direct room,
 /// never the other way round.
 async fn place_of(room: &Room) -> Place {
-    let direct = room.is_direct().await.unwrap_or(false) || room.active_members_count() == 2;
+    // The member list, fetched once per room if the sync has not told us
+    // yet: the summary's counts lag behind a fresh join.
+    let active = room
+        .members(RoomMemberships::ACTIVE)
+        .await
+        .map(|members| members.len());
+    let direct = room.is_direct().await.unwrap_or(false) || matches!(active, Ok(2));
 
     if direct {
         Place::Direct
