@@ -4,7 +4,7 @@
 //! # Layout
 //!
 //! ```text
-//!  adapters::console      (discord, matrix: behind Cargo features)
+//!  adapters::console, adapters::matrix (Cargo feature `matrix`; discord to come)
 //!        |   protocol events -> engine::message::Request
 //!        v   engine::message::Outgoing -> protocol messages
 //!  engine                 every rule; no protocol types; one transaction per request
