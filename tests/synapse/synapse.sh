@@ -3,6 +3,8 @@
 #   tests/synapse/synapse.sh start   installs Synapse into a venv (first time),
 #                                    writes its config, starts it, waits for it
 #   tests/synapse/synapse.sh stop    stops it by its pid file
+#   tests/synapse/synapse.sh register USER PASSWORD
+#                                    registers an account (for trying the bot by hand)
 # Tests register their own users through the shared-secret admin API.
 # Settings: SYNAPSE_DIR (default target/synapse), SYNAPSE_PORT (8008),
 # SYNAPSE_SECRET (must match RAPPORT_TEST_SYNAPSE_SECRET in the tests).
@@ -87,13 +89,24 @@ YAML
   curl -fsS -o /dev/null "$URL/_matrix/client/versions"   # fail loudly if still not up
   echo "synapse up at $URL (pid $(cat "$DIR/homeserver.pid"))"
   ;;
+register)
+  [ $# -eq 3 ] || { echo "usage: $0 register USER PASSWORD" >&2; exit 2; }
+  # Shared-secret registration: HMAC-SHA1 over nonce\0user\0password\0notadmin.
+  nonce=$(curl -fsS "$URL/_synapse/admin/v1/register" | sed -E 's/.*"nonce":"([^"]+)".*/\1/')
+  mac=$(printf '%s\0%s\0%s\0notadmin' "$nonce" "$2" "$3" | openssl dgst -sha1 -hmac "$SECRET" | awk '{print $NF}')
+  curl -fsS -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"nonce\":\"$nonce\",\"username\":\"$2\",\"password\":\"$3\",\"admin\":false,\"mac\":\"$mac\"}" \
+    "$URL/_synapse/admin/v1/register"
+  echo "registered @$2:localhost"
+  ;;
 stop)
+
   [ -f "$DIR/homeserver.pid" ] || exit 0
   pid=$(cat "$DIR/homeserver.pid"); kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done
   echo "synapse did not stop in 10s, killing" >&2; kill -KILL "$pid"
   ;;
 *)
-  echo "usage: $0 start|stop" >&2; exit 2
+  echo "usage: $0 start|stop|register USER PASSWORD" >&2; exit 2
   ;;
 esac

@@ -18,7 +18,7 @@
 mod port;
 pub mod render;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -62,11 +62,14 @@ const REMEMBERED_CHOICES: usize = 2000;
 /// A logged-in bot, synced once, ready to run.
 pub struct MatrixBot {
     client: Client,
-    /// Events older than this are history, not requests, even if they reach
-    /// a handler (a room key that arrives late lets an old message be
-    /// decrypted after the start). The initial sync already keeps messages
-    /// sent while the bot was away from the handlers.
+    /// Events older than the start are history, not requests, even if they
+    /// reach a handler after it (a room key that arrives late lets an old
+    /// message be decrypted later). Assumes the homeserver's clock and ours
+    /// agree, as NTP keeps them.
     history_before: MilliSecondsSinceUnixEpoch,
+    /// Events the first sync brought: history, even if a late room key
+    /// lets one of them reach a handler after the start.
+    history: Arc<HashSet<OwnedEventId>>,
     settings: Arc<MatrixSettings>,
     next_batch: String,
     choices: Arc<ChoiceMemory>,
@@ -159,8 +162,16 @@ impl MatrixBot {
             .await
             .context("the first Matrix sync failed")?;
         tracing::info!(device = ?client.device_id(), "Matrix session ready");
+        let history: HashSet<OwnedEventId> = response
+            .rooms
+            .joined
+            .values()
+            .flat_map(|room| room.timeline.events.iter())
+            .filter_map(|event| event.event_id())
+            .collect();
         let bot = MatrixBot {
-            history_before: history_cutoff(),
+            history: Arc::new(history),
+            history_before: MilliSecondsSinceUnixEpoch::now(),
             client,
             settings: Arc::new(settings),
             next_batch: response.next_batch,
@@ -207,6 +218,7 @@ impl MatrixBot {
                 port.clone(),
                 self.choices.clone(),
             );
+            let (started, history) = (self.history_before, self.history.clone());
             client.add_event_handler(move |event: OriginalSyncRoomMessageEvent, room: Room| {
                 let (engine, settings, port, choices) = (
                     engine.clone(),
@@ -214,16 +226,22 @@ impl MatrixBot {
                     port.clone(),
                     choices.clone(),
                 );
-                async move { on_message(event, room, &engine, &settings, &port, &choices).await }
+                let old = event.origin_server_ts < started || history.contains(&event.event_id);
+                async move {
+                    if !old {
+                        on_message(event, room, &engine, &settings, &port, &choices).await;
+                    }
+                }
             });
         }
         {
             let (engine, port, choices) = (engine.clone(), port.clone(), self.choices.clone());
-            let started = self.history_before;
+            let (started, history) = (self.history_before, self.history.clone());
             client.add_event_handler(move |event: OriginalSyncReactionEvent, room: Room| {
                 let (engine, port, choices) = (engine.clone(), port.clone(), choices.clone());
+                let old = event.origin_server_ts < started || history.contains(&event.event_id);
                 async move {
-                    if event.origin_server_ts >= started {
+                    if !old {
                         on_reaction(event, room, &engine, &port, &choices).await;
                     }
                 }
@@ -246,14 +264,6 @@ impl MatrixBot {
         }
         sync_loop(client, self.next_batch, shutdown).await;
     }
-}
-
-/// Five minutes before now: generous to a homeserver clock that runs
-/// behind ours, strict with old history.
-fn history_cutoff() -> MilliSecondsSinceUnixEpoch {
-    let now = MilliSecondsSinceUnixEpoch::now().get();
-    let cutoff = now.saturating_sub(matrix_sdk::ruma::UInt::from(300_000u32));
-    MilliSecondsSinceUnixEpoch(cutoff)
 }
 
 /// Long-polls until shutdown; failures back off from 200 ms to 30 s.
