@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use super::command::AgreeCommand;
-use super::message::{Choice, Outgoing, Reply};
+use super::message::{Outgoing, Reply};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::agreements::{self, Agreement};
@@ -66,23 +66,21 @@ async fn propose(
     let mut vars = vars.to_vec();
     vars[0] = ("partner", &ctx.actor.display_name);
     let to_partner = ctx.say(to_partner, &vars);
-    let choices = vec![
-        Choice {
-            label: ctx.say(Key::AgreeChoiceAccept, &[]),
-            command: format!("agree accept {}", agreement.id),
-        },
-        Choice {
-            label: ctx.say(Key::AgreeChoiceDecline, &[]),
-            command: format!("agree decline {}", agreement.id),
-        },
-    ];
-    Ok(vec![
-        Outgoing::to_requester(Reply::private(to_me)),
-        Outgoing::to_user(
-            partner.user,
-            Reply::private(to_partner).with_choices(choices),
-        ),
-    ])
+    Ok(ctx.ask_partner(
+        to_me,
+        partner.user,
+        to_partner,
+        &[
+            (
+                Key::AgreeChoiceAccept,
+                format!("agree accept {}", agreement.id),
+            ),
+            (
+                Key::AgreeChoiceDecline,
+                format!("agree decline {}", agreement.id),
+            ),
+        ],
+    ))
 }
 
 async fn answer(ctx: &mut Ctx<'_>, id: i64, accept: bool) -> EngineResult<Vec<Outgoing>> {

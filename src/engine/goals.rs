@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use super::checkin::round::Message;
 use super::command::{GoalCommand, GoalFor, NewGoal};
 use super::local_time::{local_of, resolve};
-use super::message::{Choice, Destination, Outgoing, Reply};
+use super::message::{Destination, Outgoing, Reply};
 use super::{Ctx, Engine};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -152,23 +152,15 @@ async fn add(ctx: &mut Ctx<'_>, new: &NewGoal) -> EngineResult<Vec<Outgoing>> {
         &[("partner", &partner.display_name), ("goal", &described)],
     );
     let to_partner = ctx.say(proposal_key, &[("partner", me), ("goal", &described)]);
-    let choices = vec![
-        Choice {
-            label: ctx.say(Key::GoalChoiceAccept, &[]),
-            command: format!("goal accept {}", goal.id),
-        },
-        Choice {
-            label: ctx.say(Key::GoalChoiceDecline, &[]),
-            command: format!("goal decline {}", goal.id),
-        },
-    ];
-    Ok(vec![
-        Outgoing::to_requester(Reply::private(to_me)),
-        Outgoing::to_user(
-            partner.user,
-            Reply::private(to_partner).with_choices(choices),
-        ),
-    ])
+    Ok(ctx.ask_partner(
+        to_me,
+        partner.user,
+        to_partner,
+        &[
+            (Key::GoalChoiceAccept, format!("goal accept {}", goal.id)),
+            (Key::GoalChoiceDecline, format!("goal decline {}", goal.id)),
+        ],
+    ))
 }
 
 async fn answer(ctx: &mut Ctx<'_>, id: i64, accept: bool) -> EngineResult<Vec<Outgoing>> {
@@ -243,23 +235,15 @@ async fn log(ctx: &mut Ctx<'_>, id: i64, note: Option<&str>) -> EngineResult<Vec
             Key::GoalConfirmAsk,
             &[("partner", &me), ("goal", &described), ("note", &note_text)],
         );
-        let choices = vec![
-            Choice {
-                label: ctx.say(Key::GoalChoiceKept, &[]),
-                command: format!("goal kept {}", goal.id),
-            },
-            Choice {
-                label: ctx.say(Key::GoalChoiceMissed, &[]),
-                command: format!("goal missed {}", goal.id),
-            },
-        ];
-        return Ok(vec![
-            Outgoing::to_requester(Reply::private(to_me)),
-            Outgoing::to_user(
-                partner.user,
-                Reply::private(to_partner).with_choices(choices),
-            ),
-        ]);
+        return Ok(ctx.ask_partner(
+            to_me,
+            partner.user,
+            to_partner,
+            &[
+                (Key::GoalChoiceKept, format!("goal kept {}", goal.id)),
+                (Key::GoalChoiceMissed, format!("goal missed {}", goal.id)),
+            ],
+        ));
     }
     let (total, this_week) = goals::kept_days(ctx.tx, goal.id, week_start(day)).await?;
     let counts = [

@@ -308,6 +308,28 @@ impl Ctx<'_> {
         self.engine.catalog.render(key, vars)
     }
 
+    /// A private note to the requester, and a question to the partner with
+    /// choices (label key, command) that answer it.
+    fn ask_partner(
+        &self,
+        to_me: String,
+        partner: message::UserRef,
+        to_partner: String,
+        choices: &[(Key, String)],
+    ) -> Vec<Outgoing> {
+        let choices = choices
+            .iter()
+            .map(|(label, command)| message::Choice {
+                label: self.say(*label, &[]),
+                command: command.clone(),
+            })
+            .collect();
+        vec![
+            Outgoing::to_requester(Reply::private(to_me)),
+            Outgoing::to_user(partner, Reply::private(to_partner).with_choices(choices)),
+        ]
+    }
+
     /// The zone to show times to a person in.
     fn zone_of(&self, user: &User) -> Tz {
         user.time_zone.unwrap_or(self.engine.policy.default_zone)

@@ -342,18 +342,41 @@ async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoomId {
     room
 }
 
+/// A bot, ana and ben on `url`, paired in an encrypted room (the account
+/// holds the bot's store, so it must live as long as the bot).
+async fn paired_couple(url: &str) -> (Account, Bot, Partner, Partner, OwnedRoomId) {
+    let account = Account::new(url).await;
+    let bot = Bot::start(url, &account).await;
+    let (ana, ben) = (
+        Partner::new(url, "ana").await,
+        Partner::new(url, "ben").await,
+    );
+    let room = paired(&bot, &ana, &ben).await;
+    (account, bot, ana, ben, room)
+}
+
+/// ana proposes daily check-ins at 20:00 in `room`; ben accepts by
+/// choosing 1; ana hears of it.
+async fn daily_check_ins(bot: &Bot, ana: &Partner, ben: &Partner, room: &OwnedRoomId) {
+    ana.say(room, "!rapport checkin schedule daily 20:00").await;
+    // Each answer to the requester comes after the engine handled the
+    // command, so the outbox holds the partner's message by then.
+    ana.expect(&bot.user, "Nothing starts until they say yes")
+        .await;
+    bot.tick().await;
+    let proposal = ben.expect(&bot.user, "would like regular check-ins").await;
+    ben.say(&proposal.room, "1").await;
+    ben.expect(&bot.user, "Check-ins are on").await;
+    bot.tick().await;
+    ana.expect(&bot.user, "said yes to check-ins").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partners_pair_and_reword_in_an_encrypted_room() {
     let Some(url) = synapse("matrix pairing").await else {
         return;
     };
-    let account = Account::new(&url).await;
-    let bot = Bot::start(&url, &account).await;
-    let (ana, ben) = (
-        Partner::new(&url, "ana").await,
-        Partner::new(&url, "ben").await,
-    );
-    let room = paired(&bot, &ana, &ben).await;
+    let (_account, bot, ana, ben, room) = paired_couple(&url).await;
     let announced = ana.expect(&bot.user, "this is their shared space").await;
     assert_eq!(
         announced.room, room,
@@ -409,23 +432,8 @@ async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
     let Some(url) = synapse("matrix check-in").await else {
         return;
     };
-    let account = Account::new(&url).await;
-    let bot = Bot::start(&url, &account).await;
-    let (ana, ben) = (
-        Partner::new(&url, "ana").await,
-        Partner::new(&url, "ben").await,
-    );
-    let room = paired(&bot, &ana, &ben).await;
-    ana.say(&room, "!rapport checkin schedule daily 20:00")
-        .await;
-    // Each answer to the requester comes after the engine handled the
-    // command, so the outbox holds the partner's message by then.
-    ana.expect(&bot.user, "Nothing starts until they say yes")
-        .await;
-    bot.tick().await;
-    let proposal = ben.expect(&bot.user, "would like regular check-ins").await;
-    ben.say(&proposal.room, "1").await;
-    ben.expect(&bot.user, "Check-ins are on").await;
+    let (_account, bot, ana, ben, room) = paired_couple(&url).await;
+    daily_check_ins(&bot, &ana, &ben, &room).await;
 
     bot.t.clock.set(utc(2026, 3, 2, 20, 0));
     bot.tick().await;
@@ -577,23 +585,8 @@ async fn a_homeserver_restart_between_firing_and_delivery_loses_nothing() {
     }
     let synapse = OwnSynapse::start(8009).await;
     let url = synapse.url.clone();
-    let account = Account::new(&url).await;
-    let bot = Bot::start(&url, &account).await;
-    let (ana, ben) = (
-        Partner::new(&url, "ana").await,
-        Partner::new(&url, "ben").await,
-    );
-    let room = paired(&bot, &ana, &ben).await;
-    ana.say(&room, "!rapport checkin schedule daily 20:00")
-        .await;
-    ana.expect(&bot.user, "Nothing starts until they say yes")
-        .await;
-    bot.tick().await;
-    let proposal = ben.expect(&bot.user, "would like regular check-ins").await;
-    ben.say(&proposal.room, "checkin accept").await;
-    ben.expect(&bot.user, "Check-ins are on").await;
-    bot.tick().await;
-    ana.expect(&bot.user, "said yes to check-ins").await;
+    let (_account, bot, ana, ben, room) = paired_couple(&url).await;
+    daily_check_ins(&bot, &ana, &ben, &room).await;
 
     // The homeserver goes down; the check-in fires and cannot be sent.
 

@@ -488,19 +488,22 @@ async fn on_message(
             return;
         }
     };
-    let outgoing = engine
-        .handle_text(actor.clone(), place.clone(), &line)
-        .await;
-    deliver_all(
-        engine,
-        port,
-        &room,
-        &place,
-        &actor,
-        event.event_id.as_str(),
-        outgoing,
-    )
-    .await;
+    let event_id = event.event_id.as_str();
+    handle_line(engine, port, &room, &place, &actor, event_id, &line).await;
+}
+
+/// Runs one command line and delivers what it answers.
+async fn handle_line(
+    engine: &Engine,
+    port: &MatrixPort,
+    room: &Room,
+    place: &Place,
+    actor: &Actor,
+    event_id: &str,
+    line: &str,
+) {
+    let outgoing = engine.handle_text(actor.clone(), place.clone(), line).await;
+    deliver_all(engine, port, room, place, actor, event_id, outgoing).await;
 }
 
 async fn on_reaction(
@@ -522,17 +525,15 @@ async fn on_reaction(
     };
     let place = place_of(&room).await;
     let actor = actor_of(&room, &event.sender).await;
-    let outgoing = engine
-        .handle_text(actor.clone(), place.clone(), &choice.command)
-        .await;
-    deliver_all(
+    let event_id = event.event_id.as_str();
+    handle_line(
         engine,
         port,
         &room,
         &place,
         &actor,
-        event.event_id.as_str(),
-        outgoing,
+        event_id,
+        &choice.command,
     )
     .await;
 }
