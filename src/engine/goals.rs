@@ -8,7 +8,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use super::checkin::round::Message;
+use super::checkin::firing::DueReport;
 use super::command::{GoalCommand, GoalFor, NewGoal};
 use super::local_time::{local_of, resolve};
 use super::message::{Destination, Outgoing, Reply};
@@ -408,20 +408,20 @@ async fn list(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
 
 impl Engine {
     /// Sends due-date reminders that are due, once per person, postponed
-    /// past a person's quiet hours; returns how many were queued.
+    /// past a person's quiet hours; returns how many goals it handled.
     pub(crate) async fn remind_goals_batch(
         &self,
         now: DateTime<Utc>,
-        limit: i64,
-    ) -> anyhow::Result<(usize, usize)> {
+        limit: usize,
+        report: &mut DueReport,
+    ) -> anyhow::Result<usize> {
         let mut tx = self.store().begin().await?;
-        let due = goals::reminders_due(&mut tx, now, limit).await?;
-        let mut sent = 0;
+        let due = goals::reminders_due(&mut tx, now, limit as i64).await?;
         for goal in &due {
-            sent += self.remind_goal(&mut tx, goal, now).await?;
+            report.reminded += self.remind_goal(&mut tx, goal, now).await?;
         }
         tx.commit().await?;
-        Ok((due.len(), sent))
+        Ok(due.len())
     }
 
     async fn remind_goal(
@@ -444,30 +444,20 @@ impl Engine {
             .filter(|m| goal.owner_id.is_none_or(|owner| owner == m.id))
         {
             let zone = member.time_zone.unwrap_or(couple.time_zone);
-            let local_now = local_of(zone, now);
-            if let Some(quiet) = member.quiet_hours.filter(|q| q.contains(local_now.time())) {
-                let quiet_end = resolve(zone, quiet.end_after(local_now));
+            if let Some(quiet_end) = member
+                .quiet_hours
+                .and_then(|quiet| quiet.ends_after_if_inside(zone, now))
+            {
                 postponed = Some(postponed.map_or(quiet_end, |p| p.min(quiet_end)));
                 continue;
             }
-            let message = Message {
-                key: format!("goal:{}:due:{}", goal.id, member.id),
-                to: Destination::User(member.user.clone()),
-                reply: Reply::private(self.catalog().render(
-                    Key::GoalDueReminder,
-                    &[("goal", &described), ("date", &due)],
-                )),
-            };
-            if outbox::enqueue(
-                tx,
-                &message.key,
-                Some(couple.id),
-                &message.to,
-                &message.reply,
-                now,
-            )
-            .await?
-            {
+            let key = format!("goal:{}:due:{}", goal.id, member.id);
+            let to = Destination::User(member.user.clone());
+            let reply = Reply::private(self.catalog().render(
+                Key::GoalDueReminder,
+                &[("goal", &described), ("date", &due)],
+            ));
+            if outbox::enqueue(tx, &key, Some(couple.id), &to, &reply, now).await? {
                 sent += 1;
             }
         }

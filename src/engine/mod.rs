@@ -42,7 +42,6 @@ use crate::store::couples::{self, Couple};
 use crate::store::users::{self, User};
 use crate::store::{Store, Tx};
 use crate::store::{outbox, recaps, rounds, schedules};
-
 pub use checkin::firing::DueReport;
 use command::{Command, RewordCommand};
 use message::{Actor, Destination, Outgoing, Place, Recipient, Reply, Request};
@@ -372,7 +371,6 @@ impl Ctx<'_> {
         crate::store::goals::end_all_for_couple(self.tx, couple_id, self.now).await?;
         recaps::delete(self.tx, couple_id).await?;
         crate::store::journal::cancel_shares(self.tx, couple_id).await?;
-
         Ok(())
     }
 }

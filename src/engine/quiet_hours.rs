@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use chrono::{Duration, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Timelike, Utc};
+use chrono_tz::Tz;
+
+use super::local_time::{local_of, resolve};
 
 use crate::error::UserError;
 
@@ -51,6 +54,14 @@ impl QuietHours {
         } else {
             minute >= self.start_minute || minute < self.end_minute
         }
+    }
+
+    /// If `now` falls inside the window on the wall clock of `zone`, the
+    /// instant the window ends: when a postponed message may go out.
+    pub fn ends_after_if_inside(self, zone: Tz, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let local = local_of(zone, now);
+        self.contains(local.time())
+            .then(|| resolve(zone, self.end_after(local)))
     }
 
     /// The first end of the window strictly after a local time: when a

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
+use super::checkin::firing::{DueReport, enqueue_all};
 use super::checkin::history::RatingTrend;
 use super::checkin::round::Message;
 use super::checkin::timing::{self, DueSchedule, Outcome};
@@ -21,7 +22,7 @@ use crate::store::couples::{self, Couple};
 use crate::store::recaps::{self, RecapSchedule};
 use crate::store::rounds::RoundStatus;
 use crate::store::schedules::format_local;
-use crate::store::{Tx, appreciations, goals, outbox, users};
+use crate::store::{Tx, appreciations, goals, users};
 
 /// The prompt list the recap's tip comes from.
 pub const TIPS: &str = "recap.tips";
@@ -232,15 +233,15 @@ impl Engine {
         Ok(reply)
     }
 
-    /// Sends the recaps that are due; returns (rows handled, recaps sent).
+    /// Sends the recaps that are due; returns how many schedules it handled.
     pub(crate) async fn recap_batch(
         &self,
         now: DateTime<Utc>,
-        limit: i64,
-    ) -> anyhow::Result<(usize, usize)> {
+        limit: usize,
+        report: &mut DueReport,
+    ) -> anyhow::Result<usize> {
         let mut tx = self.store().begin().await?;
-        let due = recaps::due(&mut tx, now, limit).await?;
-        let mut sent = 0;
+        let due = recaps::due(&mut tx, now, limit as i64).await?;
         for recap in &due {
             let schedule = DueSchedule {
                 recurrence: &recap.recurrence,
@@ -257,23 +258,14 @@ impl Engine {
                 let couple = couples::get(&mut tx, recap.couple_id).await?;
                 let reply = self.recap(&mut tx, &couple, now).await?;
                 let occurrence = format_local(plan.occurrence);
-                for message in recap_messages(&mut tx, &couple, &occurrence, reply).await? {
-                    outbox::enqueue(
-                        &mut tx,
-                        &message.key,
-                        Some(couple.id),
-                        &message.to,
-                        &message.reply,
-                        now,
-                    )
-                    .await?;
-                }
-                sent += 1;
+                let messages = recap_messages(&mut tx, &couple, &occurrence, reply).await?;
+                enqueue_all(&mut tx, couple.id, &messages, now).await?;
+                report.recaps += 1;
             }
             recaps::advance(&mut tx, recap.couple_id, plan.next_local, plan.next_fire_at).await?;
         }
         tx.commit().await?;
-        Ok((due.len(), sent))
+        Ok(due.len())
     }
 }
 

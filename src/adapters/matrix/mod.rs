@@ -18,7 +18,7 @@
 mod port;
 pub mod render;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -77,7 +77,7 @@ pub struct MatrixBot {
 
 /// Choices by the event that offered them, with the events in order so
 /// the oldest can be forgotten.
-type ChoicesByEvent = (HashMap<OwnedEventId, Vec<Choice>>, Vec<OwnedEventId>);
+type ChoicesByEvent = (HashMap<OwnedEventId, Vec<Choice>>, VecDeque<OwnedEventId>);
 
 /// The choices offered, by room (for a typed number) and by event (for a
 /// reaction). Memory only: after a restart the typed command still works.
@@ -102,9 +102,10 @@ impl ChoiceMemory {
             let mut guard = lock(&self.by_event);
             let (map, order) = &mut *guard;
             map.insert(event.clone(), choices.to_vec());
-            order.push(event);
-            if order.len() > REMEMBERED_CHOICES {
-                let oldest = order.remove(0);
+            order.push_back(event);
+            if order.len() > REMEMBERED_CHOICES
+                && let Some(oldest) = order.pop_front()
+            {
                 map.remove(&oldest);
             }
         }

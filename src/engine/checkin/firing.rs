@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use super::round::{self, Message, RoundSpec};
 use super::timing::{self, DueSchedule, Outcome};
 use crate::engine::Engine;
-use crate::engine::local_time::{local_of, resolve};
 use crate::engine::message::{Destination, Reply};
 use crate::prompts::Key;
 use crate::store::rounds::{self, NewRound, Round, RoundStatus};
@@ -17,7 +16,7 @@ use crate::store::{Tx, couples, goals, outbox, recaps, users};
 
 /// Rows handled per transaction: big enough to be fast, small enough that
 /// a command never waits long behind the scheduler.
-const BATCH: usize = 500;
+pub(crate) const BATCH: usize = 500;
 
 /// What one tick did, for logs and tests.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,20 +42,8 @@ impl Engine {
         while self.fire_batch(now, &mut report).await? == BATCH {}
         while self.close_batch(now, &mut report).await? == BATCH {}
         while self.nudge_batch(now, &mut report).await? == BATCH {}
-        loop {
-            let (handled, sent) = self.remind_goals_batch(now, BATCH as i64).await?;
-            report.reminded += sent;
-            if handled < BATCH {
-                break;
-            }
-        }
-        loop {
-            let (handled, sent) = self.recap_batch(now, BATCH as i64).await?;
-            report.recaps += sent;
-            if handled < BATCH {
-                break;
-            }
-        }
+        while self.remind_goals_batch(now, BATCH, &mut report).await? == BATCH {}
+        while self.recap_batch(now, BATCH, &mut report).await? == BATCH {}
         Ok(report)
     }
 
@@ -194,9 +181,10 @@ impl Engine {
             .filter(|m| !answers.iter().any(|a| a.user_id == m.id))
         {
             let zone = member.time_zone.unwrap_or(couple.time_zone);
-            let local_now = local_of(zone, now);
-            if let Some(quiet) = member.quiet_hours.filter(|q| q.contains(local_now.time())) {
-                let quiet_end = resolve(zone, quiet.end_after(local_now));
+            if let Some(quiet_end) = member
+                .quiet_hours
+                .and_then(|quiet| quiet.ends_after_if_inside(zone, now))
+            {
                 if quiet_end < round.closes_at {
                     postponed = Some(postponed.map_or(quiet_end, |p| p.min(quiet_end)));
                 }
@@ -223,7 +211,8 @@ impl Engine {
     }
 }
 
-async fn enqueue_all(
+/// Queues messages for the delivery worker, each once per key.
+pub(crate) async fn enqueue_all(
     tx: &mut Tx,
     couple_id: i64,
     messages: &[Message],

@@ -8,12 +8,11 @@ use crate::engine::message::{Choice, Destination, Outgoing, Reply};
 use crate::engine::{Ctx, Engine};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
-use crate::store::{Tx, journal};
-
 use crate::store::couples::{self, Couple};
 use crate::store::rounds::{self, Answer, NewRound, Round, RoundStatus};
 use crate::store::schedules::CheckinKind;
 use crate::store::users::{self, User};
+use crate::store::{Tx, journal};
 
 /// A message for later delivery, with the key that makes it idempotent.
 #[derive(Clone, Debug, PartialEq, Eq)]
