@@ -60,43 +60,62 @@ impl App {
         &self.engine
     }
 
-    /// Runs the Matrix adapter and the scheduler until `shutdown`.
-    #[cfg(feature = "matrix")]
-    pub async fn run_matrix(
+    /// Runs the configured chat adapters (Discord, Matrix or both) and the
+    /// scheduler until `shutdown`, or until an adapter fails for good.
+    pub async fn run_chat(
         self,
-        config: &crate::config::MatrixConfig,
+        config: &Config,
         shutdown: impl Future<Output = ()>,
     ) -> anyhow::Result<()> {
-        use crate::adapters::matrix::{MatrixBot, MatrixSettings};
-        let bot = MatrixBot::connect(MatrixSettings {
-            homeserver: config.homeserver.clone(),
-            user_id: config.user_id.clone(),
-            password: config.password.clone(),
-            access_token: config.access_token.clone(),
-            store_dir: config.store_dir.clone(),
-            command_prefix: config.command_prefix.clone(),
-            allowed: config.allowed.clone(),
-        })
-        .await?;
-        tracing::info!(user = %config.user_id, "connected to Matrix");
-        let ports = Ports::default().with(Arc::new(bot.port(&self.engine)));
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut ports = Ports::default();
+        let mut adapters: tokio::task::JoinSet<anyhow::Result<()>> = tokio::task::JoinSet::new();
+        #[cfg(feature = "matrix")]
+        if let Some(matrix) = config.matrix.as_ref().filter(|_| config.has_matrix()) {
+            let bot = connect_matrix(matrix).await?;
+            tracing::info!(user = %matrix.user_id, "connected to Matrix");
+            ports = ports.with(Arc::new(bot.port(&self.engine)));
+            let run = bot.run(self.engine.clone(), wait_for_stop(stopped.clone()));
+            adapters.spawn(async move {
+                run.await;
+                Ok(())
+            });
+        }
+        #[cfg(feature = "discord")]
+        if let Some(discord) = config.discord.as_ref().filter(|_| config.has_discord()) {
+            let bot = crate::adapters::discord::DiscordBot::connect(
+                discord_settings(discord)?,
+                self.engine.clone(),
+            )
+            .await?;
+            ports = ports.with(bot.port());
+            adapters.spawn(bot.run(wait_for_stop(stopped.clone())));
+        }
         let scheduler = tokio::spawn(scheduler::run(
             self.engine.clone(),
             ports,
             SchedulerPolicy::default(),
-            wait_for_stop(stopped.clone()),
+            wait_for_stop(stopped),
         ));
-        let adapter = tokio::spawn(bot.run(self.engine.clone(), wait_for_stop(stopped)));
-        shutdown.await;
+        let failure = tokio::select! {
+            () = shutdown => None,
+            Some(ended) = adapters.join_next() => Some(match ended {
+                Ok(Ok(())) => anyhow::anyhow!("a chat connection ended unexpectedly"),
+                Ok(Err(error)) => error,
+                Err(error) => anyhow::Error::new(error).context("a chat adapter ended abnormally"),
+            }),
+        };
         let _ = stop.send(true);
-        for task in [scheduler, adapter] {
-            if let Err(error) = task.await {
-                tracing::error!(%error, "a task ended abnormally");
+        while let Some(ended) = adapters.join_next().await {
+            if let Err(error) = ended {
+                tracing::error!(%error, "a chat adapter ended abnormally");
             }
         }
+        if let Err(error) = scheduler.await {
+            tracing::error!(%error, "the scheduler task ended abnormally");
+        }
         self.engine.store().close().await;
-        Ok(())
+        failure.map_or(Ok(()), Err)
     }
 
     /// Runs the console on the given input and output until it ends, with
@@ -146,8 +165,38 @@ fn model_rewriter(config: &Config, catalog: &Catalog) -> anyhow::Result<ModelRew
     })
 }
 
-/// Resolves once the stop flag is set (or its sender is gone).
 #[cfg(feature = "matrix")]
+async fn connect_matrix(
+    config: &crate::config::MatrixConfig,
+) -> anyhow::Result<crate::adapters::matrix::MatrixBot> {
+    use crate::adapters::matrix::{MatrixBot, MatrixSettings};
+    MatrixBot::connect(MatrixSettings {
+        homeserver: config.homeserver.clone(),
+        user_id: config.user_id.clone(),
+        password: config.password.clone(),
+        access_token: config.access_token.clone(),
+        store_dir: config.store_dir.clone(),
+        command_prefix: config.command_prefix.clone(),
+        allowed: config.allowed.clone(),
+    })
+    .await
+}
+
+#[cfg(feature = "discord")]
+fn discord_settings(
+    config: &crate::config::DiscordConfig,
+) -> anyhow::Result<crate::adapters::discord::DiscordSettings> {
+    Ok(crate::adapters::discord::DiscordSettings {
+        token: config.token.clone().context("discord.token is not set")?,
+        api_base: config.api_base.clone(),
+        guild_id: config.guild_id,
+        requests_per_second: config.requests_per_second,
+        rate_limit_pause: std::time::Duration::from_secs(1),
+        read_messages: config.read_messages,
+    })
+}
+
+/// Resolves once the stop flag is set (or its sender is gone).
 async fn wait_for_stop(mut stopped: tokio::sync::watch::Receiver<bool>) {
     let _ = stopped.wait_for(|stop| *stop).await;
 }

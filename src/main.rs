@@ -103,15 +103,14 @@ async fn start(texts: &Catalog, config: &Config, console_only: bool) -> anyhow::
                 return Ok(ExitCode::FAILURE);
             }
         }
-        #[cfg(feature = "matrix")]
-        if let Some(matrix) = config.matrix.as_ref().filter(|_| config.has_matrix()) {
+        if config.has_discord() || config.has_matrix() {
             let app = App::build(config, Arc::new(SystemClock), StdRng::from_os_rng()).await?;
             let shutdown = async {
                 if tokio::signal::ctrl_c().await.is_err() {
                     std::future::pending::<()>().await;
                 }
             };
-            app.run_matrix(matrix, shutdown).await?;
+            app.run_chat(config, shutdown).await?;
             return Ok(ExitCode::SUCCESS);
         }
 

@@ -5,12 +5,13 @@
 //! - `discord` and `matrix`: behind the Cargo features of the same names.
 
 pub mod console;
+#[cfg(feature = "discord")]
+pub mod discord;
 #[cfg(feature = "matrix")]
 pub mod matrix;
 
-/// Whether this build can talk to Discord. False until the Discord adapter
-/// lands; the feature flag alone does not make an adapter.
-pub const DISCORD_AVAILABLE: bool = false;
+/// Whether this build can talk to Discord.
+pub const DISCORD_AVAILABLE: bool = cfg!(feature = "discord");
 
 /// Whether this build can talk to Matrix.
 pub const MATRIX_AVAILABLE: bool = cfg!(feature = "matrix");

@@ -192,11 +192,36 @@ impl Default for LogConfig {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DiscordConfig {
     pub token: Option<SecretString>,
     pub token_file: Option<PathBuf>,
+    /// Register the slash commands in this server only (they appear at
+    /// once; handy while trying rapport out). Unset: globally.
+    pub guild_id: Option<u64>,
+    /// Requests per second the bot allows itself; Discord allows 50.
+    pub requests_per_second: u32,
+    /// Read messages in couples' channels for the coach's opt-in nudges
+    /// (needs the privileged Message Content intent).
+    pub read_messages: bool,
+    /// Another Discord API to talk to, e.g. a local fake for testing.
+    /// Unset: discord.com.
+    pub api_base: Option<String>,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        DiscordConfig {
+            token: None,
+            token_file: None,
+            guild_id: None,
+            // A little under Discord's 50, so clock differences never trip it.
+            requests_per_second: 45,
+            read_messages: false,
+            api_base: None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -169,6 +169,22 @@ pub fn problems(config: &Config) -> Vec<Problem> {
     {
         problems.push(missing_secret("discord", "token"));
     }
+    if let Some(discord) = &config.discord {
+        if let Some(base) = discord
+            .api_base
+            .as_ref()
+            .filter(|b| !(b.starts_with("http://") || b.starts_with("https://")))
+        {
+            problems.push(Problem::new(Key::ConfigBadDiscordApi, &[("value", base)]));
+        }
+        if !(1..=50).contains(&discord.requests_per_second) {
+            let value = discord.requests_per_second.to_string();
+            problems.push(Problem::new(
+                Key::ConfigBadDiscordRate,
+                &[("value", &value)],
+            ));
+        }
+    }
     if let Some(matrix) = &config.matrix {
         if !(matrix.homeserver.starts_with("http://") || matrix.homeserver.starts_with("https://"))
         {

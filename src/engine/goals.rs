@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use super::checkin::firing::DueReport;
 use super::command::{GoalCommand, GoalFor, NewGoal};
 use super::local_time::{local_of, resolve};
-use super::message::{Destination, Outgoing, Reply};
+use super::message::{Destination, Outgoing, Reply, UserRef};
 use super::{Ctx, Engine};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -407,6 +407,21 @@ async fn list(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
 }
 
 impl Engine {
+    /// The open goals of a person's couple as (number, title), for adapters
+    /// that suggest goals while a command is typed. Read-only; empty when the
+    /// person is unknown or not paired.
+    pub async fn open_goals_of(&self, user: &UserRef) -> anyhow::Result<Vec<(i64, String)>> {
+        let mut tx = self.store().begin().await?;
+        let Some(me) = users::find(&mut tx, user).await? else {
+            return Ok(Vec::new());
+        };
+        let Some(couple) = couples::active_for_user(&mut tx, me.id).await? else {
+            return Ok(Vec::new());
+        };
+        let open = goals::open_for_couple(&mut tx, couple.id).await?;
+        Ok(open.into_iter().map(|goal| (goal.id, goal.title)).collect())
+    }
+
     /// Sends due-date reminders that are due, once per person, postponed
     /// past a person's quiet hours; returns how many goals it handled.
     pub(crate) async fn remind_goals_batch(

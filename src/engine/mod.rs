@@ -318,10 +318,7 @@ impl Ctx<'_> {
     ) -> Vec<Outgoing> {
         let choices = choices
             .iter()
-            .map(|(label, command)| message::Choice {
-                label: self.say(*label, &[]),
-                command: command.clone(),
-            })
+            .map(|(label, command)| message::Choice::new(self.say(*label, &[]), command.clone()))
             .collect();
         vec![
             Outgoing::to_requester(Reply::private(to_me)),

@@ -36,10 +36,10 @@ async fn export(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
 async fn delete(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing>> {
     ctx.refuse_foreign_space().await?;
     if !confirmed {
-        let choice = Choice {
-            label: ctx.say(Key::MydataChoiceDelete, &[]),
-            command: "mydata delete confirm".to_owned(),
-        };
+        let choice = Choice::new(
+            ctx.say(Key::MydataChoiceDelete, &[]),
+            "mydata delete confirm".to_owned(),
+        );
         return Ok(vec![Outgoing::to_requester(
             Reply::private(ctx.say(Key::MydataDeleteConfirm, &[])).with_choices(vec![choice]),
         )]);

@@ -134,14 +134,14 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
         ],
     );
     let choices = vec![
-        Choice {
-            label: ctx.say(Key::PairChoiceAccept, &[]),
-            command: format!("pair accept {code}"),
-        },
-        Choice {
-            label: ctx.say(Key::PairChoiceDecline, &[]),
-            command: format!("pair decline {code}"),
-        },
+        Choice::new(
+            ctx.say(Key::PairChoiceAccept, &[]),
+            format!("pair accept {code}"),
+        ),
+        Choice::new(
+            ctx.say(Key::PairChoiceDecline, &[]),
+            format!("pair decline {code}"),
+        ),
     ];
     Ok(vec![
         Outgoing::to_requester(Reply::private(to_me)),
@@ -318,10 +318,10 @@ async fn leave(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing>
     let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
     if !confirmed {
         let text = ctx.say(Key::PairLeaveConfirm, &[("partner", &partner.display_name)]);
-        let choice = Choice {
-            label: ctx.say(Key::PairChoiceLeave, &[]),
-            command: "pair leave confirm".to_owned(),
-        };
+        let choice = Choice::new(
+            ctx.say(Key::PairChoiceLeave, &[]),
+            "pair leave confirm".to_owned(),
+        );
         return Ok(vec![Outgoing::to_requester(
             Reply::private(text).with_choices(vec![choice]),
         )]);

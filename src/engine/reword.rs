@@ -46,12 +46,14 @@ impl Engine {
                 .other_feelings(&suggestion.feeling)
                 .into_iter()
                 .take(FEELING_CHOICES)
-                .map(|other| Choice {
-                    label: other.to_owned(),
-                    command: format!("reword feeling:{} {text}", other.replace(' ', "_")),
+                .map(|other| {
+                    Choice::new(
+                        other.to_owned(),
+                        format!("reword feeling:{} {text}", other.replace(' ', "_")),
+                    )
                 })
                 .collect();
-            Reply::private(body).with_choices(choices)
+            Reply::private(body).with_menu(choices)
         };
         Ok(vec![Outgoing::to_requester(reply)])
     }
@@ -211,10 +213,10 @@ pub(super) async fn nudges_setting(
             )),
         ),
         (true, false) => {
-            let choice = Choice {
-                label: ctx.say(Key::RewordNudgesChoiceAgree, &[]),
-                command: "reword nudges on".to_owned(),
-            };
+            let choice = Choice::new(
+                ctx.say(Key::RewordNudgesChoiceAgree, &[]),
+                "reword nudges on".to_owned(),
+            );
             let ask = ctx.say(Key::RewordNudgesAsk, &[("partner", me)]);
             (
                 ctx.say(

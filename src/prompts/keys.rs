@@ -233,6 +233,7 @@ message_keys! {
     CheckinStatusProposal => "checkin.status_proposal",
     CheckinStatusOpenRound => "checkin.status_open_round",
     CheckinAskPrivate => "checkin.ask_private",
+    CheckinAnswerNote => "checkin.answer_note",
     CheckinAskShared => "checkin.ask_shared",
     CheckinNowStarted => "checkin.now_started",
     CheckinAnswerWaiting => "checkin.answer_waiting",
@@ -325,6 +326,8 @@ message_keys! {
     ConfigSecretFileUnreadable => "config.secret_file_unreadable",
     ConfigSecretInFile => "config.secret_in_file",
     ConfigBadHomeserver => "config.bad_homeserver",
+    ConfigBadDiscordApi => "config.bad_discord_api",
+    ConfigBadDiscordRate => "config.bad_discord_rate",
     ConfigBadMatrixUser => "config.bad_matrix_user",
     ConfigPrompts => "config.prompts",
     ConfigBadRoundHours => "config.bad_round_hours",
@@ -332,6 +335,13 @@ message_keys! {
     ConfigBadGraceHours => "config.bad_grace_hours",
     ConfigBadModelUrl => "config.bad_model_url",
     ConfigBadModelSettings => "config.bad_model_settings",
+
+    DiscordMenuPlaceholder => "discord.menu_placeholder",
+    DiscordNoteTitle => "discord.note_title",
+    DiscordNoteLabel => "discord.note_label",
+    DiscordChoiceExpired => "discord.choice_expired",
+    DiscordNeedsManageServer => "discord.needs_manage_server",
+    DiscordServerOnly => "discord.server_only",
 }
 
 #[cfg(test)]

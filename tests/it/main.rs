@@ -12,6 +12,8 @@ mod cli;
 mod commands;
 mod config;
 mod console;
+#[cfg(feature = "discord")]
+mod discord;
 mod dst;
 mod goals;
 #[cfg(feature = "matrix")]

@@ -55,7 +55,7 @@ pub fn text_with_choices(reply: &Reply, prefix: &str, catalog: &Catalog) -> Stri
         return text;
     }
     for (index, choice) in reply.choices.iter().take(KEYCAPS.len()).enumerate() {
-        let Choice { label, command } = choice;
+        let Choice { label, command, .. } = choice;
         text.push('\n');
         text.push_str(&catalog.render(
             Key::MatrixChoice,
@@ -111,10 +111,8 @@ mod tests {
     #[test]
     fn choices_are_numbered_with_keycaps_and_reactions_map_back() {
         let catalog = Catalog::embedded().unwrap();
-        let reply = Reply::private("Pick one").with_choices(vec![Choice {
-            label: "Accept".into(),
-            command: "pair accept X".into(),
-        }]);
+        let reply =
+            Reply::private("Pick one").with_choices(vec![Choice::new("Accept", "pair accept X")]);
         let text = text_with_choices(&reply, "!rapport", &catalog);
         assert!(text.starts_with("Pick one\n1️⃣"), "{text}");
         assert!(text.contains("!rapport pair accept X"), "{text}");

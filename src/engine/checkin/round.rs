@@ -116,9 +116,9 @@ fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec
     let texts = engine.catalog();
     let closes = |zone| engine.format_time(round.closes_at, zone);
     let ratings: Vec<Choice> = (1..=10)
-        .map(|n| Choice {
-            label: n.to_string(),
-            command: format!("checkin answer {n}"),
+        .map(|n| {
+            Choice::new(n.to_string(), format!("checkin answer {n}"))
+                .with_note(texts.text(Key::CheckinAnswerNote))
         })
         .collect();
     match (&couple.space, round.kind) {

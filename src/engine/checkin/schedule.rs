@@ -70,14 +70,14 @@ pub(super) async fn propose(
         ],
     );
     let choices = vec![
-        Choice {
-            label: ctx.say(Key::CheckinChoiceAccept, &[]),
-            command: "checkin accept".to_owned(),
-        },
-        Choice {
-            label: ctx.say(Key::CheckinChoiceDecline, &[]),
-            command: "checkin decline".to_owned(),
-        },
+        Choice::new(
+            ctx.say(Key::CheckinChoiceAccept, &[]),
+            "checkin accept".to_owned(),
+        ),
+        Choice::new(
+            ctx.say(Key::CheckinChoiceDecline, &[]),
+            "checkin decline".to_owned(),
+        ),
     ];
     Ok(vec![
         Outgoing::to_requester(Reply::private(to_me)),

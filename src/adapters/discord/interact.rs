@@ -1,0 +1,337 @@
+//! Interactions: slash commands, button and menu clicks, and form
+//! submissions become engine requests; the engine's answer to the person
+//! is the interaction's response, everything else goes through the outbox.
+//!
+//! Private answers in a server channel are ephemeral (only the person sees
+//! them); in a DM every answer is an ordinary message.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ActionRowComponent, Builder, ChannelId, ComponentInteraction, ComponentInteractionDataKind,
+    CreateActionRow, CreateAttachment, CreateInputText, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateModal,
+    EditInteractionResponse, GuildId, Http, InputTextStyle, InteractionId, Member,
+    ModalInteraction, User, UserId,
+};
+
+use super::commands::{self, Asked};
+use super::render::{self, MAX_INPUT_LABEL, MENU_ID, Token};
+use super::{AppContext, Data, Error, port};
+use crate::engine::command::MAX_INPUT_CHARS;
+use crate::engine::message::{
+    Actor, Outgoing, Place, Platform, Recipient, Reply, Request, SpaceRef, UserRef,
+};
+use crate::prompts::Key;
+
+/// Discord drops an interaction not answered within 3 seconds; after this
+/// long the answer is deferred and sent when the engine is done.
+const ANSWER_WITHIN: Duration = Duration::from_millis(2500);
+
+/// The id of the one text field in a note form.
+const NOTE_FIELD: &str = "note";
+/// Longest note; leaves room for the command within the engine's limit.
+const NOTE_MAX_CHARS: u16 = (MAX_INPUT_CHARS - 100) as u16;
+
+/// A person on Discord, as the engine knows them.
+pub fn user_ref(id: UserId) -> UserRef {
+    UserRef::new(Platform::Discord, id.to_string())
+}
+
+/// The person acting, with the name their partner knows: the server
+/// nickname, else the global display name, else the user name.
+pub fn actor_of(user: &User, member: Option<&Member>) -> Actor {
+    let name = member
+        .and_then(|m| m.nick.clone())
+        .or_else(|| user.global_name.clone())
+        .unwrap_or_else(|| user.name.clone());
+    Actor::new(user_ref(user.id), name)
+}
+
+/// A server channel is a shared space; a DM is private.
+pub fn place_of(guild: Option<GuildId>, channel: ChannelId) -> Place {
+    match guild {
+        Some(_) => Place::Space(SpaceRef::new(Platform::Discord, channel.to_string())),
+        None => Place::Direct,
+    }
+}
+
+/// One interaction being answered.
+struct Answering<'a> {
+    http: &'a Http,
+    data: &'a Data,
+    id: InteractionId,
+    token: &'a str,
+    actor: Actor,
+    place: Place,
+}
+
+/// A slash command: its options become the engine's command.
+pub async fn on_slash(ctx: AppContext<'_>) -> Result<(), Error> {
+    let leaf = commands::leaf_of(ctx.command())
+        .context("a slash command was built without its table entry")?;
+    let interaction = ctx.interaction;
+    let answering = Answering {
+        http: &ctx.serenity_context().http,
+        data: ctx.data(),
+        id: interaction.id,
+        token: &interaction.token,
+        actor: actor_of(&interaction.user, interaction.member.as_deref()),
+        place: place_of(interaction.guild_id, interaction.channel_id),
+    };
+    let result = answering.run(commands::asked(leaf, ctx.args)).await;
+    ctx.has_sent_initial_response.store(true, Ordering::SeqCst);
+    result
+}
+
+/// A button or a menu entry.
+pub async fn on_component(http: &Http, data: &Data, interaction: &ComponentInteraction) {
+    let custom_id = match &interaction.data.kind {
+        ComponentInteractionDataKind::StringSelect { values }
+            if interaction.data.custom_id == MENU_ID =>
+        {
+            values.first().cloned().unwrap_or_default()
+        }
+        _ => interaction.data.custom_id.clone(),
+    };
+    let answering = Answering {
+        http,
+        data,
+        id: interaction.id,
+        token: &interaction.token,
+        actor: actor_of(&interaction.user, interaction.member.as_ref()),
+        place: place_of(interaction.guild_id, interaction.channel_id),
+    };
+    let result =
+        match Token::decode(&custom_id).and_then(|t| data.choices.resolve(&t).map(|r| (t, r))) {
+            None => answering.expired().await,
+            Some((token, chosen)) => match chosen.note {
+                Some(question) => answering.ask_note(&token, question).await,
+                None => answering.run(Asked::Line(chosen.command)).await,
+            },
+        };
+    if let Err(error) = result {
+        tracing::error!(error.cause_chain = ?error, "cannot answer a Discord button");
+    }
+}
+
+/// A note form: the chosen command with the text after it.
+pub async fn on_modal(http: &Http, data: &Data, interaction: &ModalInteraction) {
+    let answering = Answering {
+        http,
+        data,
+        id: interaction.id,
+        token: &interaction.token,
+        actor: actor_of(&interaction.user, interaction.member.as_ref()),
+        place: place_of(interaction.guild_id, interaction.channel_id),
+    };
+    let chosen = Token::decode(&interaction.data.custom_id).and_then(|t| data.choices.resolve(&t));
+    let result = match chosen {
+        None => answering.expired().await,
+        Some(chosen) => {
+            let note = interaction
+                .data
+                .components
+                .iter()
+                .flat_map(|row| row.components.iter())
+                .find_map(|component| match component {
+                    ActionRowComponent::InputText(input) if input.custom_id == NOTE_FIELD => {
+                        input.value.clone()
+                    }
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let line = match note.trim() {
+                "" => chosen.command,
+                note => format!("{} {note}", chosen.command),
+            };
+            answering.run(Asked::Line(line)).await
+        }
+    };
+    if let Err(error) = result {
+        tracing::error!(error.cause_chain = ?error, "cannot answer a Discord form");
+    }
+}
+
+impl Answering<'_> {
+    /// Runs the request and answers it.
+    async fn run(&self, asked: Asked) -> Result<(), Error> {
+        let engine = &self.data.engine;
+        let work = async {
+            match asked {
+                Asked::Line(line) => {
+                    engine
+                        .handle_text(self.actor.clone(), self.place.clone(), &line)
+                        .await
+                }
+                Asked::Command(command) => {
+                    engine
+                        .handle(Request {
+                            actor: self.actor.clone(),
+                            place: self.place.clone(),
+                            command,
+                        })
+                        .await
+                }
+            }
+        };
+        tokio::pin!(work);
+        let (outgoing, deferred) = match tokio::time::timeout(ANSWER_WITHIN, &mut work).await {
+            Ok(outgoing) => (outgoing, false),
+            Err(_) => {
+                // Privately while we wait: the answer may be private.
+                CreateInteractionResponse::Defer(
+                    CreateInteractionResponseMessage::new().ephemeral(true),
+                )
+                .execute(self.http, (self.id, self.token))
+                .await
+                .context("cannot defer a Discord answer")?;
+                (work.await, true)
+            }
+        };
+        self.answer(outgoing, deferred).await
+    }
+
+    /// The first answer to the person is the response; more answers to
+    /// them are follow-ups; the rest goes through the outbox, keyed by the
+    /// interaction so a repeated one is not sent twice.
+    async fn answer(&self, outgoing: Vec<Outgoing>, mut deferred: bool) -> Result<(), Error> {
+        let mut responded = false;
+        for (index, out) in outgoing.into_iter().enumerate() {
+            if out.to != Recipient::Requester {
+                let key = format!("discord:{}:{index}", self.id);
+                if let Err(error) = self.data.engine.defer(&key, &out).await {
+                    tracing::error!(error.cause_chain = ?error, "cannot queue a Discord message");
+                }
+                continue;
+            }
+            let ephemeral = out.reply.private && matches!(self.place, Place::Space(_));
+            let parts = render::split_content(&out.reply.text);
+            let last = parts.len() - 1;
+            for (part_index, part) in parts.into_iter().enumerate() {
+                let extras = (part_index == last).then_some(&out.reply);
+                if !responded && !deferred {
+                    self.respond(part, ephemeral, extras).await?;
+                } else if deferred && ephemeral {
+                    self.edit_original(part, extras).await?;
+                    deferred = false;
+                } else {
+                    if deferred {
+                        // The deferred answer was private; this one is not.
+                        self.http
+                            .delete_original_interaction_response(self.token)
+                            .await
+                            .context("cannot remove a deferred Discord answer")?;
+                        deferred = false;
+                    }
+                    self.follow_up(part, ephemeral, extras).await?;
+                }
+                responded = true;
+            }
+        }
+        if !responded && !deferred {
+            // Nothing for the person (everything went elsewhere): a quiet
+            // acknowledgement, so Discord does not show a failure.
+            CreateInteractionResponse::Acknowledge
+                .execute(self.http, (self.id, self.token))
+                .await
+                .context("cannot acknowledge a Discord interaction")?;
+        }
+        Ok(())
+    }
+
+    async fn respond(
+        &self,
+        text: String,
+        ephemeral: bool,
+        extras: Option<&Reply>,
+    ) -> Result<(), Error> {
+        let mut message = CreateInteractionResponseMessage::new()
+            .content(text)
+            .ephemeral(ephemeral);
+        if let Some(reply) = extras {
+            message = message.components(self.components(reply));
+            if let Some(file) = &reply.attachment {
+                message =
+                    message.add_file(CreateAttachment::bytes(file.bytes.clone(), &file.filename));
+            }
+        }
+        CreateInteractionResponse::Message(message)
+            .execute(self.http, (self.id, self.token))
+            .await
+            .context("cannot answer a Discord interaction")
+    }
+
+    async fn edit_original(&self, text: String, extras: Option<&Reply>) -> Result<(), Error> {
+        let mut edit = EditInteractionResponse::new().content(text);
+        if let Some(reply) = extras {
+            edit = edit.components(self.components(reply));
+            if let Some(file) = &reply.attachment {
+                edit = edit
+                    .new_attachment(CreateAttachment::bytes(file.bytes.clone(), &file.filename));
+            }
+        }
+        edit.execute(self.http, self.token)
+            .await
+            .map(|_| ())
+            .context("cannot complete a deferred Discord answer")
+    }
+
+    async fn follow_up(
+        &self,
+        text: String,
+        ephemeral: bool,
+        extras: Option<&Reply>,
+    ) -> Result<(), Error> {
+        let mut message = CreateInteractionResponseFollowup::new()
+            .content(text)
+            .ephemeral(ephemeral);
+        if let Some(reply) = extras {
+            message = message.components(self.components(reply));
+            if let Some(file) = &reply.attachment {
+                message =
+                    message.add_file(CreateAttachment::bytes(file.bytes.clone(), &file.filename));
+            }
+        }
+        message
+            .execute(self.http, (None, self.token))
+            .await
+            .map(|_| ())
+            .context("cannot send a Discord follow-up")
+    }
+
+    fn components(&self, reply: &Reply) -> Vec<CreateActionRow> {
+        port::components(reply, &self.data.choices, self.data.engine.catalog())
+    }
+
+    /// Shows the form for a choice's optional text.
+    async fn ask_note(&self, token: &Token, question: Option<String>) -> Result<(), Error> {
+        let catalog = self.data.engine.catalog();
+        let label = question.unwrap_or_else(|| catalog.text(Key::DiscordNoteLabel).to_owned());
+        let field = CreateInputText::new(
+            InputTextStyle::Paragraph,
+            render::cut(&label, MAX_INPUT_LABEL),
+            NOTE_FIELD,
+        )
+        .required(false)
+        .max_length(NOTE_MAX_CHARS);
+        let form = CreateModal::new(
+            token.encode(),
+            render::cut(catalog.text(Key::DiscordNoteTitle), MAX_INPUT_LABEL),
+        )
+        .components(vec![CreateActionRow::InputText(field)]);
+        CreateInteractionResponse::Modal(form)
+            .execute(self.http, (self.id, self.token))
+            .await
+            .context("cannot show a Discord form")
+    }
+
+    /// A remembered choice is gone (the bot restarted): say so kindly.
+    async fn expired(&self) -> Result<(), Error> {
+        let text = self.data.engine.catalog().text(Key::DiscordChoiceExpired);
+        self.respond(text.to_owned(), true, None).await
+    }
+}

@@ -1,0 +1,203 @@
+//! The Discord adapter (serenity 0.12 for the gateway and REST, poise 0.7
+//! for slash commands).
+//!
+//! - Every engine command is a slash command ([`commands`]); buttons,
+//!   menus and note forms carry commands back ([`render`], [`interact`]).
+//! - The person's answer is the interaction's response; DMs, posts in a
+//!   couple's channel and everything scheduled go through the outbox and
+//!   [`DiscordPort`].
+//! - `api_base` points serenity at another Discord (the tests' fake): REST
+//!   goes there with serenity's rate limiter off, and the gateway URL comes
+//!   from its `GET /gateway`.
+//!
+//! The adapter holds no rules: everything it hears becomes an engine
+//! request.
+
+pub mod commands;
+mod interact;
+mod port;
+pub mod render;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use secrecy::{ExposeSecret, SecretString};
+use serenity::{FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction};
+
+use crate::engine::Engine;
+use crate::prompts::Key;
+pub use port::{DiscordPort, Pacer};
+use render::ChoiceMemory;
+
+/// How the bot connects; built from `[discord]`.
+#[derive(Clone)]
+pub struct DiscordSettings {
+    pub token: SecretString,
+    /// Another Discord to talk to, such as `http://127.0.0.1:8787`;
+    /// `None` for discord.com.
+    pub api_base: Option<String>,
+    /// Register the commands in this server only (they appear at once);
+    /// `None` registers them globally.
+    pub guild_id: Option<u64>,
+    /// Requests per second the bot allows itself (Discord allows 50).
+    pub requests_per_second: u32,
+    /// How long to wait after a 429 before trying again (doubling).
+    pub rate_limit_pause: Duration,
+    /// Read messages in couples' channels for the coach's opt-in nudges.
+    /// Needs the privileged Message Content intent.
+    pub read_messages: bool,
+}
+
+/// What every command and event handler can reach.
+pub struct Data {
+    engine: Arc<Engine>,
+    choices: Arc<ChoiceMemory>,
+    read_messages: bool,
+}
+
+pub type Error = anyhow::Error;
+type AppContext<'a> = poise::ApplicationContext<'a, Data, Error>;
+
+/// A Discord client, built and ready to connect.
+pub struct DiscordBot {
+    client: serenity::Client,
+    port: Arc<DiscordPort>,
+}
+
+impl DiscordBot {
+    /// Builds the client and the slash commands, and asks Discord for the
+    /// gateway. Nothing is received until [`DiscordBot::run`].
+    pub async fn connect(
+        settings: DiscordSettings,
+        engine: Arc<Engine>,
+    ) -> anyhow::Result<DiscordBot> {
+        let commands = commands::build(engine.catalog())?;
+        let mut http = HttpBuilder::new(settings.token.expose_secret());
+        if let Some(base) = &settings.api_base {
+            http = http
+                .proxy(base.trim_end_matches('/'))
+                .ratelimiter_disabled(true);
+        }
+        let choices = Arc::new(ChoiceMemory::default());
+        let data = Data {
+            engine: engine.clone(),
+            choices: choices.clone(),
+            read_messages: settings.read_messages,
+        };
+        let guild = settings.guild_id.map(GuildId::new);
+        let framework = poise::Framework::builder()
+            .options(poise::FrameworkOptions {
+                commands,
+                on_error: |error| Box::pin(on_error(error)),
+                event_handler: |framework, event| {
+                    Box::pin(on_event(framework.serenity_context, event, framework.user_data))
+                },
+                ..Default::default()
+            })
+            .setup(move |ctx, ready, framework| {
+                Box::pin(async move {
+                    let commands = &framework.options().commands;
+                    match guild {
+                        Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild).await,
+                        None => poise::builtins::register_globally(ctx, commands).await,
+                    }
+                    .context("cannot register the slash commands")?;
+                    tracing::info!(bot = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                    Ok(data)
+                })
+            })
+            .build();
+        let mut intents = GatewayIntents::GUILDS | GatewayIntents::DIRECT_MESSAGES;
+        if settings.read_messages {
+            intents |= GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT;
+        }
+        let client = serenity::ClientBuilder::new_with_http(http.build(), intents)
+            .framework(framework)
+            .await
+            .context("cannot set up the Discord client")?;
+        let port = Arc::new(DiscordPort::new(
+            client.http.clone(),
+            Pacer::per_second(settings.requests_per_second),
+            settings.rate_limit_pause,
+            choices,
+            Arc::new(engine.catalog().clone()),
+        ));
+        Ok(DiscordBot { client, port })
+    }
+
+    /// The port the delivery worker sends Discord messages through.
+    pub fn port(&self) -> Arc<DiscordPort> {
+        self.port.clone()
+    }
+
+    /// Connects to the gateway and handles events until `shutdown`.
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let shards = self.client.shard_manager.clone();
+        let stopper = async move {
+            shutdown.await;
+            shards.shutdown_all().await;
+        };
+        let (result, ()) = tokio::join!(self.client.start(), stopper);
+        result.context("the Discord connection failed")
+    }
+}
+
+async fn on_event(ctx: &serenity::Context, event: &FullEvent, data: &Data) -> Result<(), Error> {
+    match event {
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(component),
+        } => interact::on_component(&ctx.http, data, component).await,
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Modal(form),
+        } => interact::on_modal(&ctx.http, data, form).await,
+        FullEvent::Message { new_message } if data.read_messages => {
+            let message = new_message;
+            if message.author.bot || message.guild_id.is_none() {
+                return Ok(());
+            }
+            let actor = interact::actor_of(&message.author, None);
+            let place = interact::place_of(message.guild_id, message.channel_id);
+            let outgoing = data.engine.observe(&actor, &place, &message.content).await;
+            for (index, out) in outgoing.iter().enumerate() {
+                let key = format!("discord:message:{}:{index}", message.id);
+                if let Err(error) = data.engine.defer(&key, out).await {
+                    tracing::error!(error.cause_chain = ?error, "cannot queue a Discord nudge");
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The one error handler: people see a kind, short text; the details go to
+/// the log.
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    let (ctx, key) = match error {
+        poise::FrameworkError::Setup { error, .. } => {
+            tracing::error!(error.cause_chain = ?error, "Discord set-up failed");
+            return;
+        }
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().qualified_name, error.cause_chain = ?error, "a Discord command failed");
+            (ctx, Key::ErrorInternal)
+        }
+        poise::FrameworkError::MissingUserPermissions { ctx, .. } => {
+            (ctx, Key::DiscordNeedsManageServer)
+        }
+        poise::FrameworkError::GuildOnly { ctx, .. } => (ctx, Key::DiscordServerOnly),
+        other => {
+            tracing::warn!(error = %other, "Discord framework error");
+            let Some(ctx) = other.ctx() else { return };
+            (ctx, Key::ErrorInternal)
+        }
+    };
+    let text = ctx.data().engine.catalog().text(key).to_owned();
+    let reply = poise::CreateReply::default().content(text).ephemeral(true);
+    if let Err(error) = ctx.send(reply).await {
+        tracing::warn!(%error, "cannot tell the person about an error");
+    }
+}

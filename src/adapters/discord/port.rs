@@ -1,0 +1,282 @@
+//! Sending to Discord: channels by id, people through their DM channel
+//! (opened once and remembered). Every request waits its turn in a
+//! [`Pacer`] so the bot stays under Discord's global limit of 50 requests
+//! a second; a 429 that still comes is retried after a pause. The
+//! idempotency key becomes the message nonce with `enforce_nonce`, so
+//! Discord shows a retried message once.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serenity::all::{
+    ChannelId, CreateActionRow, CreateAttachment, CreateButton, CreateMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, Http, Nonce, UserId,
+};
+use tokio::sync::Mutex as AsyncMutex;
+use tokio::time::Instant;
+
+use super::render::{self, ChoiceMemory, Controls, MENU_ID};
+use crate::delivery::{BoxFuture, ChatPort, Delivery, DeliveryError};
+use crate::engine::message::{Destination, Platform, Reply, UserRef};
+use crate::prompts::{Catalog, Key};
+
+/// Discord's JSON error codes that retrying cannot fix.
+const PERMANENT_CODES: &[isize] = &[
+    10003, // unknown channel
+    10013, // unknown user
+    50001, // missing access
+    50007, // cannot send messages to this user (DMs closed)
+    50013, // missing permissions
+];
+
+/// Attempts per request when Discord answers 429.
+const RATE_LIMIT_ATTEMPTS: u32 = 5;
+
+/// Spaces requests evenly: at most one per `interval`, in arrival order.
+pub struct Pacer {
+    interval: Duration,
+    next: AsyncMutex<Instant>,
+}
+
+impl Pacer {
+    pub fn per_second(requests: u32) -> Pacer {
+        Pacer {
+            interval: Duration::from_secs(1) / requests.max(1),
+            next: AsyncMutex::new(Instant::now()),
+        }
+    }
+
+    /// Waits until the next request may go.
+    pub async fn wait(&self) {
+        let mut next = self.next.lock().await;
+        let now = Instant::now();
+        if *next > now {
+            tokio::time::sleep_until(*next).await;
+        }
+        *next = (*next).max(now) + self.interval;
+    }
+}
+
+/// The Discord side of the delivery worker.
+pub struct DiscordPort {
+    http: Arc<Http>,
+    pacer: Pacer,
+    rate_limit_pause: Duration,
+    choices: Arc<ChoiceMemory>,
+    catalog: Arc<Catalog>,
+    /// DM channels by person: opening one is a request of its own.
+    dm_channels: AsyncMutex<HashMap<UserId, ChannelId>>,
+}
+
+impl DiscordPort {
+    pub(super) fn new(
+        http: Arc<Http>,
+        pacer: Pacer,
+        rate_limit_pause: Duration,
+        choices: Arc<ChoiceMemory>,
+        catalog: Arc<Catalog>,
+    ) -> DiscordPort {
+        DiscordPort {
+            http,
+            pacer,
+            rate_limit_pause,
+            choices,
+            catalog,
+            dm_channels: AsyncMutex::new(HashMap::new()),
+        }
+    }
+
+    /// Posts a reply in a channel: one message per 2000 characters, the
+    /// controls and the attachment on the last.
+    pub async fn send_to_channel(
+        &self,
+        channel: ChannelId,
+        key: &str,
+        reply: &Reply,
+    ) -> Result<(), DeliveryError> {
+        let parts = render::split_content(&reply.text);
+        let last = parts.len() - 1;
+        for (index, part) in parts.into_iter().enumerate() {
+            let mut message = CreateMessage::new()
+                .content(part)
+                .nonce(Nonce::String(nonce(key, index)))
+                .enforce_nonce(true);
+            if index == last {
+                message = message.components(components(reply, &self.choices, &self.catalog));
+                if let Some(file) = &reply.attachment {
+                    message = message
+                        .add_file(CreateAttachment::bytes(file.bytes.clone(), &file.filename));
+                }
+            }
+            self.call(|| channel.send_message(&self.http, message.clone()))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Sends to a person's DM channel.
+    pub async fn send_to_user(
+        &self,
+        user: &UserRef,
+        key: &str,
+        reply: &Reply,
+    ) -> Result<(), DeliveryError> {
+        let user_id = parse_id(&user.id).map(UserId::new).ok_or_else(|| {
+            DeliveryError::Unreachable(format!("not a Discord user id: {}", user.id))
+        })?;
+        let channel = self.dm_channel(user_id).await?;
+        self.send_to_channel(channel, key, reply).await
+    }
+
+    async fn dm_channel(&self, user: UserId) -> Result<ChannelId, DeliveryError> {
+        let mut known = self.dm_channels.lock().await;
+        if let Some(channel) = known.get(&user) {
+            return Ok(*channel);
+        }
+        let channel = self.call(|| user.create_dm_channel(&self.http)).await?.id;
+        known.insert(user, channel);
+        Ok(channel)
+    }
+
+    /// One request, paced, retried while Discord says 429.
+    async fn call<T, F, Fut>(&self, request: F) -> Result<T, DeliveryError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = serenity::Result<T>>,
+    {
+        let mut pause = self.rate_limit_pause;
+        for attempt in 1..=RATE_LIMIT_ATTEMPTS {
+            self.pacer.wait().await;
+            match request().await {
+                Ok(value) => return Ok(value),
+                Err(error) if status_of(&error) == Some(429) => {
+                    tracing::warn!(attempt, ?pause, "Discord rate limit hit; waiting");
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+                Err(error) => return Err(classify(&error)),
+            }
+        }
+        Err(DeliveryError::Transient(
+            "still rate limited by Discord".into(),
+        ))
+    }
+}
+
+/// Buttons or a menu for a reply's choices.
+pub(super) fn components(
+    reply: &Reply,
+    memory: &ChoiceMemory,
+    catalog: &Catalog,
+) -> Vec<CreateActionRow> {
+    match render::controls(reply, memory) {
+        Controls::None => Vec::new(),
+        Controls::Buttons(rows) => rows
+            .into_iter()
+            .map(|row| {
+                CreateActionRow::Buttons(
+                    row.into_iter()
+                        .map(|(label, id)| CreateButton::new(id).label(label))
+                        .collect(),
+                )
+            })
+            .collect(),
+        Controls::Menu(options) => {
+            let options = options
+                .into_iter()
+                .map(|(label, value)| CreateSelectMenuOption::new(label, value))
+                .collect();
+            let menu = CreateSelectMenu::new(MENU_ID, CreateSelectMenuKind::String { options })
+                .placeholder(render::cut(catalog.text(Key::DiscordMenuPlaceholder), 150));
+            vec![CreateActionRow::SelectMenu(menu)]
+        }
+    }
+}
+
+/// Discord nonces are at most 25 characters: a stable hash of the key and
+/// the part number, so a resent part matches its first try.
+fn nonce(key: &str, part: usize) -> String {
+    // FNV-1a: stable across builds and platforms, unlike the std hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in key.bytes().chain(part.to_le_bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// A snowflake, if the text is one.
+pub(super) fn parse_id(text: &str) -> Option<u64> {
+    text.parse().ok().filter(|id| *id != 0)
+}
+
+fn status_of(error: &serenity::Error) -> Option<u16> {
+    match error {
+        serenity::Error::Http(http) => http.status_code().map(|status| status.as_u16()),
+        _ => None,
+    }
+}
+
+/// Refusals that retrying cannot fix are permanent; the rest are transient.
+fn classify(error: &serenity::Error) -> DeliveryError {
+    if let serenity::Error::Http(serenity::all::HttpError::UnsuccessfulRequest(response)) = error {
+        let status = response.status_code.as_u16();
+        if PERMANENT_CODES.contains(&response.error.code) || matches!(status, 403 | 404) {
+            return DeliveryError::Unreachable(format!(
+                "Discord refused ({status}, code {}): {}",
+                response.error.code, response.error.message
+            ));
+        }
+    }
+    DeliveryError::Transient(error.to_string())
+}
+
+impl ChatPort for DiscordPort {
+    fn platform(&self) -> Platform {
+        Platform::Discord
+    }
+
+    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            match &delivery.to {
+                Destination::User(user) => {
+                    self.send_to_user(user, &delivery.key, &delivery.reply)
+                        .await
+                }
+                Destination::Space(space) => {
+                    let channel = parse_id(&space.id).map(ChannelId::new).ok_or_else(|| {
+                        DeliveryError::Unreachable(format!("not a Discord channel: {}", space.id))
+                    })?;
+                    self.send_to_channel(channel, &delivery.key, &delivery.reply)
+                        .await
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_short_stable_and_distinct() {
+        let a = nonce("round:12:ask:3", 0);
+        assert_eq!(a.len(), 16);
+        assert_eq!(a, nonce("round:12:ask:3", 0));
+        assert_ne!(a, nonce("round:12:ask:3", 1));
+        assert_ne!(a, nonce("round:12:ask:4", 0));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pacer_spaces_requests_evenly() {
+        let pacer = Pacer::per_second(50);
+        let start = Instant::now();
+        for _ in 0..101 {
+            pacer.wait().await;
+        }
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
+    }
+}

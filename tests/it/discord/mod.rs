@@ -1,0 +1,613 @@
+//! The Discord adapter end to end, against the fake Discord in `fake.rs`:
+//! real serenity and poise over HTTP and a WebSocket on 127.0.0.1, every
+//! body checked against Discord's OpenAPI document.
+
+pub mod fake;
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use rapport::adapters::discord::{DiscordBot, DiscordPort, DiscordSettings};
+use rapport::delivery::{ChatPort, Delivery, Ports};
+use rapport::engine::message::{Destination, Platform, Reply, UserRef};
+use rapport::prompts::Key;
+
+use crate::helpers::{TestEngine, spawn_engine, utc};
+use fake::{BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, user_json};
+
+pub const ANA: u64 = 100_000_000_000_000_001;
+pub const BEN: u64 = 100_000_000_000_000_002;
+
+/// A bot connected to a fresh fake, its commands registered.
+pub struct Running {
+    pub fake: FakeDiscord,
+    pub t: TestEngine,
+    pub port: std::sync::Arc<DiscordPort>,
+    pub ports: Ports,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+pub fn settings(api_base: &str) -> DiscordSettings {
+    DiscordSettings {
+        token: "fake-token".to_owned().into(),
+        api_base: Some(api_base.to_owned()),
+        guild_id: Some(GUILD_ID),
+        requests_per_second: 45,
+        rate_limit_pause: Duration::from_millis(20),
+        read_messages: false,
+    }
+}
+
+impl Running {
+    pub async fn start() -> Running {
+        let fake = FakeDiscord::start().await;
+        fake.add_user(ANA, "ana");
+        fake.add_user(BEN, "ben");
+        let t = spawn_engine().await;
+        let bot = DiscordBot::connect(settings(&fake.api_base), t.engine.clone())
+            .await
+            .expect("the bot connects to the fake");
+        let port = bot.port();
+        let ports = Ports::default().with(port.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(bot.run(async move {
+            let _ = stopped.await;
+        }));
+        fake.wait_for("the commands to be registered", |v| {
+            v.commands
+                .as_array()
+                .is_some_and(|c| !c.is_empty())
+                .then_some(())
+        })
+        .await;
+        Running {
+            fake,
+            t,
+            port,
+            ports,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Runs a slash command and waits for its answer.
+    pub async fn slash(
+        &self,
+        user: u64,
+        in_channel: bool,
+        path: &str,
+        options: Value,
+    ) -> fake::Answer {
+        let id = self.fake.interact(command(user, in_channel, path, options));
+        self.answer(id).await
+    }
+
+    pub async fn answer(&self, id: u64) -> fake::Answer {
+        self.fake
+            .wait_for("an interaction answer", |v| v.answer_to(id).cloned())
+            .await
+    }
+
+    /// Clicks the button with `label` on a message, or picks a menu entry.
+    pub async fn click(&self, user: u64, message: &fake::Posted, label: &str) -> fake::Answer {
+        let id = self.fake.interact(click(user, message, label));
+        self.answer(id).await
+    }
+
+    /// One scheduler and delivery pass.
+    pub async fn tick(&self) {
+        self.t.tick(&self.ports).await;
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let ended = tokio::time::timeout(Duration::from_secs(10), task).await;
+            assert!(
+                matches!(ended, Ok(Ok(Ok(())))),
+                "the bot stops cleanly: {ended:?}"
+            );
+        }
+        assert_eq!(
+            self.fake.problems(),
+            Vec::<String>::new(),
+            "traffic Discord would refuse"
+        );
+    }
+}
+
+fn member(user: u64, name: &str) -> Value {
+    json!({
+        "user": user_json(user, name, false),
+        "nick": null,
+        "avatar": null,
+        "roles": [],
+        "joined_at": "2026-01-01T00:00:00.000000+00:00",
+        "premium_since": null,
+        "deaf": false,
+        "mute": false,
+        "flags": 0,
+        "pending": false,
+        "permissions": "2248473465835073",
+    })
+}
+
+fn name_of(user: u64) -> &'static str {
+    if user == ANA { "ana" } else { "ben" }
+}
+
+/// The envelope every interaction shares: where and who.
+fn envelope(user: u64, in_channel: bool, channel: u64, kind: u64, data: Value) -> Value {
+    let mut interaction = json!({
+        "application_id": BOT_ID.to_string(),
+        "type": kind,
+        "data": data,
+        "version": 1,
+        "app_permissions": "2248473465835073",
+        "locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD_ID.to_string()},
+        "attachment_size_limit": 10_485_760,
+    });
+    if in_channel {
+        interaction["guild_id"] = json!(GUILD_ID.to_string());
+        interaction["guild_locale"] = json!("en-US");
+        interaction["channel_id"] = json!(channel.to_string());
+        interaction["channel"] = json!({"id": channel.to_string(), "type": 0, "guild_id": GUILD_ID.to_string(), "name": "us", "flags": 0, "position": 0});
+        interaction["member"] = member(user, name_of(user));
+        interaction["context"] = json!(0);
+    } else {
+        interaction["channel_id"] = json!(channel.to_string());
+        interaction["channel"] = json!({"id": channel.to_string(), "type": 1, "flags": 0, "recipients": [user_json(user, name_of(user), false)]});
+        interaction["user"] = user_json(user, name_of(user), false);
+        interaction["context"] = json!(1);
+    }
+    interaction
+}
+
+/// A slash command interaction, e.g. `("pair invite", [{"name": "partner", …}])`.
+pub fn command(user: u64, in_channel: bool, path: &str, options: Value) -> Value {
+    let mut words = path.split(' ');
+    let name = words.next().unwrap_or(path);
+    let mut resolved = json!({});
+    for option in options.as_array().into_iter().flatten() {
+        if option["type"] == json!(6) {
+            let id: u64 = option["value"].as_str().unwrap().parse().unwrap();
+            resolved["users"][id.to_string()] = user_json(id, name_of(id), false);
+            let mut partial = member(id, name_of(id));
+            partial.as_object_mut().unwrap().remove("user");
+            partial.as_object_mut().unwrap().remove("deaf");
+            partial.as_object_mut().unwrap().remove("mute");
+            resolved["members"][id.to_string()] = partial;
+        }
+    }
+    let options = match words.next() {
+        Some(sub) => json!([{"name": sub, "type": 1, "options": options}]),
+        None => options,
+    };
+    let mut data = json!({"id": "1", "name": name, "type": 1, "options": options});
+    if resolved.as_object().is_some_and(|r| !r.is_empty()) {
+        data["resolved"] = resolved;
+    }
+    if in_channel {
+        data["guild_id"] = json!(GUILD_ID.to_string());
+    }
+    envelope(
+        user,
+        in_channel,
+        if in_channel { CHANNEL_ID } else { 1 },
+        2,
+        data,
+    )
+}
+
+pub fn text_option(name: &str, value: &str) -> Value {
+    json!({"name": name, "type": 3, "value": value})
+}
+
+pub fn int_option(name: &str, value: i64) -> Value {
+    json!({"name": name, "type": 4, "value": value})
+}
+
+/// The components of a message or an answer, as (label, custom id, type).
+pub fn controls(components: &Value) -> Vec<(String, String, u64)> {
+    let mut found = Vec::new();
+    for row in components.as_array().into_iter().flatten() {
+        for item in row["components"].as_array().into_iter().flatten() {
+            match item["type"].as_u64() {
+                Some(2) => found.push((
+                    item["label"].as_str().unwrap_or("").to_owned(),
+                    item["custom_id"].as_str().unwrap_or("").to_owned(),
+                    2,
+                )),
+                Some(3) => {
+                    for option in item["options"].as_array().into_iter().flatten() {
+                        found.push((
+                            option["label"].as_str().unwrap_or("").to_owned(),
+                            option["value"].as_str().unwrap_or("").to_owned(),
+                            3,
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+/// A click on the button (or menu entry) labelled `label`.
+pub fn click(user: u64, message: &fake::Posted, label: &str) -> Value {
+    let (_, id, kind) = controls(&message.components)
+        .into_iter()
+        .find(|(l, _, _)| l == label)
+        .unwrap_or_else(|| panic!("no {label:?} on {:?}", message.components));
+    let data = if kind == 3 {
+        json!({"custom_id": "menu", "component_type": 3, "values": [id]})
+    } else {
+        json!({"custom_id": id, "component_type": 2})
+    };
+    let in_channel = message.channel_id == CHANNEL_ID;
+    let mut interaction = envelope(user, in_channel, message.channel_id, 3, data);
+    interaction["message"] = message.json.clone();
+    interaction
+}
+
+/// A submitted note form.
+pub fn form(user: u64, in_channel: bool, channel: u64, custom_id: &str, note: &str) -> Value {
+    let data = json!({
+        "custom_id": custom_id,
+        "components": [{"type": 1, "components": [{"type": 4, "custom_id": "note", "value": note}]}],
+    });
+    envelope(user, in_channel, channel, 5, data)
+}
+
+fn content(answer: &fake::Answer) -> String {
+    answer.data["content"].as_str().unwrap_or("").to_owned()
+}
+
+fn ephemeral(answer: &fake::Answer) -> bool {
+    answer.data["flags"].as_u64().unwrap_or(0) & 64 != 0
+}
+
+/// ana invites ben in the channel; ben accepts with the button in his DM.
+async fn pair(bot: &Running) {
+    let invited = bot
+        .slash(
+            ANA,
+            true,
+            "pair invite",
+            json!([{"name": "partner", "type": 6, "value": BEN.to_string()}]),
+        )
+        .await;
+    assert_eq!(invited.kind, 4, "{invited:?}");
+    bot.tick().await;
+    let view = bot.fake.view();
+    let invite = view
+        .dms_to(BEN)
+        .last()
+        .copied()
+        .cloned()
+        .expect("ben gets the invite in a DM");
+    assert!(invite.content.contains("ana"), "{invite:?}");
+    let accepted = bot
+        .click(BEN, &invite, &bot.t.text(Key::PairChoiceAccept, &[]))
+        .await;
+    assert!(content(&accepted).contains("ana"), "{accepted:?}");
+    bot.tick().await;
+}
+
+#[tokio::test]
+async fn commands_are_registered_for_every_engine_command_with_descriptions() {
+    let bot = Running::start().await;
+    let view = bot.fake.view();
+    let commands = view.commands.as_array().unwrap();
+    let names: Vec<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
+    for expected in [
+        "help",
+        "pair",
+        "settings",
+        "checkin",
+        "reword",
+        "nudges",
+        "goal",
+        "agree",
+        "journal",
+        "appreciate",
+        "recap",
+        "mydata",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+    let put = view
+        .requests
+        .iter()
+        .find(|r| r.method == "put")
+        .expect("commands are put");
+    assert_eq!(
+        put.path,
+        format!("/applications/{BOT_ID}/guilds/{GUILD_ID}/commands"),
+        "registered to the test guild, as configured"
+    );
+    let zone = commands
+        .iter()
+        .find(|c| c["name"] == "settings")
+        .and_then(|c| {
+            c["options"]
+                .as_array()?
+                .iter()
+                .find(|o| o["name"] == "zone")
+                .cloned()
+        })
+        .expect("settings zone");
+    assert_eq!(zone["options"][0]["autocomplete"], json!(true));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn pairing_then_a_private_checkin_answered_with_buttons_and_a_form() {
+    let bot = Running::start().await;
+    pair(&bot).await;
+
+    let proposed = bot
+        .slash(
+            ANA,
+            true,
+            "checkin schedule",
+            json!([text_option("when", "daily 21:00"), int_option("kind", 0)]),
+        )
+        .await;
+    assert!(
+        ephemeral(&proposed) || !content(&proposed).is_empty(),
+        "{proposed:?}"
+    );
+    bot.tick().await;
+    let proposal = bot
+        .fake
+        .view()
+        .dms_to(BEN)
+        .last()
+        .copied()
+        .cloned()
+        .unwrap();
+    bot.click(BEN, &proposal, &bot.t.text(Key::CheckinChoiceAccept, &[]))
+        .await;
+    bot.tick().await;
+
+    bot.t.clock.set(utc(2026, 3, 2, 21, 1));
+    bot.tick().await;
+    let view = bot.fake.view();
+    let asked_ana = view
+        .dms_to(ANA)
+        .last()
+        .copied()
+        .cloned()
+        .expect("ana is asked in a DM");
+    let asked_ben = view
+        .dms_to(BEN)
+        .last()
+        .copied()
+        .cloned()
+        .expect("ben is asked in a DM");
+    let ratings = controls(&asked_ana.components);
+    assert_eq!(ratings.len(), 10, "{ratings:?}");
+    assert_eq!(ratings[6].0, "7");
+
+    // A rating opens the note form; the form's answer completes it.
+    let opened = bot.click(ANA, &asked_ana, "7").await;
+    assert_eq!(opened.kind, 9, "a form: {opened:?}");
+    let form_id = opened.data["custom_id"].as_str().unwrap().to_owned();
+    let saved = bot.fake.interact(form(
+        ANA,
+        false,
+        asked_ana.channel_id,
+        &form_id,
+        "I felt heard this week",
+    ));
+    let saved = bot.answer(saved).await;
+    assert!(
+        content(&saved).contains("ben"),
+        "waiting for ben: {saved:?}"
+    );
+
+    let opened = bot.click(BEN, &asked_ben, "8").await;
+    let form_id = opened.data["custom_id"].as_str().unwrap().to_owned();
+    let done = bot
+        .fake
+        .interact(form(BEN, false, asked_ben.channel_id, &form_id, ""));
+    bot.answer(done).await;
+
+    bot.tick().await;
+    let view = bot.fake.view();
+    let reveal = view
+        .messages_in(CHANNEL_ID)
+        .into_iter()
+        .find(|m| m.content.contains("(7/10)"))
+        .unwrap_or_else(|| {
+            panic!(
+                "the reveal lands in the channel: {:?}",
+                view.messages_in(CHANNEL_ID)
+            )
+        });
+    assert!(
+        reveal.content.contains("I felt heard this week"),
+        "{reveal:?}"
+    );
+    assert!(reveal.content.contains("(8/10)"), "{reveal:?}");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn reword_answers_privately_with_a_menu_of_feelings() {
+    let bot = Running::start().await;
+    let answer = bot
+        .slash(
+            ANA,
+            true,
+            "reword",
+            json!([text_option("message", "You never listen to me")]),
+        )
+        .await;
+    assert_eq!(answer.kind, 4);
+    assert!(ephemeral(&answer), "only ana sees it: {answer:?}");
+    let feelings = controls(&answer.data["components"]);
+    assert!(
+        !feelings.is_empty() && feelings.iter().all(|(_, _, kind)| *kind == 3),
+        "{feelings:?}"
+    );
+
+    // Picking a feeling asks again with it.
+    let shown = fake::Posted {
+        id: 1,
+        channel_id: CHANNEL_ID,
+        content: content(&answer),
+        components: answer.data["components"].clone(),
+        files: Vec::new(),
+        json: json!({
+            "id": "1", "channel_id": CHANNEL_ID.to_string(), "author": user_json(BOT_ID, "rapport", true),
+            "content": content(&answer), "timestamp": "2026-11-23T10:00:00.000000+00:00",
+            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
+            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20, "flags": 64,
+            "components": [],
+        }),
+    };
+    let (label, _, _) = feelings[0].clone();
+    let again = bot.click(ANA, &shown, &label).await;
+    assert!(ephemeral(&again), "{again:?}");
+    assert!(
+        content(&again).contains(&label),
+        "the chosen feeling is used: {again:?}"
+    );
+    assert!(
+        bot.fake.view().messages_in(CHANNEL_ID).is_empty(),
+        "nothing public"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn an_interaction_sent_while_the_gateway_is_down_is_answered_after_resume() {
+    let bot = Running::start().await;
+    bot.fake.drop_connection();
+    bot.fake
+        .wait_for("the drop", |v| (!v.connected).then_some(()))
+        .await;
+    let id = bot.fake.interact(command(ANA, true, "help", json!([])));
+    let answer = bot.answer(id).await;
+    assert!(!content(&answer).is_empty());
+    let view = bot.fake.view();
+    assert_eq!(
+        (view.identifies, view.resumes),
+        (1, 1),
+        "resumed, not a new session"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_429_is_retried_and_a_redelivery_is_shown_once() {
+    let bot = Running::start().await;
+    bot.fake.fail_next(
+        "/messages",
+        429,
+        json!({"message": "You are being rate limited.", "retry_after": 0.02, "global": true}),
+    );
+    let delivery = Delivery {
+        key: "test:1".into(),
+        to: Destination::Space(rapport::engine::message::SpaceRef::new(
+            Platform::Discord,
+            CHANNEL_ID.to_string(),
+        )),
+        reply: Reply::public("Hello, you two."),
+    };
+    bot.port
+        .deliver(&delivery)
+        .await
+        .expect("delivered after the 429");
+    bot.port.deliver(&delivery).await.expect("a repeat is fine");
+    let view = bot.fake.view();
+    let statuses: Vec<u16> = view
+        .requests
+        .iter()
+        .filter(|r| r.path.ends_with("/messages"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [429, 200, 200]);
+    assert_eq!(
+        view.messages_in(CHANNEL_ID).len(),
+        1,
+        "the nonce keeps it to one message"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn closed_dms_are_reported_to_the_couples_channel_once() {
+    let bot = Running::start().await;
+    pair(&bot).await;
+    bot.slash(
+        ANA,
+        true,
+        "checkin schedule",
+        json!([text_option("when", "daily 21:00")]),
+    )
+    .await;
+    bot.tick().await;
+    let proposal = bot
+        .fake
+        .view()
+        .dms_to(BEN)
+        .last()
+        .copied()
+        .cloned()
+        .unwrap();
+    bot.click(BEN, &proposal, &bot.t.text(Key::CheckinChoiceAccept, &[]))
+        .await;
+    bot.fake.close_dms(BEN);
+    for day in [2, 3] {
+        bot.t.clock.set(utc(2026, 3, day, 21, 1));
+        bot.tick().await;
+        bot.tick().await;
+    }
+    let view = bot.fake.view();
+    let notices: Vec<_> = view
+        .messages_in(CHANNEL_ID)
+        .into_iter()
+        .filter(|m| m.content.contains("couldn't send ben a private message"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{:?}", view.messages_in(CHANNEL_ID));
+    assert!(view.requests.iter().any(|r| r.status == 403));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_chart_goes_out_as_an_attachment() {
+    let bot = Running::start().await;
+    let chart = Reply {
+        attachment: Some(rapport::engine::message::Attachment {
+            filename: "chart.png".into(),
+            mime_type: "image/png".into(),
+            bytes: vec![137, 80, 78, 71],
+        }),
+        ..Reply::private("Your recent check-ins")
+    };
+    let delivery = Delivery {
+        key: "chart:1".into(),
+        to: Destination::User(UserRef::new(Platform::Discord, ANA.to_string())),
+        reply: chart,
+    };
+    bot.port.deliver(&delivery).await.expect("delivered");
+    let view = bot.fake.view();
+    let sent = view.dms_to(ANA);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].files, ["chart.png"]);
+    bot.stop().await;
+}
