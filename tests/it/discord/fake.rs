@@ -56,7 +56,6 @@ pub struct Recorded {
 /// A message the bot posted in a channel (DMs included).
 #[derive(Clone, Debug)]
 pub struct Posted {
-    pub id: u64,
     pub channel_id: u64,
     pub content: String,
     pub components: Value,
@@ -181,7 +180,6 @@ impl FakeDiscord {
             requests: state.requests.clone(),
             messages: state.messages.clone(),
             answers: state.answers.clone(),
-            followups: state.followups.clone(),
             dm_channels: state.dm_channels.clone(),
             commands: state.commands.clone(),
             rate_limited: state.rate_limited,
@@ -215,11 +213,6 @@ impl FakeDiscord {
     /// Enforces a global limit, as Discord does (50 per second).
     pub fn limit_per_second(&self, limit: usize) {
         self.lock().limit_per_second = Some(limit);
-    }
-
-    /// The DM channel the fake opened for a person.
-    pub fn dm_channel_of(&self, user: u64) -> Option<u64> {
-        self.lock().dm_channels.get(&user).copied()
     }
 
     fn next_id(state: &mut State) -> u64 {
@@ -635,7 +628,6 @@ impl FakeDiscord {
                     state.nonces.insert((channel, nonce.to_owned()), index);
                 }
                 state.messages.push(Posted {
-                    id,
                     channel_id: channel,
                     content: body["content"].as_str().unwrap_or("").to_owned(),
                     components: body["components"].clone(),
@@ -699,7 +691,6 @@ pub struct FakeView {
     pub requests: Vec<Recorded>,
     pub messages: Vec<Posted>,
     pub answers: Vec<Answer>,
-    pub followups: Vec<(String, Value)>,
     pub dm_channels: HashMap<u64, u64>,
     pub commands: Value,
     pub rate_limited: usize,

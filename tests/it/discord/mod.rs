@@ -43,11 +43,17 @@ pub fn settings(api_base: &str) -> DiscordSettings {
 
 impl Running {
     pub async fn start() -> Running {
+        Running::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut DiscordSettings)) -> Running {
         let fake = FakeDiscord::start().await;
         fake.add_user(ANA, "ana");
         fake.add_user(BEN, "ben");
         let t = spawn_engine().await;
-        let bot = DiscordBot::connect(settings(&fake.api_base), t.engine.clone())
+        let mut settings = settings(&fake.api_base);
+        adjust(&mut settings);
+        let bot = DiscordBot::connect(settings, t.engine.clone())
             .await
             .expect("the bot connects to the fake");
         let port = bot.port();
@@ -442,6 +448,12 @@ async fn pairing_then_a_private_checkin_answered_with_buttons_and_a_form() {
         "{reveal:?}"
     );
     assert!(reveal.content.contains("(8/10)"), "{reveal:?}");
+
+    // The history comes back with its chart attached, privately.
+    let history = bot.slash(ANA, true, "checkin history", json!([])).await;
+    assert!(ephemeral(&history), "{history:?}");
+    assert_eq!(history.files.len(), 1, "{history:?}");
+    assert!(history.files[0].ends_with(".png"), "{history:?}");
     bot.stop().await;
 }
 
@@ -466,7 +478,6 @@ async fn reword_answers_privately_with_a_menu_of_feelings() {
 
     // Picking a feeling asks again with it.
     let shown = fake::Posted {
-        id: 1,
         channel_id: CHANNEL_ID,
         content: content(&answer),
         components: answer.data["components"].clone(),
@@ -541,6 +552,16 @@ async fn a_429_is_retried_and_a_redelivery_is_shown_once() {
         .map(|r| r.status)
         .collect();
     assert_eq!(statuses, [429, 200, 200]);
+    let bodies: Vec<&Value> = view
+        .requests
+        .iter()
+        .filter(|r| r.path.ends_with("/messages"))
+        .map(|r| &r.body)
+        .collect();
+    assert!(
+        bodies.windows(2).all(|w| w[0]["nonce"] == w[1]["nonce"]) && bodies[0]["enforce_nonce"] == json!(true),
+        "every try carries the same nonce: {bodies:?}"
+    );
     assert_eq!(
         view.messages_in(CHANNEL_ID).len(),
         1,
@@ -609,5 +630,28 @@ async fn a_chart_goes_out_as_an_attachment() {
     let sent = view.dms_to(ANA);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].files, ["chart.png"]);
+    let upload = view.requests.iter().find(|r| r.path.ends_with("/messages")).unwrap();
+    assert_eq!(upload.files, ["chart.png"], "sent as a multipart upload");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn paced_deliveries_stay_under_discords_global_limit() {
+    let bot = Running::start_with(|s| s.requests_per_second = 8).await;
+    bot.fake.limit_per_second(10);
+    for n in 0..20 {
+        let delivery = Delivery {
+            key: format!("paced:{n}"),
+            to: Destination::Space(rapport::engine::message::SpaceRef::new(
+                Platform::Discord,
+                CHANNEL_ID.to_string(),
+            )),
+            reply: Reply::public(format!("message {n}")),
+        };
+        bot.port.deliver(&delivery).await.expect("delivered");
+    }
+    let view = bot.fake.view();
+    assert_eq!(view.messages_in(CHANNEL_ID).len(), 20);
+    assert_eq!(view.rate_limited, 0, "never over the limit");
     bot.stop().await;
 }
