@@ -62,6 +62,7 @@ impl App {
 
     /// Runs the configured chat adapters (Discord, Matrix or both) and the
     /// scheduler until `shutdown`, or until an adapter fails for good.
+    #[cfg(any(feature = "discord", feature = "matrix"))]
     pub async fn run_chat(
         self,
         config: &Config,
@@ -197,6 +198,7 @@ fn discord_settings(
 }
 
 /// Resolves once the stop flag is set (or its sender is gone).
+#[cfg(any(feature = "discord", feature = "matrix"))]
 async fn wait_for_stop(mut stopped: tokio::sync::watch::Receiver<bool>) {
     let _ = stopped.wait_for(|stop| *stop).await;
 }

@@ -42,6 +42,12 @@ pub enum UserError {
     NotPaired,
     #[error("needs a shared space")]
     NeedsSpace,
+    /// A space setting asked for outside the space it is about.
+    #[error("space setting outside a space")]
+    SpaceSettingElsewhere,
+    /// Only the place's moderators may change this.
+    #[error("not a moderator")]
+    NotModerator,
     #[error("space used by another couple")]
     SpaceTaken,
     #[error("space belongs to another couple")]
@@ -142,6 +148,8 @@ impl UserError {
             UserError::PartnerUnavailable => (Key::ErrorPartnerUnavailable, Vec::new()),
             UserError::NotPaired => (Key::ErrorNotPaired, Vec::new()),
             UserError::NeedsSpace => (Key::ErrorNeedsSpace, Vec::new()),
+            UserError::SpaceSettingElsewhere => (Key::ErrorSpaceSettingElsewhere, Vec::new()),
+            UserError::NotModerator => (Key::ErrorNotModerator, Vec::new()),
             UserError::SpaceTaken => (Key::ErrorSpaceTaken, Vec::new()),
             UserError::NotYourCouple => (Key::ErrorNotYourCouple, Vec::new()),
             UserError::BadSchedule { given } => {

@@ -103,6 +103,7 @@ async fn start(texts: &Catalog, config: &Config, console_only: bool) -> anyhow::
                 return Ok(ExitCode::FAILURE);
             }
         }
+        #[cfg(any(feature = "discord", feature = "matrix"))]
         if config.has_discord() || config.has_matrix() {
             let app = App::build(config, Arc::new(SystemClock), StdRng::from_os_rng()).await?;
             let shutdown = async {

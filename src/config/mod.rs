@@ -216,8 +216,8 @@ impl Default for DiscordConfig {
             token: None,
             token_file: None,
             guild_id: None,
-            // A little under Discord's 50, so clock differences never trip it.
-            requests_per_second: 45,
+            // A little under Discord's 50, so timing jitter never trips it.
+            requests_per_second: 48,
             read_messages: false,
             api_base: None,
         }

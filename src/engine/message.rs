@@ -103,6 +103,10 @@ pub struct Actor {
     pub user: UserRef,
     /// The name the platform shows for this person; refreshed on every request.
     pub display_name: String,
+    /// Whether the platform lets this person moderate the place (Discord:
+    /// Manage Server; Matrix: power level 50 or more). Adapters set it from
+    /// the platform; space settings require it.
+    pub moderator: bool,
 }
 
 impl Actor {
@@ -110,7 +114,13 @@ impl Actor {
         Actor {
             user,
             display_name: display_name.into(),
+            moderator: false,
         }
+    }
+
+    pub fn with_moderator(mut self, moderator: bool) -> Actor {
+        self.moderator = moderator;
+        self
     }
 }
 

@@ -10,7 +10,7 @@ use super::{Ctx, Engine};
 use crate::coach::{Analysis, Reason, Suggestion};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
-use crate::store::{couples, nudges, users};
+use crate::store::{couples, nudges, spaces, users};
 
 /// How many other feelings a suggestion offers to choose from.
 const FEELING_CHOICES: usize = 5;
@@ -92,6 +92,9 @@ impl Engine {
         let Some(couple) = couples::active_for_space(&mut tx, space).await? else {
             return Ok(Vec::new());
         };
+        if !spaces::nudges_allowed(&mut tx, space).await? {
+            return Ok(Vec::new()); // the space's moderators said no
+        }
         let Some(author) = users::find(&mut tx, &actor.user).await? else {
             return Ok(Vec::new());
         };

@@ -1,11 +1,13 @@
-//! Personal settings: time zone and quiet hours. Always answered privately.
+//! Personal settings (time zone, quiet hours), answered privately; and a
+//! shared space's settings, which only its moderators change, answered in
+//! the space so everyone there knows.
 
 use super::Ctx;
 use super::command::SettingsCommand;
-use super::message::{Outgoing, Reply};
-use crate::error::EngineResult;
+use super::message::{Outgoing, Place, Reply};
+use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
-use crate::store::users;
+use crate::store::{spaces, users};
 
 pub(super) async fn run(
     ctx: &mut Ctx<'_>,
@@ -25,8 +27,37 @@ pub(super) async fn run(
             users::set_quiet_hours(ctx.tx, ctx.me.id, None).await?;
             ctx.say(Key::SettingsQuietOff, &[])
         }
+        SettingsCommand::Space { nudges } => return space(ctx, *nudges).await,
     };
     Ok(vec![Outgoing::to_requester(Reply::private(text))])
+}
+
+async fn space(ctx: &mut Ctx<'_>, nudges: Option<bool>) -> EngineResult<Vec<Outgoing>> {
+    let Place::Space(space) = ctx.place else {
+        return Err(UserError::SpaceSettingElsewhere.into());
+    };
+    let text = match nudges {
+        None => {
+            let allowed = spaces::nudges_allowed(ctx.tx, space).await?;
+            let state = ctx.say(
+                if allowed {
+                    Key::SettingsSpaceAllowed
+                } else {
+                    Key::SettingsSpaceRefused
+                },
+                &[],
+            );
+            return Ok(vec![Outgoing::to_requester(Reply::private(
+                ctx.say(Key::SettingsSpaceShow, &[("nudges", &state)]),
+            ))]);
+        }
+        Some(_) if !ctx.actor.moderator => return Err(UserError::NotModerator.into()),
+        Some(true) => ctx.say(Key::SettingsSpaceNudgesOn, &[]),
+        Some(false) => ctx.say(Key::SettingsSpaceNudgesOff, &[]),
+    };
+    let allowed = nudges.unwrap_or(true);
+    spaces::set_nudges_allowed(ctx.tx, space, allowed, ctx.now).await?;
+    Ok(vec![Outgoing::to_requester(Reply::public(text))])
 }
 
 fn show(ctx: &Ctx<'_>) -> String {

@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod recaps;
 pub mod rounds;
 pub mod schedules;
+pub mod spaces;
 pub mod users;
 
 use std::path::Path;

@@ -261,3 +261,39 @@ fn the_json_command_writes_one_verdict_per_line() {
         serde_json::json!({"blaming": false, "reasons": ["crisis"], "suggestion": null})
     );
 }
+
+#[tokio::test]
+async fn a_spaces_moderators_can_keep_the_coach_out_of_it() {
+    let t = spawn_engine().await;
+    let (ana, ben, home) = (person("ana"), person("ben"), space("home"));
+    let moderator = person("mo").with_moderator(true);
+    let blaming = "You always leave the lights on";
+    pair_ana_and_ben(&t).await;
+    t.say(&ana, &Place::Direct, "reword nudges on").await;
+    t.say(&ben, &Place::Direct, "reword nudges on").await;
+    assert_eq!(t.engine.observe(&ana, &home, blaming).await.len(), 1);
+
+    let refused = t.say(&ben, &home, "settings space nudges off").await;
+    t.assert_refused(&refused, UserError::NotModerator);
+    let elsewhere = t.say(&moderator, &Place::Direct, "settings space").await;
+    t.assert_refused(&elsewhere, UserError::SpaceSettingElsewhere);
+
+    let off = t.say(&moderator, &home, "settings space nudges off").await;
+    assert_eq!(off.len(), 1);
+    assert_eq!(off[0].to, Recipient::Requester);
+    assert!(!off[0].reply.private, "everyone in the space learns of it");
+    assert_eq!(off[0].reply.text, t.text(Key::SettingsSpaceNudgesOff, &[]));
+    assert!(
+        t.engine.observe(&ana, &home, blaming).await.is_empty(),
+        "the couple's consent does not override the space"
+    );
+    let shown = t.say(&ben, &home, "settings space").await;
+    let refused_word = t.text(Key::SettingsSpaceRefused, &[]);
+    assert_eq!(
+        shown[0].reply.text,
+        t.text(Key::SettingsSpaceShow, &[("nudges", &refused_word)])
+    );
+
+    t.say(&moderator, &home, "settings space nudges on").await;
+    assert_eq!(t.engine.observe(&ana, &home, blaming).await.len(), 1);
+}

@@ -27,6 +27,8 @@ pub struct Leaf {
     pub path: &'static str,
     pub action: Action,
     pub params: &'static [Param],
+    /// Shown to and run by people with Manage Server only.
+    pub moderators: bool,
 }
 
 pub enum Action {
@@ -84,6 +86,14 @@ const fn leaf(path: &'static str, params: &'static [Param]) -> Leaf {
         path,
         action: Action::Line,
         params,
+        moderators: false,
+    }
+}
+
+const fn moderated(path: &'static str, params: &'static [Param]) -> Leaf {
+    Leaf {
+        moderators: true,
+        ..leaf(path, params)
     }
 }
 
@@ -138,6 +148,7 @@ pub const LEAVES: &[Leaf] = &[
         path: "reword",
         action: Action::Reword,
         params: &[req("message", Kind::Text), opt("feeling", Kind::Feeling)],
+        moderators: false,
     },
     leaf("nudges", &[opt("state", Kind::Word(&["on", "off"]))]),
     leaf("goal list", &[]),
@@ -178,6 +189,8 @@ pub const LEAVES: &[Leaf] = &[
     leaf("recap now", &[]),
     leaf("mydata export", &[]),
     leaf("mydata delete", &[]),
+    moderated("server status", &[]),
+    moderated("server nudges", &[req("state", Kind::Word(&["on", "off"]))]),
 ];
 
 /// What each command's words mean to the engine, where they differ from
@@ -186,6 +199,8 @@ pub const LEAVES: &[Leaf] = &[
 fn grammar_words(path: &str) -> &str {
     match path {
         "nudges" => "reword nudges",
+        "server status" => "settings space",
+        "server nudges" => "settings space nudges",
         "goal new" | "recap schedule" => path.split(' ').next().unwrap_or(path),
         _ => path,
     }
@@ -224,6 +239,9 @@ pub fn build(catalog: &Catalog) -> anyhow::Result<Vec<poise::Command<Data, Error
             custom_data: Box::new(leaf),
             ..Default::default()
         };
+        if leaf.moderators {
+            for_moderators(&mut command);
+        }
         match leaf.path.split_once(' ') {
             None => {
                 set_names(&mut command, leaf.path, leaf.path);
@@ -241,6 +259,9 @@ pub fn build(catalog: &Catalog) -> anyhow::Result<Vec<poise::Command<Data, Error
                         ..Default::default()
                     };
                     set_names(&mut root, group, group);
+                    if leaf.moderators {
+                        for_moderators(&mut root);
+                    }
                     roots.push(root);
                 }
                 if let Some(root) = roots.last_mut() {
@@ -250,6 +271,14 @@ pub fn build(catalog: &Catalog) -> anyhow::Result<Vec<poise::Command<Data, Error
         }
     }
     Ok(roots)
+}
+
+/// Hidden from members without Manage Server, checked again when run (a
+/// server can change who sees a command), and never offered in DMs.
+fn for_moderators(command: &mut poise::Command<Data, Error>) {
+    command.default_member_permissions = serenity::Permissions::MANAGE_GUILD;
+    command.required_permissions = serenity::Permissions::MANAGE_GUILD;
+    command.guild_only = true;
 }
 
 fn set_names(command: &mut poise::Command<Data, Error>, name: &'static str, path: &'static str) {

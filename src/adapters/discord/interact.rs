@@ -42,13 +42,17 @@ pub fn user_ref(id: UserId) -> UserRef {
 }
 
 /// The person acting, with the name their partner knows: the server
-/// nickname, else the global display name, else the user name.
+/// nickname, else the global display name, else the user name. Members who
+/// may manage the server moderate its channels.
 pub fn actor_of(user: &User, member: Option<&Member>) -> Actor {
     let name = member
         .and_then(|m| m.nick.clone())
         .or_else(|| user.global_name.clone())
         .unwrap_or_else(|| user.name.clone());
-    Actor::new(user_ref(user.id), name)
+    let moderator = member
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_guild());
+    Actor::new(user_ref(user.id), name).with_moderator(moderator)
 }
 
 /// A server channel is a shared space; a DM is private.
@@ -83,7 +87,9 @@ pub async fn on_slash(ctx: AppContext<'_>) -> Result<(), Error> {
         place: place_of(interaction.guild_id, interaction.channel_id),
     };
     let result = answering.run(commands::asked(leaf, ctx.args)).await;
-    ctx.has_sent_initial_response.store(true, Ordering::SeqCst);
+    // Tells poise how to reach the person if this failed before answering.
+    ctx.has_sent_initial_response
+        .store(result.is_ok(), Ordering::SeqCst);
     result
 }
 

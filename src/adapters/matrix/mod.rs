@@ -30,6 +30,7 @@ use matrix_sdk::config::{RequestConfig, SyncSettings};
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
 use matrix_sdk::ruma::events::room::member::StrippedRoomMemberEvent;
 use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent};
+use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, OwnedEventId, OwnedRoomId, UserId};
 use matrix_sdk::store::RoomLoadSettings;
 use matrix_sdk::{Client, Room, RoomMemberships, RoomState, SessionMeta, SessionTokens};
@@ -54,6 +55,8 @@ pub struct MatrixSettings {
     pub allowed: Vec<String>,
 }
 
+/// Matrix's customary power level for moderators.
+const MODERATOR_POWER_LEVEL: i64 = 50;
 /// Longest wait of one long-poll sync.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(30);
 /// Choices remembered per message, for reactions (oldest dropped first).
@@ -441,13 +444,21 @@ async fn place_of(room: &Room) -> Place {
     }
 }
 
+/// The person, with their room display name; power level 50 or more
+/// (Matrix's "moderator") moderates the room.
 async fn actor_of(room: &Room, sender: &UserId) -> Actor {
-    let name = match room.get_member_no_sync(sender).await {
-        Ok(Some(member)) => member.display_name().map(str::to_owned),
-        _ => None,
-    };
-    let name = name.unwrap_or_else(|| sender.localpart().to_owned());
-    Actor::new(UserRef::new(Platform::Matrix, sender.as_str()), name)
+    let member = room.get_member_no_sync(sender).await.ok().flatten();
+    let name = member
+        .as_ref()
+        .and_then(|m| m.display_name().map(str::to_owned))
+        .unwrap_or_else(|| sender.localpart().to_owned());
+    let moderator = member.is_some_and(|m| match m.power_level() {
+        UserPowerLevel::Int(level) => i64::from(level) >= MODERATOR_POWER_LEVEL,
+        // A room creator (room version 12) is above every level.
+        UserPowerLevel::Infinite => true,
+        _ => false,
+    });
+    Actor::new(UserRef::new(Platform::Matrix, sender.as_str()), name).with_moderator(moderator)
 }
 
 async fn on_message(

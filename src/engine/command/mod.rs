@@ -127,6 +127,11 @@ pub enum SettingsCommand {
     Show,
     Zone(Tz),
     Quiet(Option<QuietHours>),
+    /// The current shared space's settings, for its moderators: whether the
+    /// coach may nudge about messages there (`None` shows them).
+    Space {
+        nudges: Option<bool>,
+    },
 }
 
 impl Command {
@@ -221,6 +226,14 @@ fn parse_settings(args: &[&str]) -> Result<SettingsCommand, UserError> {
     };
     match (sub.to_lowercase().as_str(), rest) {
         ("show", []) => Ok(SettingsCommand::Show),
+        ("space", []) => Ok(SettingsCommand::Space { nudges: None }),
+        ("space", ["nudges", state]) => match state.to_lowercase().as_str() {
+            "on" => Ok(SettingsCommand::Space { nudges: Some(true) }),
+            "off" => Ok(SettingsCommand::Space {
+                nudges: Some(false),
+            }),
+            _ => Err(usage()),
+        },
         ("zone", [zone]) => parse_zone(zone).map(SettingsCommand::Zone),
         ("quiet", [off]) if off.eq_ignore_ascii_case("off") => Ok(SettingsCommand::Quiet(None)),
         // Accept both `22:00-07:00` and `22:00 - 07:00`.
@@ -400,6 +413,16 @@ mod tests {
             ),
             ("pair here", Command::Pair(PairCommand::Here)),
             ("settings", Command::Settings(SettingsCommand::Show)),
+            (
+                "settings space nudges OFF",
+                Command::Settings(SettingsCommand::Space {
+                    nudges: Some(false),
+                }),
+            ),
+            (
+                "settings space",
+                Command::Settings(SettingsCommand::Space { nudges: None }),
+            ),
             (
                 "settings zone europe/berlin",
                 Command::Settings(SettingsCommand::Zone(chrono_tz::Europe::Berlin)),

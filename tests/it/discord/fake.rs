@@ -432,7 +432,7 @@ impl FakeDiscord {
             .map(|b| b.to_bytes())
             .unwrap_or_default();
         let (mut body, files) = parse_body(&content_type, &bytes);
-        number_attachment_ids_as_strings(&mut body);
+        accept_documented_variants(&mut body);
         let api_path = path.strip_prefix("/api/v10").unwrap_or(&path).to_owned();
         let (status, response) = self.route(&method, &api_path, &body, &files, authorized);
         {
@@ -453,7 +453,8 @@ impl FakeDiscord {
                 );
                 state.problems.extend(problems);
             }
-            if status != 429 {
+            // The document describes neither 5xx nor the limiter's 429.
+            if status != 429 && status < 500 {
                 let problems = self.api.check(
                     &method,
                     &api_path,
@@ -543,6 +544,9 @@ impl FakeDiscord {
                 for command in body.as_array().into_iter().flatten() {
                     // Discord leaves out what was sent as null.
                     let mut command = without_nulls(command);
+                    if let Some(bits) = command["default_member_permissions"].as_u64() {
+                        command["default_member_permissions"] = json!(bits.to_string());
+                    }
                     command["id"] = json!(Self::next_id(&mut state).to_string());
                     command["application_id"] = json!(BOT_ID.to_string());
                     command["version"] = json!("1");
@@ -723,11 +727,15 @@ impl FakeView {
     }
 }
 
-/// serenity 0.12 sends a new upload's index as a number (`"id": 0`), which
-/// Discord accepts (its own documentation's examples do the same) though
-/// the OpenAPI document types attachment ids as snowflake strings. The one
-/// leniency of the fake; everything else must match the document.
-fn number_attachment_ids_as_strings(body: &mut Value) {
+/// Rewrites the two places where serenity follows Discord's reference
+/// documentation and the (preview) OpenAPI document disagrees with it, so
+/// the document can check everything else:
+/// - a new upload's id is its index as a number (`"id": 0`, as in Discord's
+///   documented examples); the document types attachment ids as strings;
+/// - a command's `default_member_permissions` is a string of digits, as
+///   the reference says (and as the document's own response type has it);
+///   the document's request type says integer.
+fn accept_documented_variants(body: &mut Value) {
     for attachment in body
         .get_mut("attachments")
         .and_then(Value::as_array_mut)
@@ -739,7 +747,16 @@ fn number_attachment_ids_as_strings(body: &mut Value) {
         }
     }
     if let Some(data) = body.get_mut("data") {
-        number_attachment_ids_as_strings(data);
+        accept_documented_variants(data);
+    }
+    for command in body.as_array_mut().into_iter().flatten() {
+        if let Some(bits) = command
+            .get("default_member_permissions")
+            .and_then(Value::as_str)
+            .and_then(|bits| bits.parse::<u64>().ok())
+        {
+            command["default_member_permissions"] = json!(bits);
+        }
     }
 }
 

@@ -139,7 +139,8 @@ fn member(user: u64, name: &str) -> Value {
         "mute": false,
         "flags": 0,
         "pending": false,
-        "permissions": "2248473465835073",
+        // View Channels and Send Messages, not Manage Server.
+        "permissions": "3072",
     })
 }
 
@@ -559,7 +560,8 @@ async fn a_429_is_retried_and_a_redelivery_is_shown_once() {
         .map(|r| &r.body)
         .collect();
     assert!(
-        bodies.windows(2).all(|w| w[0]["nonce"] == w[1]["nonce"]) && bodies[0]["enforce_nonce"] == json!(true),
+        bodies.windows(2).all(|w| w[0]["nonce"] == w[1]["nonce"])
+            && bodies[0]["enforce_nonce"] == json!(true),
         "every try carries the same nonce: {bodies:?}"
     );
     assert_eq!(
@@ -630,7 +632,11 @@ async fn a_chart_goes_out_as_an_attachment() {
     let sent = view.dms_to(ANA);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].files, ["chart.png"]);
-    let upload = view.requests.iter().find(|r| r.path.ends_with("/messages")).unwrap();
+    let upload = view
+        .requests
+        .iter()
+        .find(|r| r.path.ends_with("/messages"))
+        .unwrap();
     assert_eq!(upload.files, ["chart.png"], "sent as a multipart upload");
     bot.stop().await;
 }
@@ -653,5 +659,139 @@ async fn paced_deliveries_stay_under_discords_global_limit() {
     let view = bot.fake.view();
     assert_eq!(view.messages_in(CHANNEL_ID).len(), 20);
     assert_eq!(view.rate_limited, 0, "never over the limit");
+    bot.stop().await;
+}
+
+/// An autocomplete request for `option` of `path`, with `typed` so far.
+fn autocomplete(user: u64, path: &str, option: &str, typed: &str) -> Value {
+    let mut interaction = command(
+        user,
+        true,
+        path,
+        json!([{"name": option, "type": 3, "value": typed, "focused": true}]),
+    );
+    interaction["type"] = json!(4);
+    interaction
+}
+
+fn suggested(answer: &fake::Answer) -> Vec<(String, String)> {
+    answer.data["choices"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or("").to_owned(),
+                c["value"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn zones_and_goals_are_suggested_while_typing() {
+    let bot = Running::start().await;
+    let zones = bot
+        .fake
+        .interact(autocomplete(ANA, "settings zone", "zone", "berl"));
+    let zones = bot.answer(zones).await;
+    assert_eq!(zones.kind, 8, "{zones:?}");
+    assert!(
+        suggested(&zones).contains(&("Europe/Berlin".into(), "Europe/Berlin".into())),
+        "{zones:?}"
+    );
+
+    pair(&bot).await;
+    bot.slash(
+        ANA,
+        true,
+        "goal new",
+        json!([
+            int_option("for", 0),
+            text_option("title", "Walk together twice a week")
+        ]),
+    )
+    .await;
+    let goals = bot
+        .fake
+        .interact(autocomplete(BEN, "goal accept", "goal", "walk"));
+    let goals = bot.answer(goals).await;
+    let goals = suggested(&goals);
+    assert_eq!(goals.len(), 1, "{goals:?}");
+    assert!(goals[0].0.contains("Walk together"), "{goals:?}");
+    let accepted = bot
+        .slash(
+            BEN,
+            true,
+            "goal accept",
+            json!([text_option("goal", &goals[0].1)]),
+        )
+        .await;
+    assert!(content(&accepted).contains("Walk together"), "{accepted:?}");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_failed_answer_is_logged_and_the_person_gets_a_kind_error() {
+    let bot = Running::start().await;
+    bot.fake.fail_next(
+        "/callback",
+        500,
+        json!({"code": 0, "message": "500: Internal Server Error"}),
+    );
+    let answer = bot.slash(ANA, true, "help", json!([])).await;
+    assert_eq!(content(&answer), bot.t.text(Key::ErrorInternal, &[]));
+    assert!(ephemeral(&answer), "{answer:?}");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn commands_can_be_registered_globally() {
+    let bot = Running::start_with(|s| s.guild_id = None).await;
+    let view = bot.fake.view();
+    let put = view.requests.iter().find(|r| r.method == "put").unwrap();
+    assert_eq!(put.path, format!("/applications/{BOT_ID}/commands"));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn server_settings_need_manage_server() {
+    let bot = Running::start().await;
+    let view = bot.fake.view();
+    let server = view
+        .commands
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "server")
+        .cloned()
+        .expect("the server command");
+    assert_eq!(
+        server["default_member_permissions"],
+        json!("32"),
+        "hidden from members"
+    );
+    assert_eq!(server["contexts"], json!([0]), "servers only");
+
+    // A member without Manage Server is refused, kindly.
+    let mut member_only = command(BEN, true, "server nudges", json!([int_option("state", 1)]));
+    member_only["member"]["permissions"] = json!("1024");
+    let refused = bot.fake.interact(member_only);
+    let refused = bot.answer(refused).await;
+    assert_eq!(
+        content(&refused),
+        bot.t.text(Key::DiscordNeedsManageServer, &[])
+    );
+
+    // Someone who can manage the server (1024 + 32) turns the coach off here.
+    let mut manager = command(ANA, true, "server nudges", json!([int_option("state", 1)]));
+    manager["member"]["permissions"] = json!("1056");
+    let turned_off = bot.fake.interact(manager);
+    let turned_off = bot.answer(turned_off).await;
+    assert_eq!(
+        content(&turned_off),
+        bot.t.text(Key::SettingsSpaceNudgesOff, &[])
+    );
+    assert!(!ephemeral(&turned_off), "the channel sees it");
     bot.stop().await;
 }
