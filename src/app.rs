@@ -193,6 +193,7 @@ fn discord_settings(
         guild_id: config.guild_id,
         requests_per_second: config.requests_per_second,
         rate_limit_pause: std::time::Duration::from_secs(1),
+        defer_after: crate::adapters::discord::DEFER_AFTER,
         read_messages: config.read_messages,
     })
 }

@@ -66,6 +66,16 @@ where
     }
 }
 
+/// [`lenient`] for an optional value: present means `Some`.
+pub fn lenient_option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr + Deserialize<'de>,
+    T::Err: Display,
+{
+    lenient(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

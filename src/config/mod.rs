@@ -17,7 +17,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use crate::prompts::{Catalog, Key};
-use env::lenient;
+use env::{lenient, lenient_option};
 
 /// The file read when no path is given and `RAPPORT_CONFIG` is unset.
 pub const DEFAULT_PATH: &str = "rapport.toml";
@@ -199,11 +199,14 @@ pub struct DiscordConfig {
     pub token_file: Option<PathBuf>,
     /// Register the slash commands in this server only (they appear at
     /// once; handy while trying rapport out). Unset: globally.
+    #[serde(deserialize_with = "lenient_option")]
     pub guild_id: Option<u64>,
     /// Requests per second the bot allows itself; Discord allows 50.
+    #[serde(deserialize_with = "lenient")]
     pub requests_per_second: u32,
     /// Read messages in couples' channels for the coach's opt-in nudges
     /// (needs the privileged Message Content intent).
+    #[serde(deserialize_with = "lenient")]
     pub read_messages: bool,
     /// Another Discord API to talk to, e.g. a local fake for testing.
     /// Unset: discord.com.

@@ -233,3 +233,30 @@ fn the_example_config_is_valid_as_shipped() {
     assert!(loaded.warnings.is_empty());
     assert!(!loaded.config.has_discord() && !loaded.config.has_matrix());
 }
+
+#[test]
+fn the_discord_api_base_and_request_rate_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(
+        &file,
+        "[discord]\napi_base = \"127.0.0.1:8787\"\nrequests_per_second = 60\n",
+    )
+    .unwrap();
+    let problems =
+        config::load_from(Some(&file), env(&[("RAPPORT_DISCORD__TOKEN", "t")])).unwrap_err();
+    assert_eq!(
+        keys(&problems),
+        [Key::ConfigBadDiscordApi, Key::ConfigBadDiscordRate]
+    );
+
+    fs::write(&file, "[discord]\napi_base = \"http://127.0.0.1:8787\"\n").unwrap();
+    let loaded = config::load_from(Some(&file), env(&[("RAPPORT_DISCORD__TOKEN", "t")])).unwrap();
+    let discord = loaded.config.discord.unwrap();
+    assert_eq!(discord.api_base.as_deref(), Some("http://127.0.0.1:8787"));
+    assert_eq!(
+        discord.requests_per_second, 48,
+        "under Discord's 50 by default"
+    );
+    assert!(!discord.read_messages, "messages are not read unless asked");
+}

@@ -6,7 +6,6 @@
 //! them); in a DM every answer is an ordinary message.
 
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
@@ -26,10 +25,6 @@ use crate::engine::message::{
     Actor, Outgoing, Place, Platform, Recipient, Reply, Request, SpaceRef, UserRef,
 };
 use crate::prompts::Key;
-
-/// Discord drops an interaction not answered within 3 seconds; after this
-/// long the answer is deferred and sent when the engine is done.
-const ANSWER_WITHIN: Duration = Duration::from_millis(2500);
 
 /// The id of the one text field in a note form.
 const NOTE_FIELD: &str = "note";
@@ -185,9 +180,15 @@ impl Answering<'_> {
             }
         };
         tokio::pin!(work);
-        let (outgoing, deferred) = match tokio::time::timeout(ANSWER_WITHIN, &mut work).await {
-            Ok(outgoing) => (outgoing, false),
-            Err(_) => {
+        let defer_after = self.data.defer_after;
+        let in_time = if defer_after.is_zero() {
+            None // always defer
+        } else {
+            tokio::time::timeout(defer_after, &mut work).await.ok()
+        };
+        let (outgoing, deferred) = match in_time {
+            Some(outgoing) => (outgoing, false),
+            None => {
                 // Privately while we wait: the answer may be private.
                 CreateInteractionResponse::Defer(
                     CreateInteractionResponseMessage::new().ephemeral(true),

@@ -49,13 +49,21 @@ pub struct DiscordSettings {
     /// Read messages in couples' channels for the coach's opt-in nudges.
     /// Needs the privileged Message Content intent.
     pub read_messages: bool,
+    /// An answer that takes longer is deferred (Discord drops interactions
+    /// not answered within 3 seconds) and sent when ready; zero defers
+    /// every answer.
+    pub defer_after: Duration,
 }
+
+/// Leaves half a second of Discord's 3 for the deferral to arrive.
+pub const DEFER_AFTER: Duration = Duration::from_millis(2500);
 
 /// What every command and event handler can reach.
 pub struct Data {
     engine: Arc<Engine>,
     choices: Arc<ChoiceMemory>,
     read_messages: bool,
+    defer_after: Duration,
 }
 
 pub type Error = anyhow::Error;
@@ -86,6 +94,7 @@ impl DiscordBot {
             engine: engine.clone(),
             choices: choices.clone(),
             read_messages: settings.read_messages,
+            defer_after: settings.defer_after,
         };
         let guild = settings.guild_id.map(GuildId::new);
         let framework = poise::Framework::builder()

@@ -85,7 +85,7 @@ struct State {
     nonces: HashMap<(u64, String), usize>,
     answers: Vec<Answer>,
     /// Follow-ups and edits, by interaction token.
-    followups: Vec<(String, Value)>,
+    followups: Vec<(String, String, Value)>,
     tokens: HashMap<String, u64>,
     commands: Value,
     failures: VecDeque<(String, u16, Value)>,
@@ -183,6 +183,7 @@ impl FakeDiscord {
             dm_channels: state.dm_channels.clone(),
             commands: state.commands.clone(),
             rate_limited: state.rate_limited,
+            followups: state.followups.clone(),
             identifies: state.gateway.identifies,
             resumes: state.gateway.resumes,
             connected: state.gateway.connection.is_some(),
@@ -674,7 +675,9 @@ impl FakeDiscord {
                         Some(json!({"code": 10015, "message": "Unknown Webhook"})),
                     );
                 };
-                state.followups.push(((*token).to_owned(), body.clone()));
+                state
+                    .followups
+                    .push((method.to_owned(), (*token).to_owned(), body.clone()));
                 let id = Self::next_id(&mut state);
                 let _ = interaction;
                 (200, Some(message_json(id, CHANNEL_ID, body, files)))
@@ -682,7 +685,7 @@ impl FakeDiscord {
             ("delete", ["webhooks", _, token, "messages", "@original"]) => {
                 state
                     .followups
-                    .push(((*token).to_owned(), json!({"deleted": true})));
+                    .push((method.to_owned(), (*token).to_owned(), Value::Null));
                 (204, None)
             }
             _ => (404, Some(json!({"code": 0, "message": "404: Not Found"}))),
@@ -698,6 +701,9 @@ pub struct FakeView {
     pub dm_channels: HashMap<u64, u64>,
     pub commands: Value,
     pub rate_limited: usize,
+    /// Follow-ups (post), edits (patch) and removals (delete) of
+    /// interaction answers: (method, interaction token, body).
+    pub followups: Vec<(String, String, Value)>,
     pub identifies: usize,
     pub resumes: usize,
     pub connected: bool,

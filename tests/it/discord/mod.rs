@@ -38,6 +38,7 @@ pub fn settings(api_base: &str) -> DiscordSettings {
         requests_per_second: 45,
         rate_limit_pause: Duration::from_millis(20),
         read_messages: false,
+        defer_after: rapport::adapters::discord::DEFER_AFTER,
     }
 }
 
@@ -794,4 +795,116 @@ async fn server_settings_need_manage_server() {
     );
     assert!(!ephemeral(&turned_off), "the channel sees it");
     bot.stop().await;
+}
+
+#[tokio::test]
+async fn slow_answers_are_deferred_then_completed() {
+    // Always deferring stands in for an engine slower than Discord's 3 s.
+    let bot = Running::start_with(|s| s.defer_after = Duration::ZERO).await;
+    let token = |id: u64| format!("token-{id}");
+
+    // A private answer completes the private "thinking…" in place.
+    let id = bot.fake.interact(command(ANA, true, "help", json!([])));
+    let deferred = bot.answer(id).await;
+    assert_eq!(deferred.kind, 5, "{deferred:?}");
+    assert!(ephemeral(&deferred), "deferred privately: {deferred:?}");
+    let edit = bot
+        .fake
+        .wait_for("the edited answer", |v| {
+            v.followups
+                .iter()
+                .find(|(_, t, _)| *t == token(id))
+                .cloned()
+        })
+        .await;
+    assert_eq!(edit.0, "patch");
+    assert_eq!(
+        edit.2["content"].as_str(),
+        Some(bot.t.text(Key::HelpOverview, &[]).as_str())
+    );
+
+    // A public answer replaces it with a message everyone sees.
+    let mut manager = command(ANA, true, "server nudges", json!([int_option("state", 1)]));
+    manager["member"]["permissions"] = json!("1056");
+    let id = bot.fake.interact(manager);
+    let deferred = bot.answer(id).await;
+    assert_eq!(deferred.kind, 5, "{deferred:?}");
+    let steps = bot
+        .fake
+        .wait_for("the public follow-up", |v| {
+            let steps: Vec<_> = v
+                .followups
+                .iter()
+                .filter(|(_, t, _)| *t == token(id))
+                .cloned()
+                .collect();
+            (steps.len() == 2).then_some(steps)
+        })
+        .await;
+    assert_eq!(
+        (steps[0].0.as_str(), steps[1].0.as_str()),
+        ("delete", "post")
+    );
+    assert_eq!(
+        steps[1].2["flags"].as_u64().unwrap_or(0) & 64,
+        0,
+        "not ephemeral"
+    );
+    assert_eq!(
+        steps[1].2["content"].as_str(),
+        Some(bot.t.text(Key::SettingsSpaceNudgesOff, &[]).as_str())
+    );
+    bot.stop().await;
+}
+
+/// The binary as an admin runs it: configured from the environment only.
+#[tokio::test]
+async fn rapport_run_serves_discord_from_its_configuration() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("RAPPORT_DISCORD__TOKEN", "fake-token")
+        .env("RAPPORT_DISCORD__API_BASE", &fake.api_base)
+        .env("RAPPORT_DISCORD__GUILD_ID", GUILD_ID.to_string())
+        .env("RAPPORT_STORE__URL", "sqlite://rapport.db")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("rapport starts");
+    let registered = fake.wait_for("the commands to be registered", |v| {
+        v.commands
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+            .then_some(())
+    });
+    tokio::select! {
+        () = registered => {}
+        exited = child.wait() => panic!("rapport stopped early: {exited:?}"),
+    }
+    let id = fake.interact(command(ANA, true, "settings show", json!([])));
+    let answer = fake
+        .wait_for("an answer", |v| v.answer_to(id).cloned())
+        .await;
+    assert!(ephemeral(&answer), "{answer:?}");
+
+    let pid = child.id().expect("still running").to_string();
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let output = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
+        .await
+        .expect("rapport stops on Ctrl-C")
+        .unwrap();
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{logs}");
+    assert!(!logs.contains("fake-token"), "the token is never logged");
+    assert!(dir.path().join("rapport.db").exists());
+    assert_eq!(fake.problems(), Vec::<String>::new());
 }
