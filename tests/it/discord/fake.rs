@@ -955,6 +955,14 @@ fn guild_json() -> Value {
     })
 }
 
+/// A message a person wrote in the couple's channel, as the gateway sends it.
+pub fn message_from(id: u64, author: u64, name: &str, content: &str) -> Value {
+    let mut message = message_json(id, CHANNEL_ID, &json!({"content": content}), &[]);
+    message["author"] = user_json(author, name, false);
+    message["guild_id"] = json!(GUILD_ID.to_string());
+    message
+}
+
 /// A message as Discord returns it, built from what the bot sent.
 fn message_json(id: u64, channel: u64, body: &Value, files: &[String]) -> Value {
     let attachments: Vec<Value> = files

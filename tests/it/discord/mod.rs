@@ -908,3 +908,43 @@ async fn rapport_run_serves_discord_from_its_configuration() {
     assert!(dir.path().join("rapport.db").exists());
     assert_eq!(fake.problems(), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn with_message_content_the_coach_nudges_privately_in_the_channel() {
+    let bot = Running::start_with(|s| s.read_messages = true).await;
+    pair(&bot).await;
+    for user in [ANA, BEN] {
+        bot.slash(user, false, "nudges", json!([int_option("state", 0)]))
+            .await;
+    }
+    bot.tick().await;
+    let before = bot.fake.view().dms_to(ANA).len();
+    bot.fake.dispatch(
+        "MESSAGE_CREATE",
+        fake::message_from(42, ANA, "ana", "You always leave the lights on"),
+    );
+    let nudge = bot.fake.wait_for("a nudge in ana's DMs", |v| {
+        // The nudge waits in the outbox; each look delivers what is due.
+        v.dms_to(ANA).get(before).map(|m| m.content.clone())
+    });
+    let tick = async {
+        loop {
+            bot.tick().await;
+            tokio::task::yield_now().await;
+        }
+    };
+    let nudge = tokio::select! {
+        nudge = nudge => nudge,
+        () = tick => unreachable!(),
+    };
+    assert!(nudge.to_lowercase().contains("i feel"), "{nudge}");
+    assert!(
+        bot.fake
+            .view()
+            .messages_in(CHANNEL_ID)
+            .iter()
+            .all(|m| !m.content.contains("lights")),
+        "nothing is said in the channel"
+    );
+    bot.stop().await;
+}
