@@ -73,14 +73,13 @@ pub async fn on_slash(ctx: AppContext<'_>) -> Result<(), Error> {
     let leaf = commands::leaf_of(ctx.command())
         .context("a slash command was built without its table entry")?;
     let interaction = ctx.interaction;
-    let answering = Answering {
-        http: &ctx.serenity_context().http,
-        data: ctx.data(),
-        id: interaction.id,
-        token: &interaction.token,
-        actor: actor_of(&interaction.user, interaction.member.as_deref()),
-        place: place_of(interaction.guild_id, interaction.channel_id),
-    };
+    let answering = Answering::new(
+        &ctx.serenity_context().http,
+        ctx.data(),
+        (interaction.id, &interaction.token),
+        actor_of(&interaction.user, interaction.member.as_deref()),
+        place_of(interaction.guild_id, interaction.channel_id),
+    );
     let result = answering.run(commands::asked(leaf, ctx.args)).await;
     // Tells poise how to reach the person if this failed before answering.
     ctx.has_sent_initial_response
@@ -98,14 +97,13 @@ pub async fn on_component(http: &Http, data: &Data, interaction: &ComponentInter
         }
         _ => interaction.data.custom_id.clone(),
     };
-    let answering = Answering {
+    let answering = Answering::new(
         http,
         data,
-        id: interaction.id,
-        token: &interaction.token,
-        actor: actor_of(&interaction.user, interaction.member.as_ref()),
-        place: place_of(interaction.guild_id, interaction.channel_id),
-    };
+        (interaction.id, &interaction.token),
+        actor_of(&interaction.user, interaction.member.as_ref()),
+        place_of(interaction.guild_id, interaction.channel_id),
+    );
     let result =
         match Token::decode(&custom_id).and_then(|t| data.choices.resolve(&t).map(|r| (t, r))) {
             None => answering.expired().await,
@@ -121,14 +119,13 @@ pub async fn on_component(http: &Http, data: &Data, interaction: &ComponentInter
 
 /// A note form: the chosen command with the text after it.
 pub async fn on_modal(http: &Http, data: &Data, interaction: &ModalInteraction) {
-    let answering = Answering {
+    let answering = Answering::new(
         http,
         data,
-        id: interaction.id,
-        token: &interaction.token,
-        actor: actor_of(&interaction.user, interaction.member.as_ref()),
-        place: place_of(interaction.guild_id, interaction.channel_id),
-    };
+        (interaction.id, &interaction.token),
+        actor_of(&interaction.user, interaction.member.as_ref()),
+        place_of(interaction.guild_id, interaction.channel_id),
+    );
     let chosen = Token::decode(&interaction.data.custom_id).and_then(|t| data.choices.resolve(&t));
     let result = match chosen {
         None => answering.expired().await,
@@ -157,7 +154,24 @@ pub async fn on_modal(http: &Http, data: &Data, interaction: &ModalInteraction) 
     }
 }
 
-impl Answering<'_> {
+impl<'a> Answering<'a> {
+    fn new(
+        http: &'a Http,
+        data: &'a Data,
+        (id, token): (InteractionId, &'a str),
+        actor: Actor,
+        place: Place,
+    ) -> Answering<'a> {
+        Answering {
+            http,
+            data,
+            id,
+            token,
+            actor,
+            place,
+        }
+    }
+
     /// Runs the request and answers it.
     async fn run(&self, asked: Asked) -> Result<(), Error> {
         let engine = &self.data.engine;
@@ -256,15 +270,13 @@ impl Answering<'_> {
         ephemeral: bool,
         extras: Option<&Reply>,
     ) -> Result<(), Error> {
+        let (rows, file) = self.extras(extras);
         let mut message = CreateInteractionResponseMessage::new()
             .content(text)
-            .ephemeral(ephemeral);
-        if let Some(reply) = extras {
-            message = message.components(self.components(reply));
-            if let Some(file) = &reply.attachment {
-                message =
-                    message.add_file(CreateAttachment::bytes(file.bytes.clone(), &file.filename));
-            }
+            .ephemeral(ephemeral)
+            .components(rows);
+        if let Some(file) = file {
+            message = message.add_file(file);
         }
         CreateInteractionResponse::Message(message)
             .execute(self.http, (self.id, self.token))
@@ -273,13 +285,12 @@ impl Answering<'_> {
     }
 
     async fn edit_original(&self, text: String, extras: Option<&Reply>) -> Result<(), Error> {
-        let mut edit = EditInteractionResponse::new().content(text);
-        if let Some(reply) = extras {
-            edit = edit.components(self.components(reply));
-            if let Some(file) = &reply.attachment {
-                edit = edit
-                    .new_attachment(CreateAttachment::bytes(file.bytes.clone(), &file.filename));
-            }
+        let (rows, file) = self.extras(extras);
+        let mut edit = EditInteractionResponse::new()
+            .content(text)
+            .components(rows);
+        if let Some(file) = file {
+            edit = edit.new_attachment(file);
         }
         edit.execute(self.http, self.token)
             .await
@@ -293,15 +304,13 @@ impl Answering<'_> {
         ephemeral: bool,
         extras: Option<&Reply>,
     ) -> Result<(), Error> {
+        let (rows, file) = self.extras(extras);
         let mut message = CreateInteractionResponseFollowup::new()
             .content(text)
-            .ephemeral(ephemeral);
-        if let Some(reply) = extras {
-            message = message.components(self.components(reply));
-            if let Some(file) = &reply.attachment {
-                message =
-                    message.add_file(CreateAttachment::bytes(file.bytes.clone(), &file.filename));
-            }
+            .ephemeral(ephemeral)
+            .components(rows);
+        if let Some(file) = file {
+            message = message.add_file(file);
         }
         message
             .execute(self.http, (None, self.token))
@@ -310,8 +319,17 @@ impl Answering<'_> {
             .context("cannot send a Discord follow-up")
     }
 
-    fn components(&self, reply: &Reply) -> Vec<CreateActionRow> {
-        port::components(reply, &self.data.choices, self.data.engine.catalog())
+    /// The controls and the file that go with a reply's last part.
+    fn extras(&self, reply: Option<&Reply>) -> (Vec<CreateActionRow>, Option<CreateAttachment>) {
+        let Some(reply) = reply else {
+            return (Vec::new(), None);
+        };
+        let rows = port::components(reply, &self.data.choices, self.data.engine.catalog());
+        let file = reply
+            .attachment
+            .as_ref()
+            .map(|file| CreateAttachment::bytes(file.bytes.clone(), &file.filename));
+        (rows, file)
     }
 
     /// Shows the form for a choice's optional text.
