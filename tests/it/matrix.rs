@@ -425,6 +425,14 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
             .count(),
         1
     );
+
+    // The room's moderators (ana created it: power level 100) decide
+    // whether the coach may look at messages here; ben (0) may not.
+    ben.say(&room, "!rapport settings space nudges off").await;
+    ben.expect(&bot.user, "Only the people who moderate").await;
+    ana.say(&room, "!rapport settings space nudges off").await;
+    let turned_off = ana.expect(&bot.user, "A moderator turned off").await;
+    assert_eq!(turned_off.room, room, "said where everyone sees it");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -142,15 +142,21 @@ impl DiscordBot {
         self.port.clone()
     }
 
-    /// Connects to the gateway and handles events until `shutdown`.
+    /// Connects to the gateway and handles events until `shutdown`, or
+    /// until Discord refuses the bot for good (a bad token, say).
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
         let shards = self.client.shard_manager.clone();
-        let stopper = async move {
-            shutdown.await;
-            shards.shutdown_all().await;
-        };
-        let (result, ()) = tokio::join!(self.client.start(), stopper);
-        result.context("the Discord connection failed")
+        let connection = self.client.start();
+        tokio::pin!(connection);
+        tokio::select! {
+            ended = &mut connection => {
+                ended.context("the Discord connection failed")?;
+                anyhow::bail!("the Discord connection ended");
+            }
+            () = shutdown => {}
+        }
+        shards.shutdown_all().await;
+        connection.await.context("the Discord connection failed")
     }
 }
 

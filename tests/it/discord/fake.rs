@@ -40,6 +40,8 @@ pub const BOT_ID: u64 = 900_000_000_000_000_001;
 pub const GUILD_ID: u64 = 500_000_000_000_000_001;
 /// The couple's channel in the guild.
 pub const CHANNEL_ID: u64 = 600_000_000_000_000_001;
+/// The gateway closes with 4004 (authentication failed) for this token.
+pub const REFUSED_TOKEN: &str = "refused-token";
 const TIMESTAMP: &str = "2026-11-23T10:00:00.000000+00:00";
 
 /// One REST request as the fake saw it.
@@ -328,6 +330,14 @@ impl FakeDiscord {
     }
 
     fn identify(&self, tx: &mpsc::UnboundedSender<Frame>, payload: &Value) {
+        let token = payload["d"]["token"].as_str().unwrap_or("");
+        if token.trim_start_matches("Bot ") == REFUSED_TOKEN {
+            let _ = tx.send(Frame::Close(Some(CloseFrame {
+                code: CloseCode::Library(4004),
+                reason: "Authentication failed.".into(),
+            })));
+            return;
+        }
         let mut state = self.lock();
         if payload["d"]["token"].as_str().is_none() {
             state.problems.push("IDENTIFY without a token".into());

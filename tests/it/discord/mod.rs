@@ -948,3 +948,18 @@ async fn with_message_content_the_coach_nudges_privately_in_the_channel() {
     );
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_refused_token_ends_the_run_with_an_error() {
+    let fake = FakeDiscord::start().await;
+    let t = spawn_engine().await;
+    let mut settings = settings(&fake.api_base);
+    settings.token = fake::REFUSED_TOKEN.to_owned().into();
+    let bot = DiscordBot::connect(settings, t.engine.clone())
+        .await
+        .expect("set-up needs no gateway yet");
+    let ended = tokio::time::timeout(Duration::from_secs(20), bot.run(std::future::pending()))
+        .await
+        .expect("the run ends on its own");
+    assert!(ended.is_err(), "{ended:?}");
+}
