@@ -13,7 +13,7 @@ use serenity::{AutocompleteChoice, CommandOptionType, CreateAutocompleteResponse
 
 use super::{AppContext, Data, Error};
 use crate::engine::checkin::questions::themes;
-use crate::engine::command::{Command, RewordCommand};
+use crate::engine::command::{Command, MAX_INPUT_CHARS, RewordCommand};
 use crate::prompts::Catalog;
 
 /// Discord's longest command or option description.
@@ -296,7 +296,13 @@ fn parameter(
         fn(serenity::CreateCommandOption) -> serenity::CreateCommandOption,
         Option<Autocomplete>,
     ) = match param.kind {
-        Kind::Text => (|o| o.kind(CommandOptionType::String), None),
+        Kind::Text => (
+            |o| {
+                o.kind(CommandOptionType::String)
+                    .max_length(MAX_INPUT_CHARS as u16)
+            },
+            None,
+        ),
         Kind::User => (|o| o.kind(CommandOptionType::User), None),
         Kind::Rating => (
             |o| {

@@ -119,7 +119,8 @@ impl DiscordBot {
                 })
             })
             .build();
-        let mut intents = GatewayIntents::GUILDS | GatewayIntents::DIRECT_MESSAGES;
+        // Interactions need no intent; DMs' text is never asked for.
+        let mut intents = GatewayIntents::GUILDS;
         if settings.read_messages {
             intents |= GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT;
         }

@@ -109,6 +109,8 @@ struct Gateway {
     pending: Vec<Value>,
     identifies: usize,
     resumes: usize,
+    /// The intents of the last IDENTIFY.
+    intents: u64,
 }
 
 /// The running fake; cheap to clone.
@@ -188,6 +190,7 @@ impl FakeDiscord {
             followups: state.followups.clone(),
             identifies: state.gateway.identifies,
             resumes: state.gateway.resumes,
+            intents: state.gateway.intents,
             connected: state.gateway.connection.is_some(),
         }
     }
@@ -346,6 +349,7 @@ impl FakeDiscord {
         let url = state.gateway.url.clone();
         let gateway = &mut state.gateway;
         gateway.identifies += 1;
+        gateway.intents = payload["d"]["intents"].as_u64().unwrap_or(0);
         gateway.session_id = session.clone();
         gateway.seq = 0;
         gateway.sent.clear();
@@ -716,6 +720,7 @@ pub struct FakeView {
     pub followups: Vec<(String, String, Value)>,
     pub identifies: usize,
     pub resumes: usize,
+    pub intents: u64,
     pub connected: bool,
 }
 

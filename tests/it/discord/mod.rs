@@ -357,6 +357,7 @@ async fn commands_are_registered_for_every_engine_command_with_descriptions() {
         })
         .expect("settings zone");
     assert_eq!(zone["options"][0]["autocomplete"], json!(true));
+    assert_eq!(view.intents, 1, "GUILDS only: no message content, no DMs' text");
     bot.stop().await;
 }
 
@@ -912,6 +913,8 @@ async fn rapport_run_serves_discord_from_its_configuration() {
 #[tokio::test]
 async fn with_message_content_the_coach_nudges_privately_in_the_channel() {
     let bot = Running::start_with(|s| s.read_messages = true).await;
+    let (guild_messages, message_content) = (1 << 9, 1 << 15);
+    assert_eq!(bot.fake.view().intents, 1 | guild_messages | message_content);
     pair(&bot).await;
     for user in [ANA, BEN] {
         bot.slash(user, false, "nudges", json!([int_option("state", 0)]))
