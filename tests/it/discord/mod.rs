@@ -310,6 +310,26 @@ async fn pair(bot: &Running) {
     bot.tick().await;
 }
 
+/// ana proposes private check-ins daily at 21:00; ben accepts with the
+/// button in his DM; ana hears of it.
+async fn daily_check_ins(bot: &Running) {
+    let proposed = bot
+        .slash(
+            ANA,
+            true,
+            "checkin schedule",
+            json!([text_option("when", "daily 21:00"), int_option("kind", 0)]),
+        )
+        .await;
+    assert!(content(&proposed).contains("ben"), "{proposed:?}");
+    bot.tick().await;
+    let view = bot.fake.view();
+    let proposal = view.dms_to(BEN).last().copied().cloned().unwrap();
+    bot.click(BEN, &proposal, &bot.t.text(Key::CheckinChoiceAccept, &[]))
+        .await;
+    bot.tick().await;
+}
+
 #[tokio::test]
 async fn commands_are_registered_for_every_engine_command_with_descriptions() {
     let bot = Running::start().await;
@@ -357,7 +377,10 @@ async fn commands_are_registered_for_every_engine_command_with_descriptions() {
         })
         .expect("settings zone");
     assert_eq!(zone["options"][0]["autocomplete"], json!(true));
-    assert_eq!(view.intents, 1, "GUILDS only: no message content, no DMs' text");
+    assert_eq!(
+        view.intents, 1,
+        "GUILDS only: no message content, no DMs' text"
+    );
     bot.stop().await;
 }
 
@@ -366,30 +389,7 @@ async fn pairing_then_a_private_checkin_answered_with_buttons_and_a_form() {
     let bot = Running::start().await;
     pair(&bot).await;
 
-    let proposed = bot
-        .slash(
-            ANA,
-            true,
-            "checkin schedule",
-            json!([text_option("when", "daily 21:00"), int_option("kind", 0)]),
-        )
-        .await;
-    assert!(
-        ephemeral(&proposed) || !content(&proposed).is_empty(),
-        "{proposed:?}"
-    );
-    bot.tick().await;
-    let proposal = bot
-        .fake
-        .view()
-        .dms_to(BEN)
-        .last()
-        .copied()
-        .cloned()
-        .unwrap();
-    bot.click(BEN, &proposal, &bot.t.text(Key::CheckinChoiceAccept, &[]))
-        .await;
-    bot.tick().await;
+    daily_check_ins(&bot).await;
 
     bot.t.clock.set(utc(2026, 3, 2, 21, 1));
     bot.tick().await;
@@ -578,24 +578,7 @@ async fn a_429_is_retried_and_a_redelivery_is_shown_once() {
 async fn closed_dms_are_reported_to_the_couples_channel_once() {
     let bot = Running::start().await;
     pair(&bot).await;
-    bot.slash(
-        ANA,
-        true,
-        "checkin schedule",
-        json!([text_option("when", "daily 21:00")]),
-    )
-    .await;
-    bot.tick().await;
-    let proposal = bot
-        .fake
-        .view()
-        .dms_to(BEN)
-        .last()
-        .copied()
-        .cloned()
-        .unwrap();
-    bot.click(BEN, &proposal, &bot.t.text(Key::CheckinChoiceAccept, &[]))
-        .await;
+    daily_check_ins(&bot).await;
     bot.fake.close_dms(BEN);
     for day in [2, 3] {
         bot.t.clock.set(utc(2026, 3, day, 21, 1));
@@ -914,7 +897,10 @@ async fn rapport_run_serves_discord_from_its_configuration() {
 async fn with_message_content_the_coach_nudges_privately_in_the_channel() {
     let bot = Running::start_with(|s| s.read_messages = true).await;
     let (guild_messages, message_content) = (1 << 9, 1 << 15);
-    assert_eq!(bot.fake.view().intents, 1 | guild_messages | message_content);
+    assert_eq!(
+        bot.fake.view().intents,
+        1 | guild_messages | message_content
+    );
     pair(&bot).await;
     for user in [ANA, BEN] {
         bot.slash(user, false, "nudges", json!([int_option("state", 0)]))
