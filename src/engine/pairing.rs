@@ -112,15 +112,19 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
         );
         return Ok(vec![Outgoing::to_requester(Reply::private(text))]);
     };
-    let target_zone = match users::find(ctx.tx, &target).await? {
-        Some(known) => ctx.zone_of(&known),
-        None => ctx.engine.policy.default_zone,
-    };
+    let known = users::find(ctx.tx, &target).await?;
+    let target_zone = known
+        .as_ref()
+        .map_or(ctx.engine.policy.default_zone, |user| ctx.zone_of(user));
+    // Their name if they have used rapport before; else the platform's id.
+    let target_name = known
+        .as_ref()
+        .map_or(target.id.as_str(), |user| user.display_name.as_str());
     let expires_for_them = ctx.engine.format_time(invite.expires_at, target_zone);
     let to_me = ctx.say(
         Key::PairInviteSent,
         &[
-            ("partner", &target.id),
+            ("partner", target_name),
             ("code", &code),
             ("expires", &expires_for_me),
         ],

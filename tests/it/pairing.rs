@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use rapport::engine::message::{Place, Platform, Recipient, SpaceRef, UserRef};
+use rapport::engine::message::{Actor, Place, Platform, Recipient, SpaceRef, UserRef};
 use rapport::error::UserError;
 use rapport::prompts::Key;
 
@@ -357,4 +357,24 @@ async fn status_shows_an_open_invite_until_it_expires() {
     t.clock.advance(Duration::hours(49));
     let status = t.say(&ana, &Place::Direct, "pair").await;
     assert_eq!(status[0].reply.text, t.text(Key::PairStatusUnpaired, &[]));
+}
+
+#[tokio::test]
+async fn an_invite_names_a_partner_rapport_already_knows() {
+    let t = spawn_engine().await;
+    let ana = Actor::new(UserRef::new(Platform::Discord, "1001"), "Ana");
+    let ben = Actor::new(UserRef::new(Platform::Discord, "1002"), "Ben");
+    let unknown = t.say(&ana, &space("home"), "pair invite 1002").await;
+    assert!(
+        unknown[0].reply.text.starts_with("I've sent 1002 "),
+        "{unknown:?}"
+    );
+    t.say(&ana, &space("home"), "pair cancel").await;
+
+    t.say(&ben, &Place::Direct, "settings").await;
+    let known = t.say(&ana, &space("home"), "pair invite 1002").await;
+    assert!(
+        known[0].reply.text.starts_with("I've sent Ben "),
+        "{known:?}"
+    );
 }
