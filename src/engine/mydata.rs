@@ -38,7 +38,7 @@ async fn delete(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing
     if !confirmed {
         let choice = Choice::new(
             ctx.say(Key::MydataChoiceDelete, &[]),
-            "mydata delete confirm".to_owned(),
+            "mydata delete confirm",
         );
         return Ok(vec![Outgoing::to_requester(
             Reply::private(ctx.say(Key::MydataDeleteConfirm, &[])).with_choices(vec![choice]),

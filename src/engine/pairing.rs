@@ -137,20 +137,15 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
             ("expires", &expires_for_them),
         ],
     );
-    let choices = vec![
-        Choice::new(
-            ctx.say(Key::PairChoiceAccept, &[]),
-            format!("pair accept {code}"),
-        ),
-        Choice::new(
-            ctx.say(Key::PairChoiceDecline, &[]),
-            format!("pair decline {code}"),
-        ),
-    ];
-    Ok(vec![
-        Outgoing::to_requester(Reply::private(to_me)),
-        Outgoing::to_user(target, Reply::private(to_them).with_choices(choices)),
-    ])
+    Ok(ctx.ask_partner(
+        to_me,
+        target,
+        to_them,
+        &[
+            (Key::PairChoiceAccept, format!("pair accept {code}")),
+            (Key::PairChoiceDecline, format!("pair decline {code}")),
+        ],
+    ))
 }
 
 async fn fresh_code(ctx: &mut Ctx<'_>) -> EngineResult<InviteCode> {
@@ -322,10 +317,7 @@ async fn leave(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing>
     let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
     if !confirmed {
         let text = ctx.say(Key::PairLeaveConfirm, &[("partner", &partner.display_name)]);
-        let choice = Choice::new(
-            ctx.say(Key::PairChoiceLeave, &[]),
-            "pair leave confirm".to_owned(),
-        );
+        let choice = Choice::new(ctx.say(Key::PairChoiceLeave, &[]), "pair leave confirm");
         return Ok(vec![Outgoing::to_requester(
             Reply::private(text).with_choices(vec![choice]),
         )]);

@@ -218,7 +218,7 @@ pub(super) async fn nudges_setting(
         (true, false) => {
             let choice = Choice::new(
                 ctx.say(Key::RewordNudgesChoiceAgree, &[]),
-                "reword nudges on".to_owned(),
+                "reword nudges on",
             );
             let ask = ctx.say(Key::RewordNudgesAsk, &[("partner", me)]);
             (

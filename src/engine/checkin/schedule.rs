@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{questions, timing};
 use crate::engine::Ctx;
 use crate::engine::local_time::resolve;
-use crate::engine::message::{Choice, Outgoing, Reply};
+use crate::engine::message::{Outgoing, Reply};
 use crate::engine::recurrence::Recurrence;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -69,23 +69,15 @@ pub(super) async fn propose(
             ("schedule", &described),
         ],
     );
-    let choices = vec![
-        Choice::new(
-            ctx.say(Key::CheckinChoiceAccept, &[]),
-            "checkin accept".to_owned(),
-        ),
-        Choice::new(
-            ctx.say(Key::CheckinChoiceDecline, &[]),
-            "checkin decline".to_owned(),
-        ),
-    ];
-    Ok(vec![
-        Outgoing::to_requester(Reply::private(to_me)),
-        Outgoing::to_user(
-            partner.user,
-            Reply::private(to_partner).with_choices(choices),
-        ),
-    ])
+    Ok(ctx.ask_partner(
+        to_me,
+        partner.user,
+        to_partner,
+        &[
+            (Key::CheckinChoiceAccept, "checkin accept".to_owned()),
+            (Key::CheckinChoiceDecline, "checkin decline".to_owned()),
+        ],
+    ))
 }
 
 /// The proposal waiting for this person's answer.
