@@ -36,28 +36,29 @@ async fn space(ctx: &mut Ctx<'_>, nudges: Option<bool>) -> EngineResult<Vec<Outg
     let Place::Space(space) = ctx.place else {
         return Err(UserError::SpaceSettingElsewhere.into());
     };
-    let text = match nudges {
-        None => {
-            let allowed = spaces::nudges_allowed(ctx.tx, space).await?;
-            let state = ctx.say(
-                if allowed {
-                    Key::SettingsSpaceAllowed
-                } else {
-                    Key::SettingsSpaceRefused
-                },
-                &[],
-            );
-            return Ok(vec![Outgoing::to_requester(Reply::private(
-                ctx.say(Key::SettingsSpaceShow, &[("nudges", &state)]),
-            ))]);
-        }
-        Some(_) if !ctx.actor.moderator => return Err(UserError::NotModerator.into()),
-        Some(true) => ctx.say(Key::SettingsSpaceNudgesOn, &[]),
-        Some(false) => ctx.say(Key::SettingsSpaceNudgesOff, &[]),
+    let Some(allowed) = nudges else {
+        let state = if spaces::nudges_allowed(ctx.tx, space).await? {
+            Key::SettingsSpaceAllowed
+        } else {
+            Key::SettingsSpaceRefused
+        };
+        let state = ctx.say(state, &[]);
+        return Ok(vec![Outgoing::to_requester(Reply::private(
+            ctx.say(Key::SettingsSpaceShow, &[("nudges", &state)]),
+        ))]);
     };
-    let allowed = nudges.unwrap_or(true);
+    if !ctx.actor.moderator {
+        return Err(UserError::NotModerator.into());
+    }
     spaces::set_nudges_allowed(ctx.tx, space, allowed, ctx.now).await?;
-    Ok(vec![Outgoing::to_requester(Reply::public(text))])
+    let text = if allowed {
+        Key::SettingsSpaceNudgesOn
+    } else {
+        Key::SettingsSpaceNudgesOff
+    };
+    Ok(vec![Outgoing::to_requester(Reply::public(
+        ctx.say(text, &[]),
+    ))])
 }
 
 fn show(ctx: &Ctx<'_>) -> String {

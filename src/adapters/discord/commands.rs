@@ -234,7 +234,7 @@ pub fn build(catalog: &Catalog) -> anyhow::Result<Vec<poise::Command<Data, Error
             parameters: leaf
                 .params
                 .iter()
-                .map(|param| parameter(param, describe(leaf.path, Some(param.name))?))
+                .map(|param| Ok(parameter(param, describe(leaf.path, Some(param.name))?)))
                 .collect::<anyhow::Result<_>>()?,
             custom_data: Box::new(leaf),
             ..Default::default()
@@ -288,10 +288,7 @@ fn set_names(command: &mut poise::Command<Data, Error>, name: &'static str, path
     command.source_code_name = Cow::Borrowed(path);
 }
 
-fn parameter(
-    param: &Param,
-    description: String,
-) -> anyhow::Result<poise::CommandParameter<Data, Error>> {
+fn parameter(param: &Param, description: String) -> poise::CommandParameter<Data, Error> {
     let (type_setter, autocomplete): (
         fn(serenity::CreateCommandOption) -> serenity::CreateCommandOption,
         Option<Autocomplete>,
@@ -336,7 +333,7 @@ fn parameter(
             .collect(),
         _ => Vec::new(),
     };
-    Ok(poise::CommandParameter {
+    poise::CommandParameter {
         name: Cow::Borrowed(param.name),
         name_localizations: Cow::Borrowed(&[]),
         description: Some(description.into()),
@@ -347,7 +344,7 @@ fn parameter(
         type_setter: Some(type_setter),
         autocomplete_callback: autocomplete,
         __non_exhaustive: (),
-    })
+    }
 }
 
 type Autocomplete =

@@ -169,8 +169,9 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, data: &Data) -> Re
         FullEvent::InteractionCreate {
             interaction: Interaction::Modal(form),
         } => interact::on_modal(&ctx.http, data, form).await,
-        FullEvent::Message { new_message } if data.read_messages => {
-            let message = new_message;
+        FullEvent::Message {
+            new_message: message,
+        } if data.read_messages => {
             if message.author.bot || message.guild_id.is_none() {
                 return Ok(());
             }
