@@ -116,6 +116,11 @@ impl Engine {
         &self.catalog
     }
 
+    /// The catalog, shared: for adapters that render outside a request.
+    pub fn shared_catalog(&self) -> Arc<Catalog> {
+        self.catalog.clone()
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

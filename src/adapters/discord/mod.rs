@@ -133,7 +133,7 @@ impl DiscordBot {
             Pacer::per_second(settings.requests_per_second),
             settings.rate_limit_pause,
             choices,
-            Arc::new(engine.catalog().clone()),
+            engine.shared_catalog(),
         ));
         Ok(DiscordBot { client, port })
     }

@@ -206,7 +206,7 @@ impl MatrixBot {
             self.client.clone(),
             self.settings.clone(),
             self.choices.clone(),
-            Arc::new(engine.catalog().clone()),
+            engine.shared_catalog(),
         )
     }
 
