@@ -16,7 +16,7 @@
 //! you always" and "can you pick up milk?" are left alone.
 
 use super::lexicon::Lexicon;
-use super::text::{self, Sentence, Token};
+use super::text::{self, Sentence, Token, Tokens};
 
 /// Why a message reads as blaming.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,6 +30,15 @@ pub enum Reason {
 }
 
 impl Reason {
+    const ALL: [Reason; 6] = [
+        Reason::YouAccusation,
+        Reason::Absolute,
+        Reason::Label,
+        Reason::Disguised,
+        Reason::Rhetorical,
+        Reason::Contempt,
+    ];
+
     /// A stable code, used by `rapport reword --json`.
     pub fn code(self) -> &'static str {
         match self {
@@ -98,9 +107,28 @@ impl Analysis {
 
 /// Analyses a message.
 pub fn analyze(lex: &Lexicon, message: &str) -> Analysis {
+    analyze_tokens(lex, &text::tokenize(&lex.vocabulary, message))
+}
+
+/// Analyses one sentence on its own: [`analyze_tokens`] is this for each
+/// sentence, stopping at the first crisis.
+pub fn analyze_sentence_alone(lex: &Lexicon, sentence: &Sentence<'_, '_>) -> Analysis {
+    if sentence.may_hold(&lex.crisis) && lex.crisis.occurs_in(sentence.tokens) {
+        return Analysis {
+            crisis: true,
+            ..Analysis::default()
+        };
+    }
     let mut analysis = Analysis::default();
-    for sentence in text::sentences(message) {
-        if lex.crisis.occurs_in(&sentence.tokens) {
+    analyze_sentence(lex, sentence, &mut analysis);
+    analysis
+}
+
+/// Analyses a message already cut into tokens.
+pub fn analyze_tokens(lex: &Lexicon, tokens: &Tokens<'_>) -> Analysis {
+    let mut analysis = Analysis::default();
+    for sentence in tokens.sentences() {
+        if sentence.may_hold(&lex.crisis) && lex.crisis.occurs_in(sentence.tokens) {
             return Analysis {
                 crisis: true,
                 ..Analysis::default()
@@ -111,36 +139,54 @@ pub fn analyze(lex: &Lexicon, message: &str) -> Analysis {
     analysis
 }
 
-const YOU: [&str; 5] = ["you", "you're", "youre", "u", "ya"];
-const CLAUSE_MARKS: [&str; 4] = [",", ":", "—", "–"];
-
-fn is_you(token: &Token<'_>) -> bool {
-    YOU.contains(&token.lower.as_ref())
-}
-
-fn analyze_sentence(lex: &Lexicon, sentence: &Sentence<'_>, analysis: &mut Analysis) {
-    let tokens = &sentence.tokens;
-    let affectionate = lex.positive.occurs_in(tokens);
+fn analyze_sentence(lex: &Lexicon, sentence: &Sentence<'_, '_>, analysis: &mut Analysis) {
+    let tokens = sentence.tokens;
+    // Each rule needs a word from one of its lists; `may_hold` skips the
+    // rules whose words the sentence lacks without looking at its tokens.
+    let affectionate = sentence.may_hold(&lex.positive) && lex.positive.occurs_in(tokens);
     if analysis.named_feeling.is_none() {
         analysis.named_feeling = named_feeling(lex, tokens);
     }
-    contempt(lex, tokens, analysis);
-    if !affectionate && lex.blame_phrases.occurs_in(tokens) {
+    if sentence.may_hold(&lex.contempt) {
+        contempt(lex, tokens, analysis);
+    }
+    if !affectionate && sentence.may_hold(&lex.blame_phrases) && lex.blame_phrases.occurs_in(tokens)
+    {
         analysis.add(Reason::YouAccusation);
     }
-    if lex.rhetorical.occurs_in(tokens) {
+    if sentence.may_hold(&lex.rhetorical) && lex.rhetorical.occurs_in(tokens) {
         analysis.add(Reason::Rhetorical);
     }
-    let mut handled = vec![false; tokens.len()];
-    disguised(lex, sentence, analysis, &mut handled);
-    negated_questions(lex, sentence, analysis, &mut handled);
-    why_questions(lex, sentence, analysis, &mut handled);
+    let disguise = sentence.may_hold(&lex.disguised_openers);
+    let you = sentence.may_hold(&lex.you);
+    if !disguise && !you {
+        return;
+    }
+    // The "you"s a rule has judged; on the stack for all but long sentences.
+    let mut short = [false; 64];
+    let mut long = Vec::new();
+    let handled: &mut [bool] = match short.get_mut(..tokens.len()) {
+        Some(handled) => handled,
+        None => {
+            long.resize(tokens.len(), false);
+            &mut long
+        }
+    };
+    if disguise {
+        disguised(lex, sentence, analysis, handled);
+    }
+    // The rest is about "you" as a subject.
+    if !you {
+        return;
+    }
+    negated_questions(lex, sentence, analysis, handled);
+    why_questions(lex, sentence, analysis, handled);
     let lead = lex
         .absolute_leads
         .match_at(tokens, opening(lex, tokens))
         .is_some();
     for at in 0..tokens.len() {
-        if handled[at] || !is_you(&tokens[at]) {
+        if handled[at] || !lex.you.contains(&tokens[at]) {
             continue;
         }
         if starts_clause(lex, tokens, at) {
@@ -163,8 +209,8 @@ fn starts_clause(lex: &Lexicon, tokens: &[Token<'_>], at: usize) -> bool {
         return true;
     };
     let word = previous.lower.as_ref();
-    CLAUSE_MARKS.contains(&word)
-        || lex.subject_starts.contains_word(word)
+    lex.clause_marks.contains(previous)
+        || lex.subject_starts.contains(previous)
         || !word.chars().next().is_some_and(char::is_alphanumeric)
 }
 
@@ -186,7 +232,7 @@ fn contempt(lex: &Lexicon, tokens: &[Token<'_>], analysis: &mut Analysis) {
             let single_word = length == 1 && !symbol;
             let then_mark = tokens
                 .get(at + length)
-                .is_some_and(|t| CLAUSE_MARKS.contains(&t.lower.as_ref()));
+                .is_some_and(|t| lex.clause_marks.contains(t));
             if !single_word
                 || whole_sentence
                 || at <= start && (tokens.len() <= start + 3 || then_mark)
@@ -202,7 +248,7 @@ fn contempt(lex: &Lexicon, tokens: &[Token<'_>], analysis: &mut Analysis) {
 fn opening(lex: &Lexicon, tokens: &[Token<'_>]) -> usize {
     let mut at = 0;
     while at < tokens.len() {
-        if CLAUSE_MARKS.contains(&tokens[at].lower.as_ref()) {
+        if lex.clause_marks.contains(&tokens[at]) {
             at += 1;
         } else if let Some(length) = lex.interjections.match_at(tokens, at) {
             at += length;
@@ -216,11 +262,11 @@ fn opening(lex: &Lexicon, tokens: &[Token<'_>]) -> usize {
 /// "I feel like you …": a judgement dressed as a feeling.
 fn disguised(
     lex: &Lexicon,
-    sentence: &Sentence<'_>,
+    sentence: &Sentence<'_, '_>,
     analysis: &mut Analysis,
     handled: &mut [bool],
 ) {
-    let tokens = &sentence.tokens;
+    let tokens = sentence.tokens;
     for at in 0..tokens.len() {
         let Some(length) = lex.disguised_openers.match_at(tokens, at) else {
             continue;
@@ -238,17 +284,19 @@ fn disguised(
 /// "Can't you ever …?", "Won't you for once …?": a question that accuses.
 fn negated_questions(
     lex: &Lexicon,
-    sentence: &Sentence<'_>,
+    sentence: &Sentence<'_, '_>,
     analysis: &mut Analysis,
     handled: &mut [bool],
 ) {
-    let tokens = &sentence.tokens;
+    let tokens = sentence.tokens;
     let start = opening(lex, tokens);
     let Some(length) = lex.negated_openers.match_at(tokens, start) else {
         return;
     };
     let you = start + length;
-    if !tokens.get(you).is_some_and(is_you) || !lex.why_accusing.occurs_in(&tokens[you + 1..]) {
+    if !tokens.get(you).is_some_and(|t| lex.you.contains(t))
+        || !lex.why_accusing.occurs_in(&tokens[you + 1..])
+    {
         return;
     }
     handled[you] = true;
@@ -259,11 +307,11 @@ fn negated_questions(
 /// "why do you always …", "why can't you ever …", "why would you …".
 fn why_questions(
     lex: &Lexicon,
-    sentence: &Sentence<'_>,
+    sentence: &Sentence<'_, '_>,
     analysis: &mut Analysis,
     handled: &mut [bool],
 ) {
-    let tokens = &sentence.tokens;
+    let tokens = sentence.tokens;
     for at in 0..tokens.len() {
         if tokens[at].lower != "why" {
             continue;
@@ -272,7 +320,7 @@ fn why_questions(
             continue;
         };
         let you = at + 1 + length;
-        if !tokens.get(you).is_some_and(is_you) {
+        if !tokens.get(you).is_some_and(|t| lex.you.contains(t)) {
             continue;
         }
         handled[you] = true;
@@ -309,10 +357,32 @@ fn why_questions(
     }
 }
 
+/// A few reasons, as bits: a clause yields at most two.
+#[derive(Clone, Copy, Default)]
+struct Reasons(u8);
+
+impl Reasons {
+    fn push(&mut self, reason: Reason) {
+        self.0 |= 1 << reason as u8;
+    }
+
+    fn contains(&self, reason: &Reason) -> bool {
+        self.0 & (1 << *reason as u8) != 0
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    fn iter(self) -> impl Iterator<Item = Reason> {
+        Reason::ALL.into_iter().filter(move |r| self.contains(r))
+    }
+}
+
 /// What one "you …" clause says.
 #[derive(Default)]
 struct Verdict {
-    reasons: Vec<Reason>,
+    reasons: Reasons,
     focus: Focus,
     named_feeling: Option<String>,
 }
@@ -323,8 +393,8 @@ impl Verdict {
     }
 
     fn apply(self, analysis: &mut Analysis) {
-        for reason in &self.reasons {
-            analysis.add(*reason);
+        for reason in self.reasons.iter() {
+            analysis.add(reason);
         }
         self.apply_focus_only(analysis);
     }
@@ -392,8 +462,7 @@ fn clause(
         if absolute {
             verdict.reasons.push(Reason::Absolute);
         }
-        let past =
-            past || lex.past_irregular.contains_word(&word.lower) || word.lower.ends_with("ed");
+        let past = past || lex.past_irregular.contains(word) || word.lower.ends_with("ed");
         let mut action = vec![verb.clone()];
         action.extend(words(lex, &window[at + 1..]).into_iter().map(str::to_owned));
         verdict.focus = Focus::Negated {
@@ -412,8 +481,7 @@ fn clause(
             .iter()
             .map(|t| t.lower.as_ref())
             .collect();
-        let first = &window[at].lower;
-        let past = first.ends_with("ed") || lex.past_irregular.contains_word(first);
+        let past = window[at].lower.ends_with("ed") || lex.past_irregular.contains(&window[at]);
         let key = phrase.join(" ");
         let preposition = lex
             .turned_around
@@ -441,7 +509,7 @@ fn clause(
 fn clause_end(lex: &Lexicon, tokens: &[Token<'_>], you: usize) -> usize {
     (you + 2..tokens.len())
         .find(|&at| {
-            CLAUSE_MARKS.contains(&tokens[at].lower.as_ref())
+            lex.clause_marks.contains(&tokens[at])
                 || lex.clause_breaks.match_at(tokens, at).is_some()
         })
         .unwrap_or(tokens.len())
@@ -465,8 +533,7 @@ fn label(lex: &Lexicon, tokens: &[Token<'_>], you: usize, end: usize) -> Option<
     if !copula {
         // Direct address: "you idiot", alone or before a mark.
         let length = lex.labels.match_at(tokens, at)?;
-        let alone = at + length >= tokens.len()
-            || CLAUSE_MARKS.contains(&tokens[at + length].lower.as_ref());
+        let alone = at + length >= tokens.len() || lex.clause_marks.contains(&tokens[at + length]);
         return alone.then(|| label_key(&tokens[at..at + length]));
     }
     label_from(lex, tokens, at, end)
@@ -525,17 +592,12 @@ fn named_feeling(lex: &Lexicon, tokens: &[Token<'_>]) -> Option<String> {
             "am" | "was" if at > 0 && tokens[at - 1].lower == "i" => at + 1,
             _ => continue,
         };
-        let start = skip(lex, tokens, lead);
-        for feeling in &lex.feelings {
-            let words: Vec<&str> = feeling.split(' ').collect();
-            let fits = words.len() <= tokens.len().saturating_sub(start)
-                && words
-                    .iter()
-                    .zip(&tokens[start..])
-                    .all(|(w, t)| *w == t.lower.as_ref());
-            if fits {
-                return Some(feeling.clone());
-            }
+        let rest = tokens.get(skip(lex, tokens, lead)..).unwrap_or_default();
+        let fitting = lex.feeling_words.iter().position(|words| {
+            words.len() <= rest.len() && words.iter().zip(rest).all(|(w, t)| *w == t.word)
+        });
+        if let Some(index) = fitting {
+            return lex.feelings.get(index).cloned();
         }
     }
     None
@@ -571,7 +633,11 @@ fn skip_bother(window: &[Token<'_>], at: usize) -> usize {
 
 /// The base form of a verb the coach treats as an accusation when negated.
 fn base_form(lex: &Lexicon, word: &str) -> Option<String> {
-    let known = |w: &str| lex.negated_accusations.contains_word(w);
+    let known = |w: &str| {
+        lex.vocabulary
+            .id(w)
+            .is_some_and(|id| lex.negated_accusations.contains_id(id))
+    };
     if known(word) {
         return Some(word.to_owned());
     }

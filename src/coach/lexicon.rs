@@ -4,8 +4,11 @@
 
 use rustc_hash::FxHashMap;
 
-use super::text::PhraseSet;
+use super::text::{PhraseSet, Vocabulary, WordId};
 use crate::prompts::Catalog;
+
+/// Punctuation that ends a clause; the same in every language we know.
+const CLAUSE_MARKS: [&str; 4] = [",", ":", "—", "–"];
 
 /// Why the coach's vocabulary could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +18,11 @@ pub struct LexiconError(pub String);
 /// Word lists for detection and wording for suggestions.
 #[derive(Clone, Debug)]
 pub struct Lexicon {
+    /// Every listed word; tokens are looked up here once.
+    pub vocabulary: Vocabulary,
+    pub you: PhraseSet,
+    /// Marks that end a clause: `,` `:` `—` `–`.
+    pub clause_marks: PhraseSet,
     pub absolutes: PhraseSet,
     pub absolute_leads: PhraseSet,
     pub interjections: PhraseSet,
@@ -45,6 +53,8 @@ pub struct Lexicon {
     /// Every feeling a suggestion may name, and the short list to choose from.
     pub feelings: Vec<String>,
     pub feeling_choices: Vec<String>,
+    /// The words of each of `feelings`, in the same order.
+    pub feeling_words: Vec<Box<[WordId]>>,
     /// (feeling, topic words), in the file's order.
     pub feeling_hints: Vec<(String, PhraseSet)>,
     pub needs: FxHashMap<String, String>,
@@ -67,13 +77,17 @@ pub struct Lexicon {
 
 impl Lexicon {
     pub fn from_catalog(catalog: &Catalog) -> Result<Lexicon, LexiconError> {
-        let set = |name: &str| -> Result<PhraseSet, LexiconError> {
+        let mut vocabulary = Vocabulary::default();
+        let clause_marks = PhraseSet::new(&mut vocabulary, CLAUSE_MARKS);
+        let mut set_of =
+            |list: &[String]| PhraseSet::new(&mut vocabulary, list.iter().map(String::as_str));
+        let mut set = |name: &str| -> Result<PhraseSet, LexiconError> {
             let key = format!("coach.{name}");
             let list = catalog
                 .list(&key)
                 .filter(|l| !l.is_empty())
                 .ok_or(LexiconError(key))?;
-            Ok(PhraseSet::new(list.iter().map(String::as_str)))
+            Ok(set_of(list))
         };
         let list = |key: &str| -> Result<Vec<String>, LexiconError> {
             let list = catalog.list(key).filter(|l| !l.is_empty());
@@ -97,6 +111,34 @@ impl Lexicon {
                 .map(str::to_owned)
                 .ok_or(LexiconError(key))
         };
+        let you = set("you")?;
+        let absolutes = set("absolutes")?;
+        let absolute_leads = set("absolute_leads")?;
+        let interjections = set("interjections")?;
+        let labels = set("labels")?;
+        let intensifiers = set("intensifiers")?;
+        let subject_starts = set("subject_starts")?;
+        let clause_breaks = set("clause_breaks")?;
+        let negations = set("negations")?;
+        let past_negations = set("past_negations")?;
+        let negated_accusations = set("negated_accusations")?;
+        let negated_kind = set("negated_kind")?;
+        let strong_accusations = set("strong_accusations")?;
+        let blamed_feelings = set("blamed_feelings")?;
+        let positive = set("positive")?;
+        let kind_absolutes = set("kind_absolutes")?;
+        let blame_phrases = set("blame_phrases")?;
+        let rhetorical = set("rhetorical")?;
+        let why_auxiliaries = set("why_auxiliaries")?;
+        let why_accusing = set("why_accusing")?;
+        let negated_openers = set("negated_openers")?;
+        let suggesting_negations = set("suggesting_negations")?;
+        let contempt = set("contempt")?;
+        let request_openers = set("request_openers")?;
+        let disguised_openers = set("disguised_openers")?;
+        let fillers = set("fillers")?;
+        let past_irregular = set("past_irregular")?;
+        let crisis = set("crisis.phrases")?;
         let hint_names: Vec<String> = catalog
             .list_names("coach.feeling_hints.")
             .map(str::to_owned)
@@ -106,45 +148,52 @@ impl Lexicon {
             .map(|name| {
                 let feeling = name.trim_start_matches("coach.feeling_hints.").to_owned();
                 let words = catalog.list(name).unwrap_or_default();
-                (feeling, PhraseSet::new(words.iter().map(String::as_str)))
+                (feeling, set_of(words))
             })
+            .collect();
+        let feelings = list("coach.feelings.all")?;
+        let feeling_words = feelings
+            .iter()
+            .map(|feeling| vocabulary.intern_phrase(feeling))
             .collect();
         let mut requests = table("requests")?;
         let default_request = requests
             .remove("default")
             .ok_or(LexiconError("coach.requests.default".into()))?;
-        Ok(Lexicon {
-            absolutes: set("absolutes")?,
-            absolute_leads: set("absolute_leads")?,
-            interjections: set("interjections")?,
-
-            labels: set("labels")?,
-            intensifiers: set("intensifiers")?,
-            subject_starts: set("subject_starts")?,
-            clause_breaks: set("clause_breaks")?,
-            negations: set("negations")?,
-            past_negations: set("past_negations")?,
-            negated_accusations: set("negated_accusations")?,
-            negated_kind: set("negated_kind")?,
-            strong_accusations: set("strong_accusations")?,
-            blamed_feelings: set("blamed_feelings")?,
-            positive: set("positive")?,
-            kind_absolutes: set("kind_absolutes")?,
-            blame_phrases: set("blame_phrases")?,
-            rhetorical: set("rhetorical")?,
-            why_auxiliaries: set("why_auxiliaries")?,
-            why_accusing: set("why_accusing")?,
-            negated_openers: set("negated_openers")?,
-            suggesting_negations: set("suggesting_negations")?,
-
-            contempt: set("contempt")?,
-            request_openers: set("request_openers")?,
-            disguised_openers: set("disguised_openers")?,
-            fillers: set("fillers")?,
-            past_irregular: set("past_irregular")?,
-            crisis: set("crisis.phrases")?,
-            feelings: list("coach.feelings.all")?,
+        let mut lexicon = Lexicon {
+            vocabulary,
+            you,
+            clause_marks,
+            absolutes,
+            absolute_leads,
+            interjections,
+            labels,
+            intensifiers,
+            subject_starts,
+            clause_breaks,
+            negations,
+            past_negations,
+            negated_accusations,
+            negated_kind,
+            strong_accusations,
+            blamed_feelings,
+            positive,
+            kind_absolutes,
+            blame_phrases,
+            rhetorical,
+            why_auxiliaries,
+            why_accusing,
+            negated_openers,
+            suggesting_negations,
+            contempt,
+            request_openers,
+            disguised_openers,
+            fillers,
+            past_irregular,
+            crisis,
+            feelings,
             feeling_choices: list("coach.feelings.choices")?,
+            feeling_words,
             feeling_hints,
             needs: table("needs")?,
             requests,
@@ -152,7 +201,6 @@ impl Lexicon {
             negated_feelings: table("negated_feelings")?,
             turned_around: table("turned_around")?,
             base_forms: table("base_forms")?,
-
             template_with_need: text("with_need")?,
             template_without_need: text("without_need")?,
             waiting_for: text("waiting_for")?,
@@ -163,6 +211,35 @@ impl Lexicon {
             was_turned: text("was_turned")?,
             fallback_situation: text("fallback_situation")?,
             default_request,
-        })
+        };
+        lexicon.learn_own_words();
+        Ok(lexicon)
+    }
+
+    /// Adds the words of the suggestions' own texts to the vocabulary, so
+    /// that checking a suggestion finds every word without allocating.
+    fn learn_own_words(&mut self) {
+        let tables = [
+            &self.needs,
+            &self.requests,
+            &self.label_situations,
+            &self.negated_feelings,
+            &self.turned_around,
+        ];
+        let texts = tables.into_iter().flat_map(|table| table.values()).chain([
+            &self.template_with_need,
+            &self.template_without_need,
+            &self.waiting_for,
+            &self.waited_for,
+            &self.dont_feel,
+            &self.didnt_feel,
+            &self.get_turned,
+            &self.was_turned,
+            &self.fallback_situation,
+            &self.default_request,
+        ]);
+        for text in texts {
+            self.vocabulary.intern_phrase(text);
+        }
     }
 }

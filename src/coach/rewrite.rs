@@ -4,12 +4,16 @@
 //! analyser so the suggestion is never itself blaming.
 
 use super::analyze::{self, Analysis, Focus};
+use super::frame::Frames;
 use super::lexicon::Lexicon;
+use super::text::tokenize;
 use crate::prompts::fill;
 
 /// A suggestion shorter than this says too little; longer is a lecture.
-const MIN_WORDS: usize = 4;
-const MAX_WORDS: usize = 60;
+pub(super) const MIN_WORDS: usize = 4;
+pub(super) const MAX_WORDS: usize = 60;
+/// How every suggestion opens.
+const FIRST_PERSON_FEELING: &str = "i feel ";
 
 /// The suggested I-statement and the feeling it uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,14 +24,22 @@ pub struct Suggestion {
 
 /// Builds the suggestion for an analysed message. `feeling` overrides the
 /// feeling the coach would pick (the author chose another).
-pub fn suggest(lex: &Lexicon, analysis: &Analysis, feeling: Option<&str>) -> Suggestion {
+pub fn suggest(
+    lex: &Lexicon,
+    frames: &Frames,
+    analysis: &Analysis,
+    feeling: Option<&str>,
+) -> Suggestion {
     let feeling = feeling
         .map(str::to_owned)
         .or_else(|| analysis.named_feeling.clone())
         .unwrap_or_else(|| pick_feeling(lex, &analysis.focus));
     let situation = situation(lex, &analysis.focus);
     let text = assemble(lex, &feeling, &situation);
-    if is_sound(lex, &text) {
+    let sound = frames
+        .is_sound(lex, &feeling, &situation)
+        .unwrap_or_else(|| is_sound(lex, &text));
+    if sound {
         return Suggestion { text, feeling };
     }
     // The kept situation still carried blame: fall back to neutral words.
@@ -39,15 +51,14 @@ pub fn suggest(lex: &Lexicon, analysis: &Analysis, feeling: Option<&str>) -> Sug
 /// feeling, no absolutes, no labels, 4–60 words, not itself blaming.
 pub fn is_sound(lex: &Lexicon, text: &str) -> bool {
     let words = text.split_whitespace().count();
-    let lower = text.to_lowercase();
-    let tokens: Vec<_> = super::text::sentences(text)
-        .into_iter()
-        .flat_map(|s| s.tokens)
-        .collect();
-    (MIN_WORDS..=MAX_WORDS).contains(&words)
-        && lower.starts_with("i feel ")
-        && !lex.absolutes.occurs_in(&tokens)
-        && !analyze::analyze(lex, text).blaming()
+    let opens_with_feeling = text
+        .get(..FIRST_PERSON_FEELING.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(FIRST_PERSON_FEELING));
+    if !(MIN_WORDS..=MAX_WORDS).contains(&words) || !opens_with_feeling {
+        return false;
+    }
+    let tokens = tokenize(&lex.vocabulary, text);
+    !lex.absolutes.occurs_in(&tokens.all) && !analyze::analyze_tokens(lex, &tokens).blaming()
 }
 
 fn pick_feeling(lex: &Lexicon, focus: &Focus) -> String {
@@ -62,17 +73,14 @@ fn pick_feeling(lex: &Lexicon, focus: &Focus) -> String {
         Focus::Turned { verb, rest, .. } => &format!("{verb} {rest}"),
         Focus::Action(action) => action,
     };
-    let tokens: Vec<_> = super::text::sentences(words)
-        .into_iter()
-        .flat_map(|s| s.tokens)
-        .collect();
+    let tokens = tokenize(&lex.vocabulary, words);
     lex.feeling_hints
         .iter()
-        .find(|(_, hints)| hints.occurs_in(&tokens))
+        .find(|(_, hints)| hints.occurs_in(&tokens.all))
         .map_or_else(|| DEFAULT.to_owned(), |(feeling, _)| feeling.clone())
 }
 
-fn situation(lex: &Lexicon, focus: &Focus) -> String {
+pub(super) fn situation(lex: &Lexicon, focus: &Focus) -> String {
     match focus {
         Focus::None => lex.fallback_situation.clone(),
         Focus::Label(label) => {
@@ -121,7 +129,8 @@ fn situation(lex: &Lexicon, focus: &Focus) -> String {
     }
 }
 
-fn assemble(lex: &Lexicon, feeling: &str, situation: &str) -> String {
+/// The suggestion for a feeling around a situation.
+pub fn assemble(lex: &Lexicon, feeling: &str, situation: &str) -> String {
     let request = lex.requests.get(feeling).unwrap_or(&lex.default_request);
     match lex.needs.get(feeling) {
         Some(need) => fill(

@@ -1,10 +1,181 @@
 //! Text handling for the coach: sentences of word tokens, each with its
-//! original spelling and a lower-case form, and phrase sets matched word by
-//! word. Built for speed: one pass, lower-casing only what needs it.
+//! original spelling, a lower-case form and its place in the coach's
+//! vocabulary, and phrase sets matched word by word.
+//!
+//! Built for speed, because the coach may look at every message in a
+//! couple's channel: one pass over the bytes, one hash lookup per word, no
+//! allocation for a word that is already lower case or that the vocabulary
+//! knows, and a bit test that turns away most phrase lookups before any
+//! hashing (each word carries the sets that have a phrase starting with it).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
+
+/// A word's place in a [`Vocabulary`].
+pub type WordId = u32;
+
+/// The id of every word the vocabulary does not hold.
+const UNKNOWN: WordId = WordId::MAX;
+
+/// Every word the coach's lists name, lower case, with the phrase sets each
+/// one starts. Filled while the lists are read, then only read.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    words: Vec<Box<str>>,
+    /// Per word: one bit per phrase set with a phrase starting with it.
+    starts: Vec<u64>,
+    /// Open addressing by [`key`]: a word of up to eight bytes is its own
+    /// key, so most lookups compare one number and read no string. The
+    /// length is a power of two; key 0 marks a free slot.
+    keys: Vec<u64>,
+    ids: Vec<WordId>,
+    /// Phrase sets made so far; the first 64 get a bit.
+    sets: u32,
+}
+
+/// Words longer than this are never looked up: no list word is that long.
+const LONGEST_WORD: usize = 64;
+
+/// Set in the key of a word longer than eight bytes (a hash of it).
+const LONG: u64 = 1 << 63;
+
+impl Vocabulary {
+    /// The id of a word (lower case, as the vocabulary holds it), adding it.
+    fn intern(&mut self, word: &str) -> WordId {
+        if let Some(id) = self.find(word.as_bytes()) {
+            return id;
+        }
+        let id = WordId::try_from(self.words.len()).unwrap_or(UNKNOWN);
+        self.words.push(word.into());
+        self.starts.push(0);
+        if self.keys.len() < self.words.len() * 2 {
+            let size = (self.words.len() * 2).next_power_of_two();
+            self.keys = vec![0; size];
+            self.ids = vec![UNKNOWN; size];
+            for id in 0..self.words.len() {
+                self.place(WordId::try_from(id).unwrap_or(UNKNOWN));
+            }
+        } else {
+            self.place(id);
+        }
+        id
+    }
+
+    fn place(&mut self, id: WordId) {
+        let key = key(self.words[id as usize].as_bytes());
+        let mask = self.keys.len() - 1;
+        let mut at = slot_of(key, mask);
+        while self.keys[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        self.keys[at] = key;
+        self.ids[at] = id;
+    }
+
+    /// The id of a word given in lower case, if the vocabulary holds it.
+    fn find(&self, lower: &[u8]) -> Option<WordId> {
+        self.find_by_key(key(lower), lower)
+    }
+
+    fn find_by_key(&self, key: u64, lower: &[u8]) -> Option<WordId> {
+        let mask = self.keys.len().checked_sub(1)?;
+        let mut at = slot_of(key, mask);
+        loop {
+            match self.keys[at] {
+                0 => return None,
+                found if found == key => {
+                    let id = self.ids[at];
+                    // A short word is its key; a long one's key is a hash.
+                    if key & LONG == 0 || self.words[id as usize].as_bytes() == lower {
+                        return Some(id);
+                    }
+                }
+                _ => {}
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The ids of a phrase's words, adding those not yet held.
+    pub fn intern_phrase(&mut self, phrase: &str) -> Box<[WordId]> {
+        plain_words(phrase)
+            .iter()
+            .filter(|word| !word.is_empty())
+            .map(|word| self.intern(word))
+            .collect()
+    }
+
+    /// The id of a word already in lower case, if the vocabulary holds it.
+    pub fn id(&self, lower: &str) -> Option<WordId> {
+        self.find(lower.as_bytes())
+    }
+}
+
+/// A word's key: up to eight bytes, the bytes themselves (zero-padded; no
+/// word holds a zero byte), else a hash of them with [`LONG`] set.
+fn key(word: &[u8]) -> u64 {
+    match word.len() {
+        0..=8 => packed(word),
+        _ => {
+            // FNV-1a.
+            let hash = word.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+            hash | LONG
+        }
+    }
+}
+
+/// Up to eight bytes as a number, first byte lowest.
+fn packed(word: &[u8]) -> u64 {
+    word.iter()
+        .take(8)
+        .enumerate()
+        .fold(0, |key, (at, &byte)| key | u64::from(byte) << (8 * at))
+}
+
+/// Fibonacci hashing: the high bits of the product are the best mixed.
+fn slot_of(key: u64, mask: usize) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
+}
+
+/// Writes a word in lower case (’ made ') into `buffer`: its length, and
+/// whether anything changed. `None` when it does not fit or a character
+/// lower-cases to several (no list word has one).
+fn lower_into(word: &str, buffer: &mut [u8; LONGEST_WORD]) -> Option<(usize, bool)> {
+    if word.is_ascii() {
+        let slot = buffer.get_mut(..word.len())?;
+        let mut changed = false;
+        for (lower, &byte) in slot.iter_mut().zip(word.as_bytes()) {
+            *lower = byte.to_ascii_lowercase();
+            changed |= *lower != byte;
+        }
+        return Some((word.len(), changed));
+    }
+    let mut length = 0;
+    let mut changed = false;
+    for c in word.chars() {
+        let lower = match c {
+            '’' => '\'',
+            // Its lower case depends on where it stands: leave it to `lowered`.
+            'Σ' => return None,
+            c => {
+                let mut lowered = c.to_lowercase();
+                match (lowered.next(), lowered.next()) {
+                    (Some(single), None) => single,
+                    _ => return None,
+                }
+            }
+        };
+        changed |= lower != c;
+        let end = length + lower.len_utf8();
+        lower.encode_utf8(buffer.get_mut(length..end)?);
+        length = end;
+    }
+    Some((length, changed))
+}
 
 /// One word, emoji or clause mark (`,` `:` `—`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,123 +184,334 @@ pub struct Token<'a> {
     pub text: &'a str,
     /// Lower case with typographic apostrophes made plain, for matching.
     pub lower: Cow<'a, str>,
+    pub word: WordId,
+    /// The phrase sets that have a phrase starting with this word.
+    starts: u64,
+}
+
+/// A token that owns its text, for our own texts cut once and kept.
+#[derive(Clone, Debug)]
+pub struct OwnedToken {
+    text: Box<str>,
+    lower: Box<str>,
+    word: WordId,
+    starts: u64,
+}
+
+impl Token<'_> {
+    pub fn to_owned_token(&self) -> OwnedToken {
+        OwnedToken {
+            text: self.text.into(),
+            lower: self.lower.as_ref().into(),
+            word: self.word,
+            starts: self.starts,
+        }
+    }
+}
+
+impl OwnedToken {
+    pub fn as_token(&self) -> Token<'_> {
+        Token {
+            text: &self.text,
+            lower: Cow::Borrowed(&self.lower),
+            word: self.word,
+            starts: self.starts,
+        }
+    }
 }
 
 /// A sentence: its tokens, and whether it ended with a question mark.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sentence<'a> {
-    pub tokens: Vec<Token<'a>>,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sentence<'t, 'a> {
+    pub tokens: &'t [Token<'a>],
     pub question: bool,
+    /// Every phrase set a phrase could start from in this sentence.
+    starts: u64,
 }
 
-/// Splits text into sentences on `. ! ? ;` and line breaks.
-pub fn sentences(text: &str) -> Vec<Sentence<'_>> {
-    let mut sentences = Vec::new();
-    let mut tokens = Vec::new();
-    let mut word_start: Option<usize> = None;
-    fn end_word<'a>(
-        text: &'a str,
-        tokens: &mut Vec<Token<'a>>,
-        start: &mut Option<usize>,
-        end: usize,
-    ) {
-        if let Some(begin) = start.take() {
-            tokens.push(token(&text[begin..end]));
+impl<'t, 'a> Sentence<'t, 'a> {
+    pub fn new(tokens: &'t [Token<'a>], question: bool) -> Sentence<'t, 'a> {
+        Sentence {
+            tokens,
+            question,
+            starts: tokens.iter().fold(0, |starts, t| starts | t.starts),
         }
     }
 
-    for (index, c) in text.char_indices() {
-        if is_word_char(c) {
-            word_start.get_or_insert(index);
+    /// Whether a phrase of `set` may occur here; `false` is certain.
+    pub fn may_hold(&self, set: &PhraseSet) -> bool {
+        set.bit == 0 || self.starts & set.bit != 0
+    }
+}
+
+/// A text cut into tokens, and the tokens into sentences.
+#[derive(Clone, Debug, Default)]
+pub struct Tokens<'a> {
+    pub all: Vec<Token<'a>>,
+    spans: Vec<(Range<usize>, bool)>,
+}
+
+impl<'a> Tokens<'a> {
+    pub fn sentences(&self) -> impl Iterator<Item = Sentence<'_, 'a>> {
+        self.spans
+            .iter()
+            .map(|(range, question)| Sentence::new(&self.all[range.clone()], *question))
+    }
+
+    /// Each sentence's range in [`Tokens::all`], and whether it asks.
+    pub fn spans(&self) -> &[(Range<usize>, bool)] {
+        &self.spans
+    }
+}
+
+/// Cuts text into sentences on `. ! ? ;` and line breaks, and those into
+/// tokens looked up in the vocabulary.
+pub fn tokenize<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Tokens<'a> {
+    let mut tokens = Tokens {
+        all: Vec::with_capacity(text.len() / 4 + 2),
+        spans: Vec::new(),
+    };
+    scan(text, |piece| match piece {
+        Piece::Token(span) => tokens.all.push(token(vocabulary, span)),
+        Piece::End { question } => {
+            let start = tokens.spans.last().map_or(0, |(range, _)| range.end);
+            if start < tokens.all.len() {
+                tokens.spans.push((start..tokens.all.len(), question));
+            } else if question && let Some((_, asked)) = tokens.spans.last_mut() {
+                *asked = true;
+            }
+        }
+    });
+    tokens
+}
+
+/// Appends the tokens of a text that ends no sentence to `out`.
+pub fn append_tokens<'a>(vocabulary: &'a Vocabulary, text: &'a str, out: &mut Vec<Token<'a>>) {
+    scan(text, |piece| {
+        if let Piece::Token(span) = piece {
+            out.push(token(vocabulary, span));
+        }
+    });
+}
+
+/// The lower-case words of a list entry, as the tokenizer would cut them.
+fn plain_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    scan(text, |piece| {
+        if let Piece::Token(span) = piece {
+            words.push(lowered(span).into_owned());
+        }
+    });
+    words
+}
+
+/// What [`scan`] finds: a token, or the end of a sentence.
+enum Piece<'a> {
+    Token(&'a str),
+    End { question: bool },
+}
+
+/// The one pass over a text that both the tokenizer and the lists use.
+fn scan<'a>(text: &'a str, mut found: impl FnMut(Piece<'a>)) {
+    let bytes = text.as_bytes();
+    let mut word_start: Option<usize> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        // Most text is ASCII letters: settle those without decoding.
+        if byte.is_ascii_alphanumeric() {
+            word_start.get_or_insert(at);
+            at += 1;
             continue;
         }
-        end_word(text, &mut tokens, &mut word_start, index);
+        let (c, width) = if byte.is_ascii() {
+            (char::from(byte), 1)
+        } else {
+            let c = text[at..]
+                .chars()
+                .next()
+                .unwrap_or(char::REPLACEMENT_CHARACTER);
+            (c, c.len_utf8())
+        };
+        if is_word_char(c) {
+            word_start.get_or_insert(at);
+            at += width;
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            word(&text[start..at], &mut found);
+        }
         match c {
-            '.' | '!' | '?' | ';' | '\n' => {
-                if !tokens.is_empty() {
-                    sentences.push(Sentence {
-                        tokens: std::mem::take(&mut tokens),
-                        question: c == '?',
-                    });
-                } else if c == '?'
-                    && let Some(last) = sentences.last_mut()
-                {
-                    last.question = true;
-                }
-            }
+            '.' | '!' | '?' | ';' | '\n' => found(Piece::End { question: c == '?' }),
             ',' | ':' | '—' | '–' | '(' | ')' | '"' | '“' | '”' => {
-                tokens.push(token(&text[index..index + c.len_utf8()]))
+                found(Piece::Token(&text[at..at + width]))
             }
             c if c.is_whitespace() || c.is_ascii_punctuation() => {}
             // Emoji and other symbols are tokens of their own (🙄 is contempt).
-            _ => tokens.push(token(&text[index..index + c.len_utf8()])),
+            _ => found(Piece::Token(&text[at..at + width])),
         }
+        at += width;
     }
-    end_word(text, &mut tokens, &mut word_start, text.len());
-    if !tokens.is_empty() {
-        sentences.push(Sentence {
-            tokens,
-            question: false,
-        });
+    if let Some(start) = word_start {
+        word(&text[start..], &mut found);
     }
-    sentences
+    found(Piece::End { question: false });
 }
 
-fn is_word_char(c: char) -> bool {
+/// A word without the hyphens and apostrophes around it.
+fn word<'a>(text: &'a str, found: &mut impl FnMut(Piece<'a>)) {
+    found(Piece::Token(
+        text.trim_matches(|c| c == '-' || c == '\'' || c == '’'),
+    ));
+}
+
+/// Whether a character belongs to a word (letters, digits, ' ’ - /).
+pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '/')
 }
 
-fn token(text: &str) -> Token<'_> {
-    let text = text.trim_matches(|c| c == '-' || c == '\'' || c == '’');
-    let needs_change = text.chars().any(|c| c.is_uppercase() || c == '’');
-    let lower = if needs_change {
+fn token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
+    if text.len() <= 8 && text.is_ascii() {
+        return short_token(vocabulary, text);
+    }
+    let mut buffer = [0u8; LONGEST_WORD];
+    let lower = lower_into(text, &mut buffer);
+    let known = lower
+        .filter(|(length, _)| *length > 0)
+        .and_then(|(length, _)| vocabulary.find(&buffer[..length]));
+    match known {
+        Some(word) => Token {
+            text,
+            lower: match lower {
+                Some((_, false)) => Cow::Borrowed(text),
+                _ => Cow::Borrowed(&vocabulary.words[word as usize]),
+            },
+            word,
+            starts: vocabulary.starts[word as usize],
+        },
+        None => Token {
+            text,
+            lower: match lower {
+                Some((_, false)) => Cow::Borrowed(text),
+                Some((length, true)) => std::str::from_utf8(&buffer[..length])
+                    .map_or_else(|_| lowered(text), |lower| Cow::Owned(lower.to_owned())),
+                None => lowered(text),
+            },
+            word: UNKNOWN,
+            starts: 0,
+        },
+    }
+}
+
+/// [`token`] for the common case, an ASCII word of up to eight bytes:
+/// lower-cased and keyed in registers.
+fn short_token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
+    let key = packed(text.as_bytes());
+    // Sets bit 5 (lower case) of every byte that is an upper-case letter.
+    let lower = text.bytes().enumerate().fold(key, |key, (at, byte)| {
+        key | u64::from(byte.is_ascii_uppercase()) << (8 * at + 5)
+    });
+    let changed = lower != key;
+    let word = if text.is_empty() {
+        None
+    } else {
+        vocabulary.find_by_key(lower, &[])
+    };
+    match word {
+        Some(word) => Token {
+            text,
+            lower: if changed {
+                Cow::Borrowed(&vocabulary.words[word as usize])
+            } else {
+                Cow::Borrowed(text)
+            },
+            word,
+            starts: vocabulary.starts[word as usize],
+        },
+        None => Token {
+            text,
+            lower: if changed {
+                Cow::Owned(text.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(text)
+            },
+            word: UNKNOWN,
+            starts: 0,
+        },
+    }
+}
+
+fn lowered(text: &str) -> Cow<'_, str> {
+    if text.chars().any(|c| c.is_uppercase() || c == '’') {
         Cow::Owned(text.to_lowercase().replace('’', "'"))
     } else {
         Cow::Borrowed(text)
-    };
-    Token { text, lower }
+    }
 }
 
 /// Word sequences indexed by their first word, for matching at a position.
 #[derive(Clone, Debug, Default)]
 pub struct PhraseSet {
-    by_first: FxHashMap<String, Vec<Vec<String>>>,
+    /// This set's bit in [`Token::starts`]; zero past the 64th set, which
+    /// then always looks in its table.
+    bit: u64,
+    /// Whether every phrase is one word, so the bit alone tells membership.
+    single_words: bool,
+    by_first: FxHashMap<WordId, Vec<Box<[WordId]>>>,
 }
 
 impl PhraseSet {
-    pub fn new<'a>(phrases: impl IntoIterator<Item = &'a str>) -> PhraseSet {
-        let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
+    pub fn new<'p>(
+        vocabulary: &mut Vocabulary,
+        phrases: impl IntoIterator<Item = &'p str>,
+    ) -> PhraseSet {
+        let bit = 1u64.checked_shl(vocabulary.sets).unwrap_or(0);
+        vocabulary.sets += 1;
+        let mut by_first: FxHashMap<WordId, Vec<Box<[WordId]>>> = FxHashMap::default();
         for phrase in phrases {
-            let words: Vec<String> = sentences(phrase)
-                .into_iter()
-                .flat_map(|s| s.tokens)
-                .map(|t| t.lower.into_owned())
-                .collect();
-            if let Some(first) = words.first() {
-                by_first.entry(first.clone()).or_default().push(words);
+            let words = vocabulary.intern_phrase(phrase);
+            if let Some(&first) = words.first() {
+                vocabulary.starts[first as usize] |= bit;
+                by_first.entry(first).or_default().push(words);
             }
         }
         // Longest first, so "such a" wins over "such".
         for phrases in by_first.values_mut() {
             phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
         }
-        PhraseSet { by_first }
+        let single_words = by_first.values().flatten().all(|phrase| phrase.len() == 1);
+        PhraseSet {
+            bit,
+            single_words,
+            by_first,
+        }
+    }
+
+    /// Whether a phrase of the set may start with this token; `false` is certain.
+    #[inline]
+    fn may_start(&self, token: &Token<'_>) -> bool {
+        self.bit == 0 || token.starts & self.bit != 0
     }
 
     /// The length of the longest phrase starting at `at`, if any.
+    #[inline]
     pub fn match_at(&self, tokens: &[Token<'_>], at: usize) -> Option<usize> {
         let first = tokens.get(at)?;
-        let candidates = self.by_first.get(first.lower.as_ref())?;
+        if !self.may_start(first) {
+            return None;
+        }
+        let candidates = self.by_first.get(&first.word)?;
+        let rest = &tokens[at..];
         candidates
             .iter()
             .find(|phrase| {
-                phrase.len() <= tokens.len() - at
+                phrase.len() <= rest.len()
                     && phrase
                         .iter()
-                        .zip(&tokens[at..])
-                        .all(|(word, token)| word == token.lower.as_ref())
+                        .zip(rest)
+                        .all(|(word, token)| *word == token.word)
             })
-            .map(Vec::len)
+            .map(|phrase| phrase.len())
     }
 
     /// Whether any phrase occurs anywhere in `tokens`.
@@ -137,15 +519,34 @@ impl PhraseSet {
         (0..tokens.len()).any(|at| self.match_at(tokens, at).is_some())
     }
 
-    /// Whether a single word is in the set (as a one-word phrase).
-    pub fn contains_word(&self, word: &str) -> bool {
+    /// Whether a token is in the set as a one-word phrase.
+    #[inline]
+    pub fn contains(&self, token: &Token<'_>) -> bool {
+        if self.single_words && self.bit != 0 {
+            return token.starts & self.bit != 0;
+        }
+        self.may_start(token) && self.contains_id(token.word)
+    }
+
+    /// Whether a word (by id) is in the set as a one-word phrase.
+    pub fn contains_id(&self, word: WordId) -> bool {
         self.by_first
-            .get(word)
+            .get(&word)
             .is_some_and(|phrases| phrases.iter().any(|p| p.len() == 1))
     }
 
     pub fn is_empty(&self) -> bool {
         self.by_first.is_empty()
+    }
+
+    /// The number of words in the set's longest phrase.
+    pub fn longest(&self) -> usize {
+        self.by_first
+            .values()
+            .flat_map(|phrases| phrases.first())
+            .map(|phrase| phrase.len())
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -153,37 +554,70 @@ impl PhraseSet {
 mod tests {
     use super::*;
 
-    fn words(text: &str) -> Vec<Vec<String>> {
-        sentences(text)
-            .into_iter()
-            .map(|s| s.tokens.into_iter().map(|t| t.lower.into_owned()).collect())
+    fn words(vocabulary: &Vocabulary, text: &str) -> Vec<Vec<String>> {
+        let tokens = tokenize(vocabulary, text);
+        tokens
+            .sentences()
+            .map(|s| s.tokens.iter().map(|t| t.lower.to_string()).collect())
             .collect()
     }
 
     #[test]
     fn sentences_split_and_words_lower() {
+        let mut vocabulary = Vocabulary::default();
+        PhraseSet::new(&mut vocabulary, ["never", "don't"]);
+        for vocabulary in [&Vocabulary::default(), &vocabulary] {
+            assert_eq!(
+                words(vocabulary, "You NEVER text me back! Why? Don’t, ok"),
+                vec![
+                    vec!["you", "never", "text", "me", "back"],
+                    vec!["why"],
+                    vec!["don't", ",", "ok"]
+                ]
+            );
+            let asked = tokenize(vocabulary, "Are you serious?");
+            assert!(asked.sentences().all(|s| s.question));
+            assert_eq!(
+                words(vocabulary, "whatever 🙄"),
+                vec![vec!["whatever", "🙄"]]
+            );
+            let possessive = tokenize(vocabulary, "Sam's party 'quoted'");
+            let texts: Vec<&str> = possessive.all.iter().map(|t| t.text).collect();
+            assert_eq!(texts, ["Sam's", "party", "quoted"]);
+        }
         assert_eq!(
-            words("You NEVER text me back! Why? Don’t, ok"),
-            vec![
-                vec!["you", "never", "text", "me", "back"],
-                vec!["why"],
-                vec!["don't", ",", "ok"]
-            ]
+            words(&Vocabulary::default(), "ÉTÉ straße"),
+            vec![vec!["été", "straße"]]
         );
-        let parsed = sentences("Are you serious?");
-        assert!(parsed[0].question);
-        assert_eq!(words("whatever 🙄"), vec![vec!["whatever", "🙄"]]);
-        assert_eq!(sentences("Sam's party")[0].tokens[0].text, "Sam's");
     }
 
     #[test]
     fn phrases_match_longest_first() {
-        let set = PhraseSet::new(["such", "such a", "every time"]);
-        let sentence = &sentences("you are such a mess every time")[0].tokens;
+        let mut vocabulary = Vocabulary::default();
+        let set = PhraseSet::new(&mut vocabulary, ["such", "such a", "every time"]);
+        let other = PhraseSet::new(&mut vocabulary, ["mess"]);
+        let tokens = tokenize(&vocabulary, "you are SUCH a mess every time");
+        let sentence = &tokens.all;
         assert_eq!(set.match_at(sentence, 2), Some(2));
         assert_eq!(set.match_at(sentence, 5), Some(2));
         assert_eq!(set.match_at(sentence, 0), None);
+        assert_eq!(set.match_at(sentence, 4), None, "another set's word");
+        assert_eq!(other.match_at(sentence, 4), Some(1));
         assert!(set.occurs_in(sentence));
-        assert!(set.contains_word("such"));
+        assert!(set.contains(&sentence[2]));
+        assert!(!set.contains(&sentence[5]), "only as the start of a phrase");
+        assert!(other.contains(&sentence[4]) && !other.contains(&sentence[2]));
+    }
+
+    #[test]
+    fn sets_past_the_sixty_fourth_still_match() {
+        let mut vocabulary = Vocabulary::default();
+        let sets: Vec<PhraseSet> = (0..70)
+            .map(|n| PhraseSet::new(&mut vocabulary, [format!("word{n}").as_str()]))
+            .collect();
+        let tokens = tokenize(&vocabulary, "word3 word69");
+        assert_eq!(sets[3].match_at(&tokens.all, 0), Some(1));
+        assert_eq!(sets[69].match_at(&tokens.all, 1), Some(1));
+        assert_eq!(sets[69].match_at(&tokens.all, 0), None);
     }
 }

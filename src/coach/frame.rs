@@ -1,0 +1,264 @@
+//! Checking a suggestion without reading our own words again.
+//!
+//! A suggestion is a template of ours ("I feel {feeling} when {situation},
+//! because {need}. Could we {request}?") around a situation taken from the
+//! message. Every part but the situation is fixed for a feeling, so each
+//! feeling's suggestion is cut into tokens once, with a marker where the
+//! situation goes; a check then cuts only the situation and splices its
+//! tokens in. The verdict is the one [`super::rewrite::is_sound`] gives the
+//! whole text, which a test holds it to.
+
+use rustc_hash::FxHashMap;
+
+use super::analyze;
+use super::lexicon::Lexicon;
+use super::text::{self, OwnedToken, Sentence, Token};
+
+/// Stands where the situation goes: a private-use character, a token of its own.
+const MARKER: &str = "\u{E000}";
+
+/// Characters that end a sentence; a situation holding one changes the
+/// template's sentences, so it is checked the long way.
+const SENTENCE_ENDS: [char; 5] = ['.', '!', '?', ';', '\n'];
+
+/// Each feeling's suggestion, cut once.
+#[derive(Clone, Debug, Default)]
+pub struct Frames {
+    by_feeling: FxHashMap<String, Frame>,
+}
+
+impl Frames {
+    /// Frames for every feeling whose suggestion can be spliced exactly;
+    /// `fill` writes a feeling's suggestion around a situation.
+    pub fn new(lex: &Lexicon, fill: impl Fn(&str, &str) -> String) -> Frames {
+        let by_feeling = lex
+            .feelings
+            .iter()
+            .filter_map(|feeling| {
+                let frame = Frame::new(lex, &fill(feeling, MARKER))?;
+                Some((feeling.clone(), frame))
+            })
+            .collect();
+        Frames { by_feeling }
+    }
+
+    /// Whether the suggestion for `feeling` around `situation` is sound, or
+    /// `None` when it must be checked as a whole text.
+    pub fn is_sound(&self, lex: &Lexicon, feeling: &str, situation: &str) -> Option<bool> {
+        self.by_feeling.get(feeling)?.is_sound(lex, situation)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Frame {
+    /// Our tokens before and after the situation, in its sentence.
+    before: Vec<OwnedToken>,
+    after: Vec<OwnedToken>,
+    question: bool,
+    /// Whether any other sentence (all ours) is blaming, or a crisis.
+    others_blaming: bool,
+    others_crisis: bool,
+    /// Whether an absolute occurs in our words before or after the situation.
+    absolute_in_ours: bool,
+    /// Our last and first few tokens around the situation, for an absolute
+    /// that would span it.
+    edge_before: Vec<OwnedToken>,
+    edge_after: Vec<OwnedToken>,
+    /// Whether those tokens are all in the situation's sentence.
+    edge_in_sentence: bool,
+    /// Whitespace-separated words of ours before and after the situation,
+    /// whether the situation's first and last words would join one of
+    /// ours, and the count when the situation is empty.
+    words_before: usize,
+    words_after: usize,
+    joins_before: bool,
+    joins_after: bool,
+    words_without: usize,
+    opens_with_feeling: bool,
+}
+
+impl Frame {
+    fn new(lex: &Lexicon, framed: &str) -> Option<Frame> {
+        let (head, tail) = framed.split_once(MARKER)?;
+        // The splice is exact only if the situation's words cannot run into
+        // ours, and there is one situation.
+        let apart = |c: Option<char>| !c.is_some_and(text::is_word_char);
+        if tail.contains(MARKER) || !apart(head.chars().last()) || !apart(tail.chars().next()) {
+            return None;
+        }
+        let tokens = text::tokenize(&lex.vocabulary, framed);
+        let marker = tokens.all.iter().position(|t| t.text == MARKER)?;
+        let (range, question) = tokens
+            .spans()
+            .iter()
+            .find(|(range, _)| range.contains(&marker))
+            .cloned()?;
+        let mut others_blaming = false;
+        let mut others_crisis = false;
+        let others = tokens.spans().iter().filter(|(other, _)| *other != range);
+        for (other, asks) in others {
+            let sentence = Sentence::new(&tokens.all[other.clone()], *asks);
+            let analysis = analyze::analyze_sentence_alone(lex, &sentence);
+            others_blaming |= analysis.blaming();
+            others_crisis |= analysis.crisis;
+        }
+        let owned = |tokens: &[Token<'_>]| tokens.iter().map(Token::to_owned_token).collect();
+        let reach = lex.absolutes.longest();
+        let ours_before = &tokens.all[..marker];
+        let ours_after = &tokens.all[marker + 1..];
+        let feeling_opening = "i feel ";
+        Some(Frame {
+            before: owned(&tokens.all[range.start..marker]),
+            after: owned(&tokens.all[marker + 1..range.end]),
+            question,
+            others_blaming,
+            others_crisis,
+            absolute_in_ours: lex.absolutes.occurs_in(ours_before)
+                || lex.absolutes.occurs_in(ours_after),
+            edge_before: owned(&ours_before[ours_before.len().saturating_sub(reach)..]),
+            edge_after: owned(&ours_after[..reach.min(ours_after.len())]),
+            edge_in_sentence: marker - range.start >= reach && range.end - marker > reach,
+            words_before: head.split_whitespace().count(),
+            words_after: tail.split_whitespace().count(),
+            joins_before: !head.ends_with(char::is_whitespace) && !head.is_empty(),
+            joins_after: !tail.starts_with(char::is_whitespace) && !tail.is_empty(),
+            words_without: format!("{head}{tail}").split_whitespace().count(),
+            // The situation must not reach into the opening either.
+            opens_with_feeling: head.len() >= feeling_opening.len()
+                && head
+                    .get(..feeling_opening.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(feeling_opening)),
+        })
+    }
+
+    fn is_sound(&self, lex: &Lexicon, situation: &str) -> Option<bool> {
+        if situation.contains(SENTENCE_ENDS) || situation.contains(MARKER) {
+            return None;
+        }
+        if !self.opens_with_feeling {
+            return None;
+        }
+        let words = self.words_with(situation);
+        if !(super::rewrite::MIN_WORDS..=super::rewrite::MAX_WORDS).contains(&words) {
+            return Some(false);
+        }
+        let mut spliced = Vec::with_capacity(self.before.len() + self.after.len() + 16);
+        spliced.extend(self.before.iter().map(OwnedToken::as_token));
+        text::append_tokens(&lex.vocabulary, situation, &mut spliced);
+        let situation_tokens = self.before.len()..spliced.len();
+        if situation_tokens.is_empty() {
+            return None;
+        }
+        spliced.extend(self.after.iter().map(OwnedToken::as_token));
+        // An absolute spanning the situation lies within its sentence unless
+        // the situation is near the sentence's edge.
+        let absolute = if self.edge_in_sentence {
+            lex.absolutes.occurs_in(&spliced)
+        } else {
+            let edge: Vec<Token<'_>> = (self.edge_before.iter().map(OwnedToken::as_token))
+                .chain(spliced[situation_tokens].iter().cloned())
+                .chain(self.edge_after.iter().map(OwnedToken::as_token))
+                .collect();
+            lex.absolutes.occurs_in(&edge)
+        };
+        if self.absolute_in_ours || absolute {
+            return Some(false);
+        }
+        let analysis =
+            analyze::analyze_sentence_alone(lex, &Sentence::new(&spliced, self.question));
+        let crisis = self.others_crisis || analysis.crisis;
+        Some(crisis || !(self.others_blaming || analysis.blaming()))
+    }
+
+    /// The whitespace-separated words of the whole suggestion.
+    fn words_with(&self, situation: &str) -> usize {
+        let inner = situation.split_whitespace().count();
+        if inner == 0 {
+            return if situation.is_empty() {
+                self.words_without
+            } else {
+                self.words_before + self.words_after
+            };
+        }
+        let joined_before = self.joins_before && !situation.starts_with(char::is_whitespace);
+        let joined_after = self.joins_after && !situation.ends_with(char::is_whitespace);
+        self.words_before + inner + self.words_after
+            - usize::from(joined_before)
+            - usize::from(joined_after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Coach, rewrite};
+    use crate::prompts::Catalog;
+
+    /// Situations the rules write from the evaluation set, and some that
+    /// test the edges: empty, blaming, absolutes reaching our words, long.
+    fn situations(coach: &Coach) -> Vec<String> {
+        let messages = include_str!("../../tests/data/reword-eval.tsv")
+            .lines()
+            .filter_map(|line| line.split_once('\t').map(|(_, text)| text));
+        let mut situations: Vec<String> = messages
+            .map(|message| rewrite::situation(&coach.lexicon, &coach.analyze(message).focus))
+            .collect();
+        let long = vec!["word"; 70].join(" ");
+        let edges = [
+            "",
+            " ",
+            "every",
+            "time",
+            "single time",
+            "the time",
+            "you always do this",
+            "you never listen",
+            "you're so selfish",
+            "I want to die",
+            "whatever",
+            "you ignored me",
+            "why do you always",
+            "selfish",
+            "of us",
+            "  padded  ",
+            "it. Then",
+            "did you?",
+            "🙄",
+            "-",
+            "'",
+            &long,
+        ];
+        situations.extend(edges.map(String::from));
+        situations
+    }
+
+    #[test]
+    fn the_splice_agrees_with_reading_the_whole_text() {
+        let coach = Coach::from_catalog(&Catalog::embedded().unwrap()).unwrap();
+        let lex = &coach.lexicon;
+        assert_eq!(
+            coach.frames.by_feeling.len(),
+            lex.feelings.len(),
+            "every English template can be spliced"
+        );
+        let mut spliced = 0;
+        let mut unsound = 0;
+        let situations = situations(&coach);
+        for feeling in &lex.feelings {
+            for situation in &situations {
+                let whole = rewrite::is_sound(lex, &rewrite::assemble(lex, feeling, situation));
+                if let Some(fast) = coach.frames.is_sound(lex, feeling, situation) {
+                    assert_eq!(fast, whole, "{feeling} / {situation:?}");
+                    spliced += 1;
+                    unsound += usize::from(!fast);
+                }
+            }
+        }
+        // Only the empty ones and those that end a sentence go the long way.
+        let all = lex.feelings.len() * situations.len();
+        assert!(
+            spliced >= all - lex.feelings.len() * 4,
+            "{spliced} of {all}"
+        );
+        assert!(unsound >= lex.feelings.len() * 5, "unsound: {unsound}");
+    }
+}
