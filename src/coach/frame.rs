@@ -29,13 +29,13 @@ pub struct Frames {
 
 impl Frames {
     /// Frames for every feeling whose suggestion can be spliced exactly;
-    /// `fill` writes a feeling's suggestion around a situation.
-    pub fn new(lex: &Lexicon, fill: impl Fn(&str, &str) -> String) -> Frames {
+    /// `suggestion_for` writes a feeling's suggestion around a situation.
+    pub fn new(lex: &Lexicon, suggestion_for: impl Fn(&str, &str) -> String) -> Frames {
         let by_feeling = lex
             .feelings
             .iter()
             .filter_map(|feeling| {
-                let frame = Frame::new(lex, &fill(feeling, MARKER))?;
+                let frame = Frame::new(lex, &suggestion_for(feeling, MARKER))?;
                 Some((feeling.clone(), frame))
             })
             .collect();
