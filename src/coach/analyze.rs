@@ -52,6 +52,33 @@ impl Reason {
     }
 }
 
+/// A set of reasons, as bits; iterated in the order of [`Reason`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Reasons(u8);
+
+impl Reasons {
+    pub fn push(&mut self, reason: Reason) {
+        self.0 |= 1 << reason as u8;
+    }
+
+    pub fn contains(&self, reason: &Reason) -> bool {
+        self.0 & (1 << *reason as u8) != 0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Reason> + use<> {
+        let reasons = *self;
+        Reason::ALL.into_iter().filter(move |r| reasons.contains(r))
+    }
+}
+
 /// The part of a message a suggestion is built around.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Focus {
@@ -78,8 +105,8 @@ pub enum Focus {
 /// The verdict on one message.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Analysis {
-    /// Sorted and without repeats; empty when the message is not blaming.
-    pub reasons: Vec<Reason>,
+    /// Empty when the message is not blaming.
+    pub reasons: Reasons,
     /// Words suggesting self-harm or violence: answer with help, not advice.
     pub crisis: bool,
     pub focus: Focus,
@@ -93,9 +120,7 @@ impl Analysis {
     }
 
     fn add(&mut self, reason: Reason) {
-        if let Err(at) = self.reasons.binary_search(&reason) {
-            self.reasons.insert(at, reason);
-        }
+        self.reasons.push(reason);
     }
 
     fn focus_on(&mut self, focus: Focus) {
@@ -110,9 +135,10 @@ pub fn analyze(lex: &Lexicon, message: &str) -> Analysis {
     analyze_tokens(lex, &text::tokenize(&lex.vocabulary, message))
 }
 
-/// Analyses one sentence on its own: [`analyze_tokens`] is this for each
-/// sentence, stopping at the first crisis.
-pub fn analyze_sentence_alone(lex: &Lexicon, sentence: &Sentence<'_, '_>) -> Analysis {
+/// Judges one sentence on its own: [`analyze_tokens`] is this for each
+/// sentence, stopping at the first crisis. Only `reasons` and `crisis` are
+/// filled; the feeling the author named is not looked for.
+pub fn judge_sentence(lex: &Lexicon, sentence: &Sentence<'_, '_>) -> Analysis {
     if sentence.may_hold(&lex.crisis) && lex.crisis.occurs_in(sentence.tokens) {
         return Analysis {
             crisis: true,
@@ -120,8 +146,15 @@ pub fn analyze_sentence_alone(lex: &Lexicon, sentence: &Sentence<'_, '_>) -> Ana
         };
     }
     let mut analysis = Analysis::default();
-    analyze_sentence(lex, sentence, &mut analysis);
+    analyze_sentence(lex, sentence, &mut analysis, Naming::Skip);
     analysis
+}
+
+/// Whether a sentence's analysis looks for the feeling its author named.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Naming {
+    Find,
+    Skip,
 }
 
 /// Analyses a message already cut into tokens.
@@ -134,18 +167,26 @@ pub fn analyze_tokens(lex: &Lexicon, tokens: &Tokens<'_>) -> Analysis {
                 ..Analysis::default()
             };
         }
-        analyze_sentence(lex, &sentence, &mut analysis);
+        analyze_sentence(lex, &sentence, &mut analysis, Naming::Find);
     }
     analysis
 }
 
-fn analyze_sentence(lex: &Lexicon, sentence: &Sentence<'_, '_>, analysis: &mut Analysis) {
+fn analyze_sentence(
+    lex: &Lexicon,
+    sentence: &Sentence<'_, '_>,
+    analysis: &mut Analysis,
+    naming: Naming,
+) {
     let tokens = sentence.tokens;
     // Each rule needs a word from one of its lists; `may_hold` skips the
     // rules whose words the sentence lacks without looking at its tokens.
     let affectionate = sentence.may_hold(&lex.positive) && lex.positive.occurs_in(tokens);
-    if analysis.named_feeling.is_none() {
-        analysis.named_feeling = named_feeling(lex, tokens);
+    if naming == Naming::Find && analysis.named_feeling.is_none() {
+        analysis.named_feeling = sentence
+            .may_hold(&lex.feeling_leads)
+            .then(|| named_feeling(lex, tokens))
+            .flatten();
     }
     if sentence.may_hold(&lex.contempt) {
         contempt(lex, tokens, analysis);
@@ -312,8 +353,11 @@ fn why_questions(
     handled: &mut [bool],
 ) {
     let tokens = sentence.tokens;
+    if !sentence.may_hold(&lex.why) {
+        return;
+    }
     for at in 0..tokens.len() {
-        if tokens[at].lower != "why" {
+        if !lex.why.contains(&tokens[at]) {
             continue;
         }
         let Some(length) = lex.why_auxiliaries.match_at(tokens, at + 1) else {
@@ -354,28 +398,6 @@ fn why_questions(
             }
             verdict.apply_focus_only(analysis);
         }
-    }
-}
-
-/// A few reasons, as bits: a clause yields at most two.
-#[derive(Clone, Copy, Default)]
-struct Reasons(u8);
-
-impl Reasons {
-    fn push(&mut self, reason: Reason) {
-        self.0 |= 1 << reason as u8;
-    }
-
-    fn contains(&self, reason: &Reason) -> bool {
-        self.0 & (1 << *reason as u8) != 0
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0 == 0
-    }
-
-    fn iter(self) -> impl Iterator<Item = Reason> {
-        Reason::ALL.into_iter().filter(move |r| self.contains(r))
     }
 }
 
@@ -463,13 +485,9 @@ fn clause(
             verdict.reasons.push(Reason::Absolute);
         }
         let past = past || lex.past_irregular.contains(word) || word.lower.ends_with("ed");
-        let mut action = vec![verb.clone()];
-        action.extend(words(lex, &window[at + 1..]).into_iter().map(str::to_owned));
-        verdict.focus = Focus::Negated {
-            verb,
-            action: action.join(" "),
-            past,
-        };
+        let mut action = verb.clone();
+        push_words(lex, &window[at + 1..], &mut action);
+        verdict.focus = Focus::Negated { verb, action, past };
         return verdict;
     }
     if let Some(length) = lex.strong_accusations.match_at(window, at) {
@@ -490,16 +508,21 @@ fn clause(
         let rest = drop_objects(&window[at + length..], preposition);
         verdict.focus = Focus::Turned {
             verb: key,
-            rest: words(lex, rest).join(" "),
+            rest: {
+                let mut words = String::new();
+                push_words(lex, rest, &mut words);
+                words
+            },
             past,
         };
         return verdict;
     }
     if absolute && !affectionate && !question {
         verdict.reasons.push(Reason::Absolute);
-        let action = words(lex, window);
+        let mut action = String::new();
+        push_words(lex, window, &mut action);
         if !action.is_empty() {
-            verdict.focus = Focus::Action(action.join(" "));
+            verdict.focus = Focus::Action(action);
         }
     }
     verdict
@@ -587,6 +610,9 @@ fn blamed_feeling(lex: &Lexicon, window: &[Token<'_>]) -> Option<Option<String>>
 /// "I feel anxious", "I'm so lonely", "makes me feel sad".
 fn named_feeling(lex: &Lexicon, tokens: &[Token<'_>]) -> Option<String> {
     for at in 0..tokens.len() {
+        if !lex.feeling_leads.contains(&tokens[at]) {
+            continue;
+        }
         let lead = match tokens[at].lower.as_ref() {
             "feel" | "felt" | "i'm" | "im" => at + 1,
             "am" | "was" if at > 0 && tokens[at - 1].lower == "i" => at + 1,
@@ -672,12 +698,12 @@ fn drop_objects<'t, 'a>(rest: &'t [Token<'a>], preposition: Option<&str>) -> &'t
     &rest[from..]
 }
 
-/// The words of a span as written, without fillers, absolutes or marks,
-/// and at most twenty of them.
-fn words<'a>(lex: &Lexicon, tokens: &[Token<'a>]) -> Vec<&'a str> {
-    let mut words = Vec::new();
+/// Appends the words of a span as written, space-separated, without
+/// fillers, absolutes or marks, and at most twenty of them.
+fn push_words(lex: &Lexicon, tokens: &[Token<'_>], out: &mut String) {
+    let mut words = 0;
     let mut at = 0;
-    while at < tokens.len() && words.len() < 20 {
+    while at < tokens.len() && words < 20 {
         if let Some(length) = lex
             .fillers
             .match_at(tokens, at)
@@ -688,9 +714,12 @@ fn words<'a>(lex: &Lexicon, tokens: &[Token<'a>]) -> Vec<&'a str> {
         }
         let token = &tokens[at];
         if token.text.chars().next().is_some_and(char::is_alphanumeric) {
-            words.push(token.text);
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(token.text);
+            words += 1;
         }
         at += 1;
     }
-    words
 }

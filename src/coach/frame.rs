@@ -9,6 +9,7 @@
 //! whole text, which a test holds it to.
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use super::analyze;
 use super::lexicon::Lexicon;
@@ -98,7 +99,7 @@ impl Frame {
         let others = tokens.spans().iter().filter(|(other, _)| *other != range);
         for (other, asks) in others {
             let sentence = Sentence::new(&tokens.all[other.clone()], *asks);
-            let analysis = analyze::analyze_sentence_alone(lex, &sentence);
+            let analysis = analyze::judge_sentence(lex, &sentence);
             others_blaming |= analysis.blaming();
             others_crisis |= analysis.crisis;
         }
@@ -142,7 +143,7 @@ impl Frame {
         if !(super::rewrite::MIN_WORDS..=super::rewrite::MAX_WORDS).contains(&words) {
             return Some(false);
         }
-        let mut spliced = Vec::with_capacity(self.before.len() + self.after.len() + 16);
+        let mut spliced: SmallVec<[Token<'_>; 40]> = SmallVec::new();
         spliced.extend(self.before.iter().map(OwnedToken::as_token));
         text::append_tokens(&lex.vocabulary, situation, &mut spliced);
         let situation_tokens = self.before.len()..spliced.len();
@@ -164,8 +165,7 @@ impl Frame {
         if self.absolute_in_ours || absolute {
             return Some(false);
         }
-        let analysis =
-            analyze::analyze_sentence_alone(lex, &Sentence::new(&spliced, self.question));
+        let analysis = analyze::judge_sentence(lex, &Sentence::new(&spliced, self.question));
         let crisis = self.others_crisis || analysis.crisis;
         Some(crisis || !(self.others_blaming || analysis.blaming()))
     }

@@ -10,6 +10,11 @@ use crate::prompts::Catalog;
 /// Punctuation that ends a clause; the same in every language we know.
 const CLAUSE_MARKS: [&str; 4] = [",", ":", "—", "–"];
 
+/// Words the rules look for by name: feelings follow the first ("I feel
+/// …", "I'm …", "I was …"), the second opens a rhetorical question.
+const FEELING_LEADS: [&str; 6] = ["feel", "felt", "i'm", "im", "am", "was"];
+const WHY: [&str; 1] = ["why"];
+
 /// Why the coach's vocabulary could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("the coach prompts are incomplete: `{0}` is missing or empty")]
@@ -23,6 +28,8 @@ pub struct Lexicon {
     pub you: PhraseSet,
     /// Marks that end a clause: `,` `:` `—` `–`.
     pub clause_marks: PhraseSet,
+    pub feeling_leads: PhraseSet,
+    pub why: PhraseSet,
     pub absolutes: PhraseSet,
     pub absolute_leads: PhraseSet,
     pub interjections: PhraseSet,
@@ -79,6 +86,8 @@ impl Lexicon {
     pub fn from_catalog(catalog: &Catalog) -> Result<Lexicon, LexiconError> {
         let mut vocabulary = Vocabulary::default();
         let clause_marks = PhraseSet::new(&mut vocabulary, CLAUSE_MARKS);
+        let feeling_leads = PhraseSet::new(&mut vocabulary, FEELING_LEADS);
+        let why = PhraseSet::new(&mut vocabulary, WHY);
         let mut set_of =
             |list: &[String]| PhraseSet::new(&mut vocabulary, list.iter().map(String::as_str));
         let mut set = |name: &str| -> Result<PhraseSet, LexiconError> {
@@ -164,6 +173,8 @@ impl Lexicon {
             vocabulary,
             you,
             clause_marks,
+            feeling_leads,
+            why,
             absolutes,
             absolute_leads,
             interjections,

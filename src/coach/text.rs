@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 /// A word's place in a [`Vocabulary`].
 pub type WordId = u32;
@@ -247,8 +248,9 @@ impl<'t, 'a> Sentence<'t, 'a> {
 /// A text cut into tokens, and the tokens into sentences.
 #[derive(Clone, Debug, Default)]
 pub struct Tokens<'a> {
-    pub all: Vec<Token<'a>>,
-    spans: Vec<(Range<usize>, bool)>,
+    /// On the stack for a chat message's length; the heap past it.
+    pub all: SmallVec<[Token<'a>; 16]>,
+    spans: SmallVec<[(Range<usize>, bool); 4]>,
 }
 
 impl<'a> Tokens<'a> {
@@ -268,8 +270,8 @@ impl<'a> Tokens<'a> {
 /// tokens looked up in the vocabulary.
 pub fn tokenize<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Tokens<'a> {
     let mut tokens = Tokens {
-        all: Vec::with_capacity(text.len() / 4 + 2),
-        spans: Vec::new(),
+        all: SmallVec::new(),
+        spans: SmallVec::new(),
     };
     scan(text, |piece| match piece {
         Piece::Token(span) => tokens.all.push(token(vocabulary, span)),
@@ -286,10 +288,14 @@ pub fn tokenize<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Tokens<'a> {
 }
 
 /// Appends the tokens of a text that ends no sentence to `out`.
-pub fn append_tokens<'a>(vocabulary: &'a Vocabulary, text: &'a str, out: &mut Vec<Token<'a>>) {
+pub fn append_tokens<'a>(
+    vocabulary: &'a Vocabulary,
+    text: &'a str,
+    out: &mut impl Extend<Token<'a>>,
+) {
     scan(text, |piece| {
         if let Piece::Token(span) = piece {
-            out.push(token(vocabulary, span));
+            out.extend([token(vocabulary, span)]);
         }
     });
 }
@@ -360,9 +366,16 @@ fn scan<'a>(text: &'a str, mut found: impl FnMut(Piece<'a>)) {
 
 /// A word without the hyphens and apostrophes around it.
 fn word<'a>(text: &'a str, found: &mut impl FnMut(Piece<'a>)) {
-    found(Piece::Token(
-        text.trim_matches(|c| c == '-' || c == '\'' || c == '’'),
-    ));
+    let edge = |c: char| c == '-' || c == '\'' || c == '’';
+    // Most words are letters at both ends: then nothing needs trimming.
+    let bytes = text.as_bytes();
+    let plain = bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric);
+    found(Piece::Token(if plain {
+        text
+    } else {
+        text.trim_matches(edge)
+    }));
 }
 
 /// Whether a character belongs to a word (letters, digits, ' ’ - /).

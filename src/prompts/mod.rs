@@ -242,7 +242,8 @@ impl Catalog {
 
 /// Replaces `{name}` with the matching value; other braces are kept.
 pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
+    let values: usize = vars.iter().map(|(_, value)| value.len()).sum();
+    let mut out = String::with_capacity(template.len() + values);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
