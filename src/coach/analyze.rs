@@ -16,7 +16,7 @@
 //! you always" and "can you pick up milk?" are left alone.
 
 use super::lexicon::Lexicon;
-use super::text::{self, Sentence, Token, Tokens};
+use super::text::{Sentence, Token, Tokens};
 
 /// Why a message reads as blaming.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -132,7 +132,9 @@ impl Analysis {
 
 /// Analyses a message.
 pub fn analyze(lex: &Lexicon, message: &str) -> Analysis {
-    analyze_tokens(lex, &text::tokenize(&lex.vocabulary, message))
+    let mut tokens = Tokens::default();
+    tokens.cut(&lex.vocabulary, message);
+    analyze_tokens(lex, &tokens)
 }
 
 /// Judges one sentence on its own: [`analyze_tokens`] is this for each

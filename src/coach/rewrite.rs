@@ -6,7 +6,7 @@
 use super::analyze::{self, Analysis, Focus};
 use super::frame::Frames;
 use super::lexicon::Lexicon;
-use super::text::tokenize;
+use super::text::Tokens;
 use crate::prompts::fill;
 
 /// A suggestion shorter than this says too little; longer is a lecture.
@@ -57,7 +57,8 @@ pub fn is_sound(lex: &Lexicon, text: &str) -> bool {
     if !(MIN_WORDS..=MAX_WORDS).contains(&words) || !opens_with_feeling {
         return false;
     }
-    let tokens = tokenize(&lex.vocabulary, text);
+    let mut tokens = Tokens::default();
+    tokens.cut(&lex.vocabulary, text);
     !lex.absolutes.occurs_in(&tokens.all) && !analyze::analyze_tokens(lex, &tokens).blaming()
 }
 
@@ -73,7 +74,8 @@ fn pick_feeling(lex: &Lexicon, focus: &Focus) -> String {
         Focus::Turned { verb, rest, .. } => &format!("{verb} {rest}"),
         Focus::Action(action) => action,
     };
-    let tokens = tokenize(&lex.vocabulary, words);
+    let mut tokens = Tokens::default();
+    tokens.cut(&lex.vocabulary, words);
     lex.feeling_hints
         .iter()
         .find(|(_, hints)| hints.occurs_in(&tokens.all))

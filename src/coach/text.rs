@@ -28,13 +28,27 @@ pub struct Vocabulary {
     /// Per word: one bit per phrase set with a phrase starting with it.
     starts: Vec<u64>,
     /// Open addressing by [`key`]: a word of up to eight bytes is its own
-    /// key, so most lookups compare one number and read no string. The
+    /// key, so most lookups compare one number and read no string, and a
+    /// slot holds all a token needs, so a lookup touches one place. The
     /// length is a power of two; key 0 marks a free slot.
-    keys: Vec<u64>,
-    ids: Vec<WordId>,
+    slots: Vec<Slot>,
     /// Phrase sets made so far; the first 64 get a bit.
     sets: u32,
 }
+
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    key: u64,
+    /// The word's [`Vocabulary::starts`], copied when the lists are read.
+    starts: u64,
+    id: WordId,
+}
+
+const FREE: Slot = Slot {
+    key: 0,
+    starts: 0,
+    id: UNKNOWN,
+};
 
 /// Words longer than this are never looked up: no list word is that long.
 const LONGEST_WORD: usize = 64;
@@ -51,10 +65,8 @@ impl Vocabulary {
         let id = WordId::try_from(self.words.len()).unwrap_or(UNKNOWN);
         self.words.push(word.into());
         self.starts.push(0);
-        if self.keys.len() < self.words.len() * 2 {
-            let size = (self.words.len() * 2).next_power_of_two();
-            self.keys = vec![0; size];
-            self.ids = vec![UNKNOWN; size];
+        if self.slots.len() < self.words.len() * 2 {
+            self.slots = vec![FREE; (self.words.len() * 2).next_power_of_two()];
             for id in 0..self.words.len() {
                 self.place(WordId::try_from(id).unwrap_or(UNKNOWN));
             }
@@ -66,34 +78,50 @@ impl Vocabulary {
 
     fn place(&mut self, id: WordId) {
         let key = key(self.words[id as usize].as_bytes());
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut at = slot_of(key, mask);
-        while self.keys[at] != 0 {
+        while self.slots[at].key != 0 {
             at = (at + 1) & mask;
         }
-        self.keys[at] = key;
-        self.ids[at] = id;
+        self.slots[at] = Slot {
+            key,
+            starts: self.starts[id as usize],
+            id,
+        };
+    }
+
+    /// Marks a word as starting a phrase of the set with `bit`.
+    fn mark_start(&mut self, id: WordId, bit: u64) {
+        self.starts[id as usize] |= bit;
+        let (key, mask) = (
+            key(self.words[id as usize].as_bytes()),
+            self.slots.len() - 1,
+        );
+        let mut at = slot_of(key, mask);
+        while self.slots[at].id != id {
+            at = (at + 1) & mask;
+        }
+        self.slots[at].starts |= bit;
     }
 
     /// The id of a word given in lower case, if the vocabulary holds it.
     fn find(&self, lower: &[u8]) -> Option<WordId> {
-        self.find_by_key(key(lower), lower)
+        self.find_by_key(key(lower), lower).map(|slot| slot.id)
     }
 
-    fn find_by_key(&self, key: u64, lower: &[u8]) -> Option<WordId> {
-        let mask = self.keys.len().checked_sub(1)?;
+    fn find_by_key(&self, key: u64, lower: &[u8]) -> Option<&Slot> {
+        let mask = self.slots.len().checked_sub(1)?;
         let mut at = slot_of(key, mask);
         loop {
-            match self.keys[at] {
-                0 => return None,
-                found if found == key => {
-                    let id = self.ids[at];
-                    // A short word is its key; a long one's key is a hash.
-                    if key & LONG == 0 || self.words[id as usize].as_bytes() == lower {
-                        return Some(id);
-                    }
-                }
-                _ => {}
+            let slot = &self.slots[at];
+            if slot.key == 0 {
+                return None;
+            }
+            // A short word is its key; a long one's key is a hash.
+            if slot.key == key
+                && (key & LONG == 0 || self.words[slot.id as usize].as_bytes() == lower)
+            {
+                return Some(slot);
             }
             at = (at + 1) & mask;
         }
@@ -269,22 +297,27 @@ impl<'a> Tokens<'a> {
 /// Cuts text into sentences on `. ! ? ;` and line breaks, and those into
 /// tokens looked up in the vocabulary.
 pub fn tokenize<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Tokens<'a> {
-    let mut tokens = Tokens {
-        all: SmallVec::new(),
-        spans: SmallVec::new(),
-    };
-    scan(text, |piece| match piece {
-        Piece::Token(span) => tokens.all.push(token(vocabulary, span)),
-        Piece::End { question } => {
-            let start = tokens.spans.last().map_or(0, |(range, _)| range.end);
-            if start < tokens.all.len() {
-                tokens.spans.push((start..tokens.all.len(), question));
-            } else if question && let Some((_, asked)) = tokens.spans.last_mut() {
-                *asked = true;
-            }
-        }
-    });
+    let mut tokens = Tokens::default();
+    tokens.cut(vocabulary, text);
     tokens
+}
+
+impl<'a> Tokens<'a> {
+    /// [`tokenize`] into tokens the caller holds, which are on the stack
+    /// and need not move.
+    pub fn cut(&mut self, vocabulary: &'a Vocabulary, text: &'a str) {
+        scan(text, |piece| match piece {
+            Piece::Token(span) => self.all.push(token(vocabulary, span)),
+            Piece::End { question } => {
+                let start = self.spans.last().map_or(0, |(range, _)| range.end);
+                if start < self.all.len() {
+                    self.spans.push((start..self.all.len(), question));
+                } else if question && let Some((_, asked)) = self.spans.last_mut() {
+                    *asked = true;
+                }
+            }
+        });
+    }
 }
 
 /// Appends the tokens of a text that ends no sentence to `out`.
@@ -391,16 +424,19 @@ fn token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
     let lower = lower_into(text, &mut buffer);
     let known = lower
         .filter(|(length, _)| *length > 0)
-        .and_then(|(length, _)| vocabulary.find(&buffer[..length]));
+        .and_then(|(length, _)| {
+            let lower = &buffer[..length];
+            vocabulary.find_by_key(key(lower), lower)
+        });
     match known {
-        Some(word) => Token {
+        Some(slot) => Token {
             text,
             lower: match lower {
                 Some((_, false)) => Cow::Borrowed(text),
-                _ => Cow::Borrowed(&vocabulary.words[word as usize]),
+                _ => Cow::Borrowed(&vocabulary.words[slot.id as usize]),
             },
-            word,
-            starts: vocabulary.starts[word as usize],
+            word: slot.id,
+            starts: slot.starts,
         },
         None => Token {
             text,
@@ -425,21 +461,21 @@ fn short_token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
         key | u64::from(byte.is_ascii_uppercase()) << (8 * at + 5)
     });
     let changed = lower != key;
-    let word = if text.is_empty() {
+    let known = if text.is_empty() {
         None
     } else {
         vocabulary.find_by_key(lower, &[])
     };
-    match word {
-        Some(word) => Token {
+    match known {
+        Some(slot) => Token {
             text,
             lower: if changed {
-                Cow::Borrowed(&vocabulary.words[word as usize])
+                Cow::Borrowed(&vocabulary.words[slot.id as usize])
             } else {
                 Cow::Borrowed(text)
             },
-            word,
-            starts: vocabulary.starts[word as usize],
+            word: slot.id,
+            starts: slot.starts,
         },
         None => Token {
             text,
@@ -484,7 +520,7 @@ impl PhraseSet {
         for phrase in phrases {
             let words = vocabulary.intern_phrase(phrase);
             if let Some(&first) = words.first() {
-                vocabulary.starts[first as usize] |= bit;
+                vocabulary.mark_start(first, bit);
                 by_first.entry(first).or_default().push(words);
             }
         }
