@@ -43,15 +43,18 @@ impl Frames {
         Frames { by_feeling }
     }
 
-    /// Whether the suggestion for `feeling` around `situation` is sound, or
-    /// `None` when it must be checked as a whole text.
-    pub fn is_sound(&self, lex: &Lexicon, feeling: &str, situation: &str) -> Option<bool> {
-        self.by_feeling.get(feeling)?.is_sound(lex, situation)
+    /// The frame for a feeling, if its suggestion can be spliced.
+    pub fn get(&self, feeling: &str) -> Option<&Frame> {
+        self.by_feeling.get(feeling)
     }
 }
 
+/// One feeling's suggestion, cut into tokens around the situation.
 #[derive(Clone, Debug)]
-struct Frame {
+pub struct Frame {
+    /// Our text before and after the situation.
+    head: String,
+    tail: String,
     /// Our tokens before and after the situation, in its sentence.
     before: Vec<OwnedToken>,
     after: Vec<OwnedToken>,
@@ -109,6 +112,8 @@ impl Frame {
         let ours_after = &tokens.all[marker + 1..];
         let feeling_opening = "i feel ";
         Some(Frame {
+            head: head.to_owned(),
+            tail: tail.to_owned(),
             before: owned(&tokens.all[range.start..marker]),
             after: owned(&tokens.all[marker + 1..range.end]),
             question,
@@ -132,7 +137,15 @@ impl Frame {
         })
     }
 
-    fn is_sound(&self, lex: &Lexicon, situation: &str) -> Option<bool> {
+    /// The suggestion around a situation: the template filled, without
+    /// reading the template again.
+    pub fn write(&self, situation: &str) -> String {
+        [self.head.as_str(), situation, self.tail.as_str()].concat()
+    }
+
+    /// Whether the suggestion around `situation` is sound, or `None` when it
+    /// must be checked as a whole text.
+    pub fn is_sound(&self, lex: &Lexicon, situation: &str) -> Option<bool> {
         if situation.contains(SENTENCE_ENDS) || situation.contains(MARKER) {
             return None;
         }
@@ -245,8 +258,14 @@ mod tests {
         let situations = situations(&coach);
         for feeling in &lex.feelings {
             for situation in &situations {
-                let whole = rewrite::is_sound(lex, &rewrite::assemble(lex, feeling, situation));
-                if let Some(fast) = coach.frames.is_sound(lex, feeling, situation) {
+                let text = rewrite::assemble(lex, feeling, situation);
+                let whole = rewrite::is_sound(lex, &text);
+                let frame = coach
+                    .frames
+                    .get(feeling)
+                    .expect("a frame for every feeling");
+                assert_eq!(frame.write(situation), text);
+                if let Some(fast) = frame.is_sound(lex, situation) {
                     assert_eq!(fast, whole, "{feeling} / {situation:?}");
                     spliced += 1;
                     unsound += usize::from(!fast);

@@ -35,11 +35,11 @@ pub fn suggest(
         .or_else(|| analysis.named_feeling.clone())
         .unwrap_or_else(|| pick_feeling(lex, &analysis.focus));
     let situation = situation(lex, &analysis.focus);
-    let text = assemble(lex, &feeling, &situation);
-    let sound = frames
-        .is_sound(lex, &feeling, &situation)
-        .unwrap_or_else(|| is_sound(lex, &text));
-    if sound {
+    let (text, sound) = match frames.get(&feeling) {
+        Some(frame) => (frame.write(&situation), frame.is_sound(lex, &situation)),
+        None => (assemble(lex, &feeling, &situation), None),
+    };
+    if sound.unwrap_or_else(|| is_sound(lex, &text)) {
         return Suggestion { text, feeling };
     }
     // The kept situation still carried blame: fall back to neutral words.
