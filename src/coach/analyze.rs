@@ -16,7 +16,7 @@
 //! you always" and "can you pick up milk?" are left alone.
 
 use super::lexicon::Lexicon;
-use super::text::{Sentence, Token, Tokens};
+use super::text::{Sentence, Starts, Token, Tokens};
 
 /// Why a message reads as blaming.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -455,9 +455,12 @@ fn clause(
         verdict.named_feeling = feeling;
         return verdict;
     }
-    let kind_absolute = lex.kind_absolutes.occurs_in(window);
-    let absolute = !kind_absolute && lex.absolutes.occurs_in(window);
-    let affectionate = lex.positive.occurs_in(window);
+    let starts = Starts::of(window);
+    let kind_absolute =
+        starts.may_hold(&lex.kind_absolutes) && lex.kind_absolutes.occurs_in(window);
+    let absolute =
+        !kind_absolute && starts.may_hold(&lex.absolutes) && lex.absolutes.occurs_in(window);
+    let affectionate = starts.may_hold(&lex.positive) && lex.positive.occurs_in(window);
     let mut at = skip(lex, window, 0);
     let negation = if negated_before {
         Some(0)

@@ -255,7 +255,23 @@ pub struct Sentence<'t, 'a> {
     pub tokens: &'t [Token<'a>],
     pub question: bool,
     /// Every phrase set a phrase could start from in this sentence.
-    starts: u64,
+    starts: Starts,
+}
+
+/// The phrase sets a phrase could start from in some tokens: a set whose
+/// bit is missing occurs nowhere in them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Starts(u64);
+
+impl Starts {
+    pub fn of(tokens: &[Token<'_>]) -> Starts {
+        Starts(tokens.iter().fold(0, |starts, t| starts | t.starts))
+    }
+
+    /// Whether a phrase of `set` may occur; `false` is certain.
+    pub fn may_hold(self, set: &PhraseSet) -> bool {
+        set.bit == 0 || self.0 & set.bit != 0
+    }
 }
 
 impl<'t, 'a> Sentence<'t, 'a> {
@@ -263,13 +279,13 @@ impl<'t, 'a> Sentence<'t, 'a> {
         Sentence {
             tokens,
             question,
-            starts: tokens.iter().fold(0, |starts, t| starts | t.starts),
+            starts: Starts::of(tokens),
         }
     }
 
     /// Whether a phrase of `set` may occur here; `false` is certain.
     pub fn may_hold(&self, set: &PhraseSet) -> bool {
-        set.bit == 0 || self.starts & set.bit != 0
+        self.starts.may_hold(set)
     }
 }
 
