@@ -471,12 +471,12 @@ fn token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
 /// [`token`] for the common case, an ASCII word of up to eight bytes:
 /// lower-cased and keyed in registers.
 fn short_token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
-    let key = packed(text.as_bytes());
-    // Sets bit 5 (lower case) of every byte that is an upper-case letter.
-    let lower = text.bytes().enumerate().fold(key, |key, (at, byte)| {
-        key | u64::from(byte.is_ascii_uppercase()) << (8 * at + 5)
-    });
-    let changed = lower != key;
+    let (mut lower, mut changed) = (0u64, false);
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        let lowered = byte.to_ascii_lowercase();
+        changed |= lowered != byte;
+        lower |= u64::from(lowered) << (8 * at);
+    }
     let known = if text.is_empty() {
         None
     } else {
