@@ -3,10 +3,12 @@
 //! vocabulary, and phrase sets matched word by word.
 //!
 //! Built for speed, because the coach may look at every message in a
-//! couple's channel: one pass over the bytes, one hash lookup per word, no
-//! allocation for a word that is already lower case or that the vocabulary
-//! knows, and a bit test that turns away most phrase lookups before any
-//! hashing (each word carries the sets that have a phrase starting with it).
+//! couple's channel: one pass over the bytes, one table lookup per word
+//! (most words are their own key), tokens on the stack, no allocation for
+//! a word that is already lower case or that the vocabulary knows, and a
+//! bit test that turns away most phrase lookups before any hashing (each
+//! word carries the sets that have a phrase starting with it, and each
+//! sentence the union of them).
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -308,17 +310,7 @@ impl<'a> Tokens<'a> {
     pub fn spans(&self) -> &[(Range<usize>, bool)] {
         &self.spans
     }
-}
 
-/// Cuts text into sentences on `. ! ? ;` and line breaks, and those into
-/// tokens looked up in the vocabulary.
-pub fn tokenize<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Tokens<'a> {
-    let mut tokens = Tokens::default();
-    tokens.cut(vocabulary, text);
-    tokens
-}
-
-impl<'a> Tokens<'a> {
     /// [`tokenize`] into tokens the caller holds, which are on the stack
     /// and need not move.
     pub fn cut(&mut self, vocabulary: &'a Vocabulary, text: &'a str) {
@@ -347,6 +339,14 @@ pub fn append_tokens<'a>(
             out.extend([token(vocabulary, span)]);
         }
     });
+}
+
+/// Cuts text into sentences on `. ! ? ;` and line breaks, and those into
+/// tokens looked up in the vocabulary.
+pub fn tokenize<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Tokens<'a> {
+    let mut tokens = Tokens::default();
+    tokens.cut(vocabulary, text);
+    tokens
 }
 
 /// The lower-case words of a list entry, as the tokenizer would cut them.
