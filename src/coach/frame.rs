@@ -137,10 +137,21 @@ impl Frame {
         })
     }
 
-    /// The suggestion around a situation: the template filled, without
-    /// reading the template again.
-    pub fn write(&self, situation: &str) -> String {
-        [self.head.as_str(), situation, self.tail.as_str()].concat()
+    /// The suggestion around the situation `situation` writes: the
+    /// template filled without reading it again, and whether it is sound
+    /// (`None`: check the whole text).
+    pub fn write(
+        &self,
+        lex: &Lexicon,
+        situation: impl FnOnce(&mut String),
+    ) -> (String, Option<bool>) {
+        let mut text = String::with_capacity(self.head.len() + 64 + self.tail.len());
+        text.push_str(&self.head);
+        situation(&mut text);
+        let end = text.len();
+        text.push_str(&self.tail);
+        let sound = self.is_sound(lex, &text[self.head.len()..end]);
+        (text, sound)
     }
 
     /// Whether the suggestion around `situation` is sound, or `None` when it
@@ -169,10 +180,11 @@ impl Frame {
         let absolute = if self.edge_in_sentence {
             lex.absolutes.occurs_in(&spliced)
         } else {
-            let edge: Vec<Token<'_>> = (self.edge_before.iter().map(OwnedToken::as_token))
-                .chain(spliced[situation_tokens].iter().cloned())
-                .chain(self.edge_after.iter().map(OwnedToken::as_token))
-                .collect();
+            let edge: SmallVec<[Token<'_>; 24]> =
+                (self.edge_before.iter().map(OwnedToken::as_token))
+                    .chain(spliced[situation_tokens].iter().cloned())
+                    .chain(self.edge_after.iter().map(OwnedToken::as_token))
+                    .collect();
             lex.absolutes.occurs_in(&edge)
         };
         if self.absolute_in_ours || absolute {
@@ -264,7 +276,9 @@ mod tests {
                     .frames
                     .get(feeling)
                     .expect("a frame for every feeling");
-                assert_eq!(frame.write(situation), text);
+                let (written, sound) = frame.write(lex, |out| out.push_str(situation));
+                assert_eq!(written, text);
+                assert_eq!(sound, frame.is_sound(lex, situation));
                 if let Some(fast) = frame.is_sound(lex, situation) {
                     assert_eq!(fast, whole, "{feeling} / {situation:?}");
                     spliced += 1;

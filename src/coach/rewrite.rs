@@ -7,11 +7,13 @@ use super::analyze::{self, Analysis, Focus};
 use super::frame::Frames;
 use super::lexicon::Lexicon;
 use super::text::Tokens;
-use crate::prompts::fill;
+use crate::prompts::{fill, fill_into};
 
 /// A suggestion shorter than this says too little; longer is a lecture.
 pub(super) const MIN_WORDS: usize = 4;
 pub(super) const MAX_WORDS: usize = 60;
+/// The feeling when nothing points to another.
+const DEFAULT_FEELING: &str = "hurt";
 /// How every suggestion opens.
 const FIRST_PERSON_FEELING: &str = "i feel ";
 
@@ -34,10 +36,13 @@ pub fn suggest(
         .map(str::to_owned)
         .or_else(|| analysis.named_feeling.clone())
         .unwrap_or_else(|| pick_feeling(lex, &analysis.focus));
-    let situation = situation(lex, &analysis.focus);
+    let write = |out: &mut String| write_situation(lex, &analysis.focus, out);
     let (text, sound) = match frames.get(&feeling) {
-        Some(frame) => (frame.write(&situation), frame.is_sound(lex, &situation)),
-        None => (assemble(lex, &feeling, &situation), None),
+        Some(frame) => frame.write(lex, write),
+        None => (
+            assemble(lex, &feeling, &situation(lex, &analysis.focus)),
+            None,
+        ),
     };
     if sound.unwrap_or_else(|| is_sound(lex, &text)) {
         return Suggestion { text, feeling };
@@ -63,35 +68,52 @@ pub fn is_sound(lex: &Lexicon, text: &str) -> bool {
 }
 
 fn pick_feeling(lex: &Lexicon, focus: &Focus) -> String {
-    const DEFAULT: &str = "hurt";
-    let words = match focus {
+    match focus {
         // "I feel hurt when I don't feel heard" reads better than "unheard … heard".
         Focus::Negated { verb, .. } if lex.negated_feelings.contains_key(verb) => {
-            return DEFAULT.to_owned();
+            DEFAULT_FEELING.to_owned()
         }
-        Focus::Label(_) | Focus::None => return DEFAULT.to_owned(),
-        Focus::Negated { action, .. } => action,
-        Focus::Turned { verb, rest, .. } => &format!("{verb} {rest}"),
-        Focus::Action(action) => action,
-    };
+        Focus::Label(_) | Focus::None => DEFAULT_FEELING.to_owned(),
+        Focus::Negated { action, .. } | Focus::Action(action) => hinted_feeling(lex, &[action]),
+        // "{verb} {rest}", cut one after the other as if joined by a space.
+        Focus::Turned { verb, rest, .. } => hinted_feeling(lex, &[verb, rest]),
+    }
+}
+
+/// The first feeling whose topic words occur in the texts, else the default.
+fn hinted_feeling(lex: &Lexicon, texts: &[&str]) -> String {
     let mut tokens = Tokens::default();
-    tokens.cut(&lex.vocabulary, words);
+    for text in texts {
+        tokens.cut(&lex.vocabulary, text);
+    }
     lex.feeling_hints
         .iter()
         .find(|(_, hints)| hints.occurs_in(&tokens.all))
-        .map_or_else(|| DEFAULT.to_owned(), |(feeling, _)| feeling.clone())
+        .map_or_else(
+            || DEFAULT_FEELING.to_owned(),
+            |(feeling, _)| feeling.clone(),
+        )
 }
 
+/// What happened, in words a suggestion can keep.
 pub(super) fn situation(lex: &Lexicon, focus: &Focus) -> String {
+    let mut situation = String::new();
+    write_situation(lex, focus, &mut situation);
+    situation
+}
+
+/// [`situation`], appended to `out`.
+fn write_situation(lex: &Lexicon, focus: &Focus, out: &mut String) {
     match focus {
-        Focus::None => lex.fallback_situation.clone(),
+        Focus::None => out.push_str(&lex.fallback_situation),
         Focus::Label(label) => {
             let last = label.rsplit(' ').next().unwrap_or(label);
-            lex.label_situations
+            let kept = lex
+                .label_situations
                 .get(label)
                 .or_else(|| lex.label_situations.get(last))
-                .cloned()
-                .unwrap_or_else(|| lex.fallback_situation.clone())
+                .unwrap_or(&lex.fallback_situation);
+            out.push_str(kept);
         }
         Focus::Negated { verb, action, past } => match lex.negated_feelings.get(verb) {
             Some(feeling) => {
@@ -100,7 +122,7 @@ pub(super) fn situation(lex: &Lexicon, focus: &Focus) -> String {
                 } else {
                     &lex.dont_feel
                 };
-                fill(template, &[("feeling", feeling)])
+                fill_into(out, template, &[("feeling", feeling)]);
             }
             None => {
                 let template = if *past {
@@ -108,7 +130,7 @@ pub(super) fn situation(lex: &Lexicon, focus: &Focus) -> String {
                 } else {
                     &lex.waiting_for
                 };
-                fill(template, &[("action", action)])
+                fill_into(out, template, &[("action", action)]);
             }
         },
         Focus::Turned { verb, rest, past } => match lex.turned_around.get(verb) {
@@ -118,16 +140,18 @@ pub(super) fn situation(lex: &Lexicon, focus: &Focus) -> String {
                 } else {
                     &lex.get_turned
                 };
-                let situation = fill(template, &[("turned", turned)]);
-                if rest.is_empty() {
-                    situation
-                } else {
-                    format!("{situation} {rest}")
+                fill_into(out, template, &[("turned", turned)]);
+                if !rest.is_empty() {
+                    out.push(' ');
+                    out.push_str(rest);
                 }
             }
-            None => lex.fallback_situation.clone(),
+            None => out.push_str(&lex.fallback_situation),
         },
-        Focus::Action(action) => format!("you {action}"),
+        Focus::Action(action) => {
+            out.push_str("you ");
+            out.push_str(action);
+        }
     }
 }
 

@@ -244,6 +244,12 @@ impl Catalog {
 pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     let values: usize = vars.iter().map(|(_, value)| value.len()).sum();
     let mut out = String::with_capacity(template.len() + values);
+    fill_into(&mut out, template, vars);
+    out
+}
+
+/// [`fill`], appending to `out`.
+pub fn fill_into(out: &mut String, template: &str, vars: &[(&str, &str)]) {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -266,7 +272,6 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
