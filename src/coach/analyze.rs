@@ -16,7 +16,7 @@
 //! you always" and "can you pick up milk?" are left alone.
 
 use super::lexicon::Lexicon;
-use super::text::{Sentence, Starts, Token, Tokens};
+use super::text::{PhraseSet, Sentence, Starts, Token, Tokens};
 
 /// Why a message reads as blaming.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -69,10 +69,6 @@ impl Reasons {
         self.0 == 0
     }
 
-    pub fn len(&self) -> usize {
-        self.0.count_ones() as usize
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = Reason> + use<> {
         let reasons = *self;
         Reason::ALL.into_iter().filter(move |r| reasons.contains(r))
@@ -119,6 +115,14 @@ impl Analysis {
         !self.reasons.is_empty()
     }
 
+    /// Help, not advice: nothing else is reported.
+    fn crisis() -> Analysis {
+        Analysis {
+            crisis: true,
+            ..Analysis::default()
+        }
+    }
+
     fn add(&mut self, reason: Reason) {
         self.reasons.push(reason);
     }
@@ -141,11 +145,8 @@ pub fn analyze(lex: &Lexicon, message: &str) -> Analysis {
 /// sentence, stopping at the first crisis. Only `reasons` and `crisis` are
 /// filled; the feeling the author named is not looked for.
 pub fn judge_sentence(lex: &Lexicon, sentence: &Sentence<'_, '_>) -> Analysis {
-    if sentence.may_hold(&lex.crisis) && lex.crisis.occurs_in(sentence.tokens) {
-        return Analysis {
-            crisis: true,
-            ..Analysis::default()
-        };
+    if sentence.holds(&lex.crisis) {
+        return Analysis::crisis();
     }
     let mut analysis = Analysis::default();
     analyze_sentence(lex, sentence, &mut analysis, Naming::Skip);
@@ -163,11 +164,8 @@ enum Naming {
 pub fn analyze_tokens(lex: &Lexicon, tokens: &Tokens<'_>) -> Analysis {
     let mut analysis = Analysis::default();
     for sentence in tokens.sentences() {
-        if sentence.may_hold(&lex.crisis) && lex.crisis.occurs_in(sentence.tokens) {
-            return Analysis {
-                crisis: true,
-                ..Analysis::default()
-            };
+        if sentence.holds(&lex.crisis) {
+            return Analysis::crisis();
         }
         analyze_sentence(lex, &sentence, &mut analysis, Naming::Find);
     }
@@ -183,21 +181,18 @@ fn analyze_sentence(
     let tokens = sentence.tokens;
     // Each rule needs a word from one of its lists; `may_hold` skips the
     // rules whose words the sentence lacks without looking at its tokens.
-    let affectionate = sentence.may_hold(&lex.positive) && lex.positive.occurs_in(tokens);
-    if naming == Naming::Find && analysis.named_feeling.is_none() {
-        analysis.named_feeling = sentence
-            .may_hold(&lex.feeling_leads)
-            .then(|| named_feeling(lex, tokens))
-            .flatten();
+    let affectionate = sentence.holds(&lex.positive);
+    let leads = sentence.may_hold(&lex.feeling_leads) || sentence.may_hold(&lex.leads_after_i);
+    if naming == Naming::Find && analysis.named_feeling.is_none() && leads {
+        analysis.named_feeling = named_feeling(lex, tokens);
     }
     if sentence.may_hold(&lex.contempt) {
         contempt(lex, tokens, analysis);
     }
-    if !affectionate && sentence.may_hold(&lex.blame_phrases) && lex.blame_phrases.occurs_in(tokens)
-    {
+    if !affectionate && sentence.holds(&lex.blame_phrases) {
         analysis.add(Reason::YouAccusation);
     }
-    if sentence.may_hold(&lex.rhetorical) && lex.rhetorical.occurs_in(tokens) {
+    if sentence.holds(&lex.rhetorical) {
         analysis.add(Reason::Rhetorical);
     }
     let disguise = sentence.may_hold(&lex.disguised_openers);
@@ -456,11 +451,10 @@ fn clause(
         return verdict;
     }
     let starts = Starts::of(window);
-    let kind_absolute =
-        starts.may_hold(&lex.kind_absolutes) && lex.kind_absolutes.occurs_in(window);
-    let absolute =
-        !kind_absolute && starts.may_hold(&lex.absolutes) && lex.absolutes.occurs_in(window);
-    let affectionate = starts.may_hold(&lex.positive) && lex.positive.occurs_in(window);
+    let holds = |set: &PhraseSet| starts.may_hold(set) && set.occurs_in(window);
+    let kind_absolute = holds(&lex.kind_absolutes);
+    let absolute = !kind_absolute && holds(&lex.absolutes);
+    let affectionate = holds(&lex.positive);
     let mut at = skip(lex, window, 0);
     let negation = if negated_before {
         Some(0)
@@ -513,19 +507,14 @@ fn clause(
         let rest = drop_objects(&window[at + length..], preposition);
         verdict.focus = Focus::Turned {
             verb: key,
-            rest: {
-                let mut words = String::new();
-                push_words(lex, rest, &mut words);
-                words
-            },
+            rest: words(lex, rest),
             past,
         };
         return verdict;
     }
     if absolute && !affectionate && !question {
         verdict.reasons.push(Reason::Absolute);
-        let mut action = String::new();
-        push_words(lex, window, &mut action);
+        let action = words(lex, window);
         if !action.is_empty() {
             verdict.focus = Focus::Action(action);
         }
@@ -615,15 +604,13 @@ fn blamed_feeling(lex: &Lexicon, window: &[Token<'_>]) -> Option<Option<String>>
 /// "I feel anxious", "I'm so lonely", "makes me feel sad".
 fn named_feeling(lex: &Lexicon, tokens: &[Token<'_>]) -> Option<String> {
     for at in 0..tokens.len() {
-        if !lex.feeling_leads.contains(&tokens[at]) {
+        let after_i = at > 0 && tokens[at - 1].lower == "i";
+        let leads = lex.feeling_leads.contains(&tokens[at])
+            || after_i && lex.leads_after_i.contains(&tokens[at]);
+        if !leads {
             continue;
         }
-        let lead = match tokens[at].lower.as_ref() {
-            "feel" | "felt" | "i'm" | "im" => at + 1,
-            "am" | "was" if at > 0 && tokens[at - 1].lower == "i" => at + 1,
-            _ => continue,
-        };
-        let rest = tokens.get(skip(lex, tokens, lead)..).unwrap_or_default();
+        let rest = tokens.get(skip(lex, tokens, at + 1)..).unwrap_or_default();
         let fitting = lex.feeling_words.iter().position(|words| {
             words.len() <= rest.len() && words.iter().zip(rest).all(|(w, t)| *w == t.word)
         });
@@ -701,6 +688,13 @@ fn drop_objects<'t, 'a>(rest: &'t [Token<'a>], preposition: Option<&str>) -> &'t
         from += 1;
     }
     &rest[from..]
+}
+
+/// [`push_words`] into a new string.
+fn words(lex: &Lexicon, tokens: &[Token<'_>]) -> String {
+    let mut words = String::new();
+    push_words(lex, tokens, &mut words);
+    words
 }
 
 /// Appends the words of a span as written, space-separated, without

@@ -10,9 +10,11 @@ use crate::prompts::Catalog;
 /// Punctuation that ends a clause; the same in every language we know.
 const CLAUSE_MARKS: [&str; 4] = [",", ":", "—", "–"];
 
-/// Words the rules look for by name: feelings follow the first ("I feel
-/// …", "I'm …", "I was …"), the second opens a rhetorical question.
-const FEELING_LEADS: [&str; 6] = ["feel", "felt", "i'm", "im", "am", "was"];
+/// Words the rules look for by name. A named feeling follows the first
+/// ("I feel …", "I'm …"), or the second after "I" ("I was …"); the third
+/// opens a rhetorical question.
+const FEELING_LEADS: [&str; 4] = ["feel", "felt", "i'm", "im"];
+const LEADS_AFTER_I: [&str; 2] = ["am", "was"];
 const WHY: [&str; 1] = ["why"];
 
 /// Why the coach's vocabulary could not be built.
@@ -29,6 +31,7 @@ pub struct Lexicon {
     /// Marks that end a clause: `,` `:` `—` `–`.
     pub clause_marks: PhraseSet,
     pub feeling_leads: PhraseSet,
+    pub leads_after_i: PhraseSet,
     pub why: PhraseSet,
     pub absolutes: PhraseSet,
     pub absolute_leads: PhraseSet,
@@ -78,6 +81,7 @@ pub struct Lexicon {
     pub didnt_feel: String,
     pub get_turned: String,
     pub was_turned: String,
+    pub partner_does: String,
     pub fallback_situation: String,
     pub default_request: String,
 }
@@ -87,6 +91,7 @@ impl Lexicon {
         let mut vocabulary = Vocabulary::default();
         let clause_marks = PhraseSet::new(&mut vocabulary, CLAUSE_MARKS);
         let feeling_leads = PhraseSet::new(&mut vocabulary, FEELING_LEADS);
+        let leads_after_i = PhraseSet::new(&mut vocabulary, LEADS_AFTER_I);
         let why = PhraseSet::new(&mut vocabulary, WHY);
         let mut set_of =
             |list: &[String]| PhraseSet::new(&mut vocabulary, list.iter().map(String::as_str));
@@ -174,6 +179,7 @@ impl Lexicon {
             you,
             clause_marks,
             feeling_leads,
+            leads_after_i,
             why,
             absolutes,
             absolute_leads,
@@ -220,6 +226,7 @@ impl Lexicon {
             didnt_feel: text("didnt_feel")?,
             get_turned: text("get_turned")?,
             was_turned: text("was_turned")?,
+            partner_does: text("partner_does")?,
             fallback_situation: text("fallback_situation")?,
             default_request,
         };
@@ -246,6 +253,7 @@ impl Lexicon {
             &self.didnt_feel,
             &self.get_turned,
             &self.was_turned,
+            &self.partner_does,
             &self.fallback_situation,
             &self.default_request,
         ]);

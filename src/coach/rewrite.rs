@@ -148,10 +148,7 @@ fn write_situation(lex: &Lexicon, focus: &Focus, out: &mut String) {
             }
             None => out.push_str(&lex.fallback_situation),
         },
-        Focus::Action(action) => {
-            out.push_str("you ");
-            out.push_str(action);
-        }
+        Focus::Action(action) => fill_into(out, &lex.partner_does, &[("action", action)]),
     }
 }
 

@@ -27,8 +27,6 @@ const UNKNOWN: WordId = WordId::MAX;
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
     words: Vec<Box<str>>,
-    /// Per word: one bit per phrase set with a phrase starting with it.
-    starts: Vec<u64>,
     /// Open addressing by [`key`]: a word of up to eight bytes is its own
     /// key, so most lookups compare one number and read no string, and a
     /// slot holds all a token needs, so a lookup touches one place. The
@@ -41,7 +39,7 @@ pub struct Vocabulary {
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     key: u64,
-    /// The word's [`Vocabulary::starts`], copied when the lists are read.
+    /// One bit per phrase set with a phrase starting with this word.
     starts: u64,
     id: WordId,
 }
@@ -66,44 +64,36 @@ impl Vocabulary {
         }
         let id = WordId::try_from(self.words.len()).unwrap_or(UNKNOWN);
         self.words.push(word.into());
-        self.starts.push(0);
         if self.slots.len() < self.words.len() * 2 {
-            self.slots = vec![FREE; (self.words.len() * 2).next_power_of_two()];
-            for id in 0..self.words.len() {
-                self.place(WordId::try_from(id).unwrap_or(UNKNOWN));
+            let size = (self.words.len() * 2).next_power_of_two();
+            let old = std::mem::replace(&mut self.slots, vec![FREE; size]);
+            for slot in old.into_iter().filter(|slot| slot.key != 0) {
+                self.place(slot);
             }
-        } else {
-            self.place(id);
         }
+        self.place(Slot {
+            key: key(word.as_bytes()),
+            starts: 0,
+            id,
+        });
         id
     }
 
-    fn place(&mut self, id: WordId) {
-        let key = key(self.words[id as usize].as_bytes());
+    fn place(&mut self, slot: Slot) {
         let mask = self.slots.len() - 1;
-        let mut at = slot_of(key, mask);
+        let mut at = slot_of(slot.key, mask);
         while self.slots[at].key != 0 {
             at = (at + 1) & mask;
         }
-        self.slots[at] = Slot {
-            key,
-            starts: self.starts[id as usize],
-            id,
-        };
+        self.slots[at] = slot;
     }
 
     /// Marks a word as starting a phrase of the set with `bit`.
     fn mark_start(&mut self, id: WordId, bit: u64) {
-        self.starts[id as usize] |= bit;
-        let (key, mask) = (
-            key(self.words[id as usize].as_bytes()),
-            self.slots.len() - 1,
-        );
-        let mut at = slot_of(key, mask);
-        while self.slots[at].id != id {
-            at = (at + 1) & mask;
+        let word = self.words[id as usize].as_bytes();
+        if let Some(at) = self.position(key(word), word) {
+            self.slots[at].starts |= bit;
         }
-        self.slots[at].starts |= bit;
     }
 
     /// The id of a word given in lower case, if the vocabulary holds it.
@@ -112,6 +102,11 @@ impl Vocabulary {
     }
 
     fn find_by_key(&self, key: u64, lower: &[u8]) -> Option<&Slot> {
+        self.position(key, lower).map(|at| &self.slots[at])
+    }
+
+    /// Where the word with this key (and these lower-case bytes) sits.
+    fn position(&self, key: u64, lower: &[u8]) -> Option<usize> {
         let mask = self.slots.len().checked_sub(1)?;
         let mut at = slot_of(key, mask);
         loop {
@@ -123,7 +118,7 @@ impl Vocabulary {
             if slot.key == key
                 && (key & LONG == 0 || self.words[slot.id as usize].as_bytes() == lower)
             {
-                return Some(slot);
+                return Some(at);
             }
             at = (at + 1) & mask;
         }
@@ -288,6 +283,11 @@ impl<'t, 'a> Sentence<'t, 'a> {
     /// Whether a phrase of `set` may occur here; `false` is certain.
     pub fn may_hold(&self, set: &PhraseSet) -> bool {
         self.starts.may_hold(set)
+    }
+
+    /// Whether a phrase of `set` occurs here.
+    pub fn holds(&self, set: &PhraseSet) -> bool {
+        self.may_hold(set) && set.occurs_in(self.tokens)
     }
 }
 
