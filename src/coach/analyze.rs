@@ -604,9 +604,9 @@ fn blamed_feeling(lex: &Lexicon, window: &[Token<'_>]) -> Option<Option<String>>
 /// "I feel anxious", "I'm so lonely", "makes me feel sad".
 fn named_feeling(lex: &Lexicon, tokens: &[Token<'_>]) -> Option<String> {
     for at in 0..tokens.len() {
-        let after_i = at > 0 && tokens[at - 1].lower == "i";
+        let after_i = || at > 0 && tokens[at - 1].lower == "i";
         let leads = lex.feeling_leads.contains(&tokens[at])
-            || after_i && lex.leads_after_i.contains(&tokens[at]);
+            || lex.leads_after_i.contains(&tokens[at]) && after_i();
         if !leads {
             continue;
         }
