@@ -13,6 +13,7 @@ use smallvec::SmallVec;
 
 use super::analyze;
 use super::lexicon::Lexicon;
+use super::rewrite;
 use super::text::{self, OwnedToken, Sentence, Token};
 
 /// Stands where the situation goes: a private-use character, a token of its own.
@@ -110,7 +111,6 @@ impl Frame {
         let reach = lex.absolutes.longest();
         let ours_before = &tokens.all[..marker];
         let ours_after = &tokens.all[marker + 1..];
-        let feeling_opening = "i feel ";
         Some(Frame {
             head: head.to_owned(),
             tail: tail.to_owned(),
@@ -130,10 +130,7 @@ impl Frame {
             joins_after: !tail.starts_with(char::is_whitespace) && !tail.is_empty(),
             words_without: format!("{head}{tail}").split_whitespace().count(),
             // The situation must not reach into the opening either.
-            opens_with_feeling: head.len() >= feeling_opening.len()
-                && head
-                    .get(..feeling_opening.len())
-                    .is_some_and(|start| start.eq_ignore_ascii_case(feeling_opening)),
+            opens_with_feeling: rewrite::opens_with_feeling(head),
         })
     }
 
@@ -164,7 +161,7 @@ impl Frame {
             return None;
         }
         let words = self.words_with(situation);
-        if !(super::rewrite::MIN_WORDS..=super::rewrite::MAX_WORDS).contains(&words) {
+        if !(rewrite::MIN_WORDS..=rewrite::MAX_WORDS).contains(&words) {
             return Some(false);
         }
         let mut spliced: SmallVec<[Token<'_>; 40]> = SmallVec::new();

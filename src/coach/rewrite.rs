@@ -56,15 +56,18 @@ pub fn suggest(
 /// feeling, no absolutes, no labels, 4–60 words, not itself blaming.
 pub fn is_sound(lex: &Lexicon, text: &str) -> bool {
     let words = text.split_whitespace().count();
-    let opens_with_feeling = text
-        .get(..FIRST_PERSON_FEELING.len())
-        .is_some_and(|start| start.eq_ignore_ascii_case(FIRST_PERSON_FEELING));
-    if !(MIN_WORDS..=MAX_WORDS).contains(&words) || !opens_with_feeling {
+    if !(MIN_WORDS..=MAX_WORDS).contains(&words) || !opens_with_feeling(text) {
         return false;
     }
     let mut tokens = Tokens::default();
     tokens.cut(&lex.vocabulary, text);
     !lex.absolutes.occurs_in(&tokens.all) && !analyze::analyze_tokens(lex, &tokens).blaming()
+}
+
+/// Whether a text opens with "I feel ", in any case.
+pub(super) fn opens_with_feeling(text: &str) -> bool {
+    text.get(..FIRST_PERSON_FEELING.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(FIRST_PERSON_FEELING))
 }
 
 fn pick_feeling(lex: &Lexicon, focus: &Focus) -> String {
