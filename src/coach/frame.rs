@@ -79,7 +79,6 @@ pub struct Frame {
     joins_before: bool,
     joins_after: bool,
     words_without: usize,
-    opens_with_feeling: bool,
 }
 
 impl Frame {
@@ -89,6 +88,11 @@ impl Frame {
         // ours, and there is one situation.
         let apart = |c: Option<char>| !c.is_some_and(text::is_word_char);
         if tail.contains(MARKER) || !apart(head.chars().last()) || !apart(tail.chars().next()) {
+            return None;
+        }
+        // A template that does not open with "I feel" on its own: no frame,
+        // its suggestions are checked whole.
+        if !rewrite::opens_with_feeling(head) {
             return None;
         }
         let tokens = text::tokenize(&lex.vocabulary, framed);
@@ -129,8 +133,6 @@ impl Frame {
             joins_before: !head.ends_with(char::is_whitespace) && !head.is_empty(),
             joins_after: !tail.starts_with(char::is_whitespace) && !tail.is_empty(),
             words_without: format!("{head}{tail}").split_whitespace().count(),
-            // The situation must not reach into the opening either.
-            opens_with_feeling: rewrite::opens_with_feeling(head),
         })
     }
 
@@ -155,9 +157,6 @@ impl Frame {
     /// must be checked as a whole text.
     pub fn is_sound(&self, lex: &Lexicon, situation: &str) -> Option<bool> {
         if situation.contains(SENTENCE_ENDS) || situation.contains(MARKER) {
-            return None;
-        }
-        if !self.opens_with_feeling {
             return None;
         }
         let words = self.words_with(situation);
