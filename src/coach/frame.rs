@@ -14,14 +14,13 @@ use smallvec::SmallVec;
 use super::analyze;
 use super::lexicon::Lexicon;
 use super::rewrite;
-use super::text::{self, OwnedToken, Sentence, Token};
+use super::text::{self, OwnedToken, Sentence, Starts, Token};
 
 /// Stands where the situation goes: a private-use character, a token of its own.
 const MARKER: &str = "\u{E000}";
 
-/// Characters that end a sentence; a situation holding one changes the
-/// template's sentences, so it is checked the long way.
-const SENTENCE_ENDS: [char; 5] = ['.', '!', '?', ';', '\n'];
+/// The first byte of [`MARKER`] in UTF-8.
+const MARKER_LEAD: u8 = 0xEE;
 
 /// Each feeling's suggestion, cut once.
 #[derive(Clone, Debug, Default)]
@@ -65,6 +64,8 @@ pub struct Frame {
     others_crisis: bool,
     /// Whether an absolute occurs in our words before or after the situation.
     absolute_in_ours: bool,
+    /// The phrase sets any of our words could start.
+    ours_start: Starts,
     /// Our last and first few tokens around the situation, for an absolute
     /// that would span it.
     edge_before: Vec<OwnedToken>,
@@ -125,6 +126,7 @@ impl Frame {
             others_crisis,
             absolute_in_ours: lex.absolutes.occurs_in(ours_before)
                 || lex.absolutes.occurs_in(ours_after),
+            ours_start: Starts::of(ours_before).with(Starts::of(ours_after)),
             edge_before: owned(&ours_before[ours_before.len().saturating_sub(reach)..]),
             edge_after: owned(&ours_after[..reach.min(ours_after.len())]),
             edge_in_sentence: marker - range.start >= reach && range.end - marker > reach,
@@ -156,7 +158,7 @@ impl Frame {
     /// Whether the suggestion around `situation` is sound, or `None` when it
     /// must be checked as a whole text.
     pub fn is_sound(&self, lex: &Lexicon, situation: &str) -> Option<bool> {
-        if situation.contains(SENTENCE_ENDS) || situation.contains(MARKER) {
+        if !splices_exactly(situation) {
             return None;
         }
         let words = self.words_with(situation);
@@ -172,8 +174,14 @@ impl Frame {
         }
         spliced.extend(self.after.iter().map(OwnedToken::as_token));
         // An absolute spanning the situation lies within its sentence unless
-        // the situation is near the sentence's edge.
-        let absolute = if self.edge_in_sentence {
+        // the situation is near the sentence's edge; none can occur unless
+        // one of the words starts one.
+        let starts = self
+            .ours_start
+            .with(Starts::of(&spliced[situation_tokens.clone()]));
+        let absolute = if !starts.may_hold(&lex.absolutes) {
+            false
+        } else if self.edge_in_sentence {
             lex.absolutes.occurs_in(&spliced)
         } else {
             let edge: SmallVec<[Token<'_>; 24]> =
@@ -207,6 +215,22 @@ impl Frame {
             - usize::from(joined_before)
             - usize::from(joined_after)
     }
+}
+
+/// Whether a situation leaves the template's sentences as they are: it
+/// ends none (`. ! ? ;` or a line break) and holds no [`MARKER`]. One pass
+/// over the bytes, since this runs for every suggestion; a byte that leads
+/// the marker's UTF-8 sends the rare text that has one to a full search.
+fn splices_exactly(situation: &str) -> bool {
+    let mut marker_lead = false;
+    for &byte in situation.as_bytes() {
+        match byte {
+            b'.' | b'!' | b'?' | b';' | b'\n' => return false,
+            MARKER_LEAD => marker_lead = true,
+            _ => {}
+        }
+    }
+    !marker_lead || !situation.contains(MARKER)
 }
 
 #[cfg(test)]
@@ -250,6 +274,26 @@ mod tests {
         ];
         situations.extend(edges.map(String::from));
         situations
+    }
+
+    #[test]
+    fn a_situation_that_ends_a_sentence_or_holds_the_marker_is_not_spliced() {
+        for plain in ["", "you leave dishes in the sink", "café — 🙄, (it)"] {
+            assert!(super::splices_exactly(plain), "{plain:?}");
+        }
+        for ends in [
+            "it. Then",
+            "why?",
+            "no!",
+            "a; b",
+            "a\nb",
+            "\u{E000}",
+            "x\u{E000}y",
+        ] {
+            assert!(!super::splices_exactly(ends), "{ends:?}");
+        }
+        // Another character that shares the marker's first byte.
+        assert!(super::splices_exactly("\u{E001}"));
     }
 
     #[test]

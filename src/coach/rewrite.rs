@@ -6,7 +6,7 @@
 use super::analyze::{self, Analysis, Focus};
 use super::frame::Frames;
 use super::lexicon::Lexicon;
-use super::text::Tokens;
+use super::text::{Starts, Tokens};
 use crate::prompts::{fill, fill_into};
 
 /// A suggestion shorter than this says too little; longer is a lecture.
@@ -89,9 +89,11 @@ fn hinted_feeling(lex: &Lexicon, texts: &[&str]) -> String {
     for text in texts {
         tokens.cut(&lex.vocabulary, text);
     }
+    // One pass for the sets a phrase could start from, then only those sets.
+    let starts = Starts::of(&tokens.all);
     lex.feeling_hints
         .iter()
-        .find(|(_, hints)| hints.occurs_in(&tokens.all))
+        .find(|(_, hints)| starts.may_hold(hints) && hints.occurs_in(&tokens.all))
         .map_or_else(
             || DEFAULT_FEELING.to_owned(),
             |(feeling, _)| feeling.clone(),

@@ -101,11 +101,13 @@ impl Vocabulary {
         self.find_by_key(key(lower), lower).map(|slot| slot.id)
     }
 
+    #[inline]
     fn find_by_key(&self, key: u64, lower: &[u8]) -> Option<&Slot> {
         self.position(key, lower).map(|at| &self.slots[at])
     }
 
     /// Where the word with this key (and these lower-case bytes) sits.
+    #[inline]
     fn position(&self, key: u64, lower: &[u8]) -> Option<usize> {
         let mask = self.slots.len().checked_sub(1)?;
         let mut at = slot_of(key, mask);
@@ -265,6 +267,11 @@ impl Starts {
         Starts(tokens.iter().fold(0, |starts, t| starts | t.starts))
     }
 
+    /// The sets a phrase could start from in either.
+    pub fn with(self, other: Starts) -> Starts {
+        Starts(self.0 | other.0)
+    }
+
     /// Whether a phrase of `set` may occur; `false` is certain.
     pub fn may_hold(self, set: &PhraseSet) -> bool {
         set.bit == 0 || self.0 & set.bit != 0
@@ -329,14 +336,14 @@ impl<'a> Tokens<'a> {
 }
 
 /// Appends the tokens of a text that ends no sentence to `out`.
-pub fn append_tokens<'a>(
+pub fn append_tokens<'a, A: smallvec::Array<Item = Token<'a>>>(
     vocabulary: &'a Vocabulary,
     text: &'a str,
-    out: &mut impl Extend<Token<'a>>,
+    out: &mut SmallVec<A>,
 ) {
     scan(text, |piece| {
         if let Piece::Token(span) = piece {
-            out.extend([token(vocabulary, span)]);
+            out.push(token(vocabulary, span));
         }
     });
 }
@@ -373,9 +380,20 @@ fn scan<'a>(text: &'a str, mut found: impl FnMut(Piece<'a>)) {
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
-        // Most text is ASCII letters: settle those without decoding.
-        if byte.is_ascii_alphanumeric() {
+        // Most text is ASCII words between spaces: run over a word's ASCII
+        // bytes in a tight loop, and end it at a space without decoding.
+        if ASCII_WORD_BYTES[usize::from(byte)] {
             word_start.get_or_insert(at);
+            at += 1;
+            while at < bytes.len() && ASCII_WORD_BYTES[usize::from(bytes[at])] {
+                at += 1;
+            }
+            continue;
+        }
+        if byte == b' ' {
+            if let Some(start) = word_start.take() {
+                word(&text[start..at], &mut found);
+            }
             at += 1;
             continue;
         }
@@ -413,6 +431,18 @@ fn scan<'a>(text: &'a str, mut found: impl FnMut(Piece<'a>)) {
     found(Piece::End { question: false });
 }
 
+/// The ASCII bytes [`is_word_char`] accepts: letters, digits, ' - /.
+const ASCII_WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'\'' | b'-' | b'/');
+        byte += 1;
+    }
+    table
+};
+
 /// A word without the hyphens and apostrophes around it.
 fn word<'a>(text: &'a str, found: &mut impl FnMut(Piece<'a>)) {
     let edge = |c: char| c == '-' || c == '\'' || c == '’';
@@ -432,9 +462,12 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '/')
 }
 
+#[inline]
 fn token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
-    if text.len() <= 8 && text.is_ascii() {
-        return short_token(vocabulary, text);
+    if let Some(raw) = short_bytes(text.as_bytes())
+        && raw & HIGH_BITS == 0
+    {
+        return short_token(vocabulary, text, raw);
     }
     let mut buffer = [0u8; LONGEST_WORD];
     let lower = lower_into(text, &mut buffer);
@@ -468,21 +501,49 @@ fn token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
     }
 }
 
-/// [`token`] for the common case, an ASCII word of up to eight bytes:
-/// lower-cased and keyed in registers.
-fn short_token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
-    let (mut lower, mut changed) = (0u64, false);
-    for (at, &byte) in text.as_bytes().iter().enumerate() {
-        let lowered = byte.to_ascii_lowercase();
-        changed |= lowered != byte;
-        lower |= u64::from(lowered) << (8 * at);
+/// The high bit of each of eight bytes: set only by non-ASCII bytes.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+/// One in each of eight bytes.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// A word of one to eight bytes as a number, first byte lowest, zero-padded
+/// ([`packed`] without a loop: two overlapping loads, or three bytes).
+#[inline]
+fn short_bytes(bytes: &[u8]) -> Option<u64> {
+    let len = bytes.len();
+    match len {
+        1..=3 => Some(
+            u64::from(bytes[0])
+                | u64::from(bytes[len / 2]) << (8 * (len / 2))
+                | u64::from(bytes[len - 1]) << (8 * (len - 1)),
+        ),
+        4..=8 => {
+            let low = u32::from_le_bytes(bytes[..4].try_into().ok()?);
+            let high = u32::from_le_bytes(bytes[len - 4..].try_into().ok()?);
+            Some(u64::from(low) | u64::from(high) << (8 * (len - 4)))
+        }
+        _ => None,
     }
-    let known = if text.is_empty() {
-        None
-    } else {
-        vocabulary.find_by_key(lower, &[])
-    };
-    match known {
+}
+
+/// Eight ASCII bytes in lower case at once, and whether any changed.
+#[inline]
+fn ascii_lower(raw: u64) -> (u64, bool) {
+    // Every byte is below 0x80, so adding to one never carries into the
+    // next: the high bit says "at least 'A'", then "beyond 'Z'".
+    let from_a = raw + ONES * u64::from(0x80 - b'A');
+    let beyond_z = raw + ONES * u64::from(0x80 - b'Z' - 1);
+    let upper = (from_a & !beyond_z) & HIGH_BITS;
+    (raw | upper >> 2, upper != 0)
+}
+
+/// [`token`] for the common case, an ASCII word of up to eight bytes
+/// (`raw`, as [`short_bytes`] reads it): lower-cased all at once, in a
+/// register, and looked up by that.
+#[inline]
+fn short_token<'a>(vocabulary: &'a Vocabulary, text: &'a str, raw: u64) -> Token<'a> {
+    let (lower, changed) = ascii_lower(raw);
+    match vocabulary.find_by_key(lower, &[]) {
         Some(slot) => Token {
             text,
             lower: if changed {
@@ -565,6 +626,10 @@ impl PhraseSet {
         if !self.may_start(first) {
             return None;
         }
+        // The bit alone tells a one-word phrase: no table lookup.
+        if self.single_words && self.bit != 0 {
+            return Some(1);
+        }
         let candidates = self.by_first.get(&first.word)?;
         let rest = &tokens[at..];
         candidates
@@ -581,6 +646,12 @@ impl PhraseSet {
 
     /// Whether any phrase occurs anywhere in `tokens`.
     pub fn occurs_in(&self, tokens: &[Token<'_>]) -> bool {
+        if self.bit != 0 {
+            // Only a token with the set's bit can start a phrase of it.
+            return (0..tokens.len()).any(|at| {
+                tokens[at].starts & self.bit != 0 && self.match_at(tokens, at).is_some()
+            });
+        }
         (0..tokens.len()).any(|at| self.match_at(tokens, at).is_some())
     }
 
@@ -672,6 +743,34 @@ mod tests {
         assert!(set.contains(&sentence[2]));
         assert!(!set.contains(&sentence[5]), "only as the start of a phrase");
         assert!(other.contains(&sentence[4]) && !other.contains(&sentence[2]));
+    }
+
+    #[test]
+    fn short_words_are_read_and_lowered_like_the_long_way() {
+        // Every ASCII byte at every place of every length up to eight.
+        for byte in 1..=127u8 {
+            for len in 1..=8 {
+                for at in 0..len {
+                    let mut word = b"aZ9'-/Qm".to_vec();
+                    word.truncate(len);
+                    word[at] = byte;
+                    let raw = short_bytes(&word).expect("up to eight bytes");
+                    assert_eq!(raw, packed(&word), "{word:?}");
+                    let lower = word.to_ascii_lowercase();
+                    assert_eq!(ascii_lower(raw), (packed(&lower), lower != word));
+                }
+            }
+        }
+        assert_eq!(short_bytes(b""), None);
+        assert_eq!(short_bytes(b"ninebytes"), None);
+    }
+
+    #[test]
+    fn the_ascii_word_table_agrees_with_word_chars() {
+        for byte in 0..=255u8 {
+            let table = ASCII_WORD_BYTES[usize::from(byte)];
+            assert_eq!(table, byte.is_ascii() && is_word_char(char::from(byte)));
+        }
     }
 
     #[test]
