@@ -15,6 +15,8 @@
 //! "you" counts as a subject only at the start of a clause, so "I'll love
 //! you always" and "can you pick up milk?" are left alone.
 
+use smallvec::SmallVec;
+
 use super::lexicon::Lexicon;
 use super::text::{PhraseSet, Sentence, Starts, Token, Tokens};
 
@@ -246,10 +248,9 @@ fn starts_clause(lex: &Lexicon, tokens: &[Token<'_>], at: usize) -> bool {
     let Some(previous) = at.checked_sub(1).map(|p| &tokens[p]) else {
         return true;
     };
-    let word = previous.lower.as_ref();
     lex.clause_marks.contains(previous)
         || lex.subject_starts.contains(previous)
-        || !word.chars().next().is_some_and(char::is_alphanumeric)
+        || !starts_alphanumeric(previous)
 }
 
 fn contempt(lex: &Lexicon, tokens: &[Token<'_>], analysis: &mut Analysis) {
@@ -258,11 +259,7 @@ fn contempt(lex: &Lexicon, tokens: &[Token<'_>], analysis: &mut Analysis) {
         let Some(length) = lex.contempt.match_at(tokens, at) else {
             continue;
         };
-        let symbol = !tokens[at]
-            .lower
-            .chars()
-            .next()
-            .is_some_and(char::is_alphanumeric);
+        let symbol = !starts_alphanumeric(&tokens[at]);
         // Short phrases ("whatever", "oh great", "grow up") are contempt only
         // at the start of a sentence; "whatever you want is fine" is not.
         if symbol || at <= start || length >= 3 {
@@ -368,13 +365,14 @@ fn why_questions(
         let auxiliary = &tokens[at + 1..you];
         let negated = lex.negations.occurs_in(auxiliary);
         let suggesting = lex.suggesting_negations.occurs_in(auxiliary);
-        let would = auxiliary.iter().any(|t| t.lower == "would");
+        let would = auxiliary.iter().any(|t| t.word == lex.named.would);
         let refusing = negated && !suggesting;
         let verdict = clause(lex, tokens, you, false, refusing);
         let rest = &tokens[you + 1..];
+        let named = &lex.named;
         let copula = auxiliary
             .iter()
-            .any(|t| matches!(t.lower.as_ref(), "are" | "were" | "aren't" | "arent"));
+            .any(|t| [named.are, named.were, named.aren_t, named.arent].contains(&t.word));
         let end = clause_end(lex, tokens, you);
         let label = copula
             .then(|| label_from(lex, tokens, you + 1, end))
@@ -465,25 +463,26 @@ fn clause(
         let past = !negated_before && lex.past_negations.match_at(window, at).is_some();
 
         at = skip(lex, window, at + length);
-        at = skip_bother(window, at);
+        at = skip_bother(lex, window, at);
         if lex.negated_kind.match_at(window, at).is_some() || kind_absolute {
             return verdict;
         }
         let Some(word) = window.get(at) else {
             return verdict;
         };
-        let Some(verb) = base_form(lex, &word.lower) else {
+        let lower = word.lower();
+        let Some(verb) = base_form(lex, &lower) else {
             return verdict;
         };
         // A question without an absolute ("you don't want to go?") asks.
-        if question && !absolute && !window.iter().any(|t| t.lower == "even") {
+        if question && !absolute && !window.iter().any(|t| t.word == lex.named.even) {
             return verdict;
         }
         verdict.reasons.push(Reason::YouAccusation);
         if absolute {
             verdict.reasons.push(Reason::Absolute);
         }
-        let past = past || lex.past_irregular.contains(word) || word.lower.ends_with("ed");
+        let past = past || lex.past_irregular.contains(word) || lower.ends_with("ed");
         let mut action = verb.clone();
         push_words(lex, &window[at + 1..], &mut action);
         verdict.focus = Focus::Negated { verb, action, past };
@@ -494,17 +493,13 @@ fn clause(
         if absolute {
             verdict.reasons.push(Reason::Absolute);
         }
-        let phrase: Vec<&str> = window[at..at + length]
-            .iter()
-            .map(|t| t.lower.as_ref())
-            .collect();
-        let past = window[at].lower.ends_with("ed") || lex.past_irregular.contains(&window[at]);
-        let key = phrase.join(" ");
+        let past = window[at].lower().ends_with("ed") || lex.past_irregular.contains(&window[at]);
+        let key = known_words(lex, &window[at..at + length]);
         let preposition = lex
             .turned_around
             .get(&key)
             .and_then(|t| t.rsplit(' ').next());
-        let rest = drop_objects(&window[at + length..], preposition);
+        let rest = drop_objects(lex, &window[at + length..], preposition);
         verdict.focus = Focus::Turned {
             verb: key,
             rest: words(lex, rest),
@@ -535,23 +530,25 @@ fn clause_end(lex: &Lexicon, tokens: &[Token<'_>], you: usize) -> usize {
 /// "you're (so) selfish", "you are such a jerk", "you idiot".
 fn label(lex: &Lexicon, tokens: &[Token<'_>], you: usize, end: usize) -> Option<String> {
     let mut at = you + 1;
-    let copula = match tokens[you].lower.as_ref() {
-        "you're" | "youre" => true,
-        _ => {
-            matches!(
-                tokens.get(at).map(|t| t.lower.as_ref()),
-                Some("are" | "were" | "'re")
-            ) && {
+    let named = &lex.named;
+    let copula = if [named.you_re, named.youre].contains(&tokens[you].word) {
+        true
+    } else {
+        // ("'re" once stood here too, but the tokenizer trims a leading
+        // apostrophe, so no token ever was "'re".)
+        tokens
+            .get(at)
+            .is_some_and(|t| [named.are, named.were].contains(&t.word))
+            && {
                 at += 1;
                 true
             }
-        }
     };
     if !copula {
         // Direct address: "you idiot", alone or before a mark.
         let length = lex.labels.match_at(tokens, at)?;
         let alone = at + length >= tokens.len() || lex.clause_marks.contains(&tokens[at + length]);
-        return alone.then(|| label_key(&tokens[at..at + length]));
+        return alone.then(|| known_words(lex, &tokens[at..at + length]));
     }
     label_from(lex, tokens, at, end)
 }
@@ -560,7 +557,7 @@ fn label(lex: &Lexicon, tokens: &[Token<'_>], you: usize, end: usize) -> Option<
 fn label_from(lex: &Lexicon, tokens: &[Token<'_>], mut at: usize, end: usize) -> Option<String> {
     while at < end {
         if let Some(length) = lex.labels.match_at(tokens, at) {
-            return Some(label_key(&tokens[at..at + length]));
+            return Some(known_words(lex, &tokens[at..at + length]));
         }
         if lex.negations.match_at(tokens, at).is_some() {
             return None; // "you're not lazy"
@@ -570,19 +567,32 @@ fn label_from(lex: &Lexicon, tokens: &[Token<'_>], mut at: usize, end: usize) ->
     None
 }
 
-fn label_key(tokens: &[Token<'_>]) -> String {
-    tokens
-        .iter()
-        .map(|t| t.lower.as_ref())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The words of a matched phrase, lower case, space-separated: the key
+/// the wording tables use ("such a jerk", "yelled at").
+fn known_words(lex: &Lexicon, tokens: &[Token<'_>]) -> String {
+    let mut words = String::new();
+    for token in tokens {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(lex.vocabulary.word(token.word));
+    }
+    words
+}
+
+/// Whether a token starts with a letter or digit (not a mark or emoji).
+fn starts_alphanumeric(token: &Token<'_>) -> bool {
+    token.text.chars().next().is_some_and(char::is_alphanumeric)
 }
 
 /// "you make me so angry" -> Some(Some("angry")); `None` if not that shape.
 fn blamed_feeling(lex: &Lexicon, window: &[Token<'_>]) -> Option<Option<String>> {
     let at = skip(lex, window, 0);
-    let verb = window.get(at)?.lower.as_ref();
-    if !matches!(verb, "make" | "makes" | "made") || window.get(at + 1)?.lower != "me" {
+    let named = &lex.named;
+    let verb = window.get(at)?.word;
+    if ![named.make, named.makes, named.made].contains(&verb)
+        || window.get(at + 1)?.word != named.me
+    {
         return None;
     }
     let start = at + 2;
@@ -592,19 +602,19 @@ fn blamed_feeling(lex: &Lexicon, window: &[Token<'_>]) -> Option<Option<String>>
             .match_at(window, from)
             .map(|l| (from, l))
     })?;
-    let words: Vec<&str> = window[matched.0..matched.0 + matched.1]
+    let kept: SmallVec<[Token<'_>; 4]> = window[matched.0..matched.0 + matched.1]
         .iter()
-        .map(|t| t.lower.as_ref())
-        .filter(|w| !matches!(*w, "so" | "feel"))
+        .filter(|t| t.word != named.so && t.word != named.feel)
+        .copied()
         .collect();
-    let feeling = words.join(" ");
+    let feeling = known_words(lex, &kept);
     Some(lex.feelings.contains(&feeling).then_some(feeling))
 }
 
 /// "I feel anxious", "I'm so lonely", "makes me feel sad".
 fn named_feeling(lex: &Lexicon, tokens: &[Token<'_>]) -> Option<String> {
     for at in 0..tokens.len() {
-        let after_i = || at > 0 && tokens[at - 1].lower == "i";
+        let after_i = || at > 0 && tokens[at - 1].word == lex.named.i;
         let leads = lex.feeling_leads.contains(&tokens[at])
             || lex.leads_after_i.contains(&tokens[at]) && after_i();
         if !leads {
@@ -640,11 +650,19 @@ fn skip(lex: &Lexicon, tokens: &[Token<'_>], mut at: usize) -> usize {
 }
 
 /// "bother to ask" and "be bothered to ask" mean "ask".
-fn skip_bother(window: &[Token<'_>], at: usize) -> usize {
-    let word = |i: usize| window.get(i).map(|t| t.lower.as_ref());
+fn skip_bother(lex: &Lexicon, window: &[Token<'_>], at: usize) -> usize {
+    let named = &lex.named;
+    let word = |i: usize| window.get(i).map(|t| t.word);
     match (word(at), word(at + 1), word(at + 2)) {
-        (Some("bother"), Some("to"), Some(_)) => at + 2,
-        (Some("be"), Some("bothered"), Some("to")) if word(at + 3).is_some() => at + 3,
+        (Some(bother), Some(to), Some(_)) if bother == named.bother && to == named.to => at + 2,
+        (Some(be), Some(bothered), Some(to))
+            if be == named.be
+                && bothered == named.bothered
+                && to == named.to
+                && word(at + 3).is_some() =>
+        {
+            at + 3
+        }
         _ => at,
     }
 }
@@ -679,12 +697,16 @@ fn base_form(lex: &Lexicon, word: &str) -> Option<String> {
 /// Drops the object the turned-around phrase already says: "yelled at me
 /// over nothing" -> "over nothing" (turned: "yelled at"), "ignored me at
 /// the party" -> "at the party".
-fn drop_objects<'t, 'a>(rest: &'t [Token<'a>], preposition: Option<&str>) -> &'t [Token<'a>] {
+fn drop_objects<'t, 'a>(
+    lex: &Lexicon,
+    rest: &'t [Token<'a>],
+    preposition: Option<&str>,
+) -> &'t [Token<'a>] {
     let mut from = 0;
-    if preposition.is_some_and(|p| rest.first().is_some_and(|t| t.lower == p)) {
+    if preposition.is_some_and(|p| rest.first().is_some_and(|t| t.lower() == p)) {
         from += 1;
     }
-    if rest.get(from).is_some_and(|t| t.lower == "me") {
+    if rest.get(from).is_some_and(|t| t.word == lex.named.me) {
         from += 1;
     }
     &rest[from..]

@@ -17,6 +17,58 @@ const FEELING_LEADS: [&str; 4] = ["feel", "felt", "i'm", "im"];
 const LEADS_AFTER_I: [&str; 2] = ["am", "was"];
 const WHY: [&str; 1] = ["why"];
 
+/// Words the rules compare one by one, by id: a token is the word exactly
+/// when its id is the word's, so no token needs a lower-case copy.
+#[derive(Clone, Copy, Debug)]
+pub struct Named {
+    pub i: WordId,
+    pub me: WordId,
+    pub would: WordId,
+    pub even: WordId,
+    pub make: WordId,
+    pub makes: WordId,
+    pub made: WordId,
+    pub so: WordId,
+    pub feel: WordId,
+    pub bother: WordId,
+    pub bothered: WordId,
+    pub to: WordId,
+    pub be: WordId,
+    pub you_re: WordId,
+    pub youre: WordId,
+    pub are: WordId,
+    pub were: WordId,
+    pub aren_t: WordId,
+    pub arent: WordId,
+}
+
+impl Named {
+    fn new(vocabulary: &mut Vocabulary) -> Named {
+        let mut id = |word: &str| vocabulary.intern_word(word);
+        Named {
+            i: id("i"),
+            me: id("me"),
+            would: id("would"),
+            even: id("even"),
+            make: id("make"),
+            makes: id("makes"),
+            made: id("made"),
+            so: id("so"),
+            feel: id("feel"),
+            bother: id("bother"),
+            bothered: id("bothered"),
+            to: id("to"),
+            be: id("be"),
+            you_re: id("you're"),
+            youre: id("youre"),
+            are: id("are"),
+            were: id("were"),
+            aren_t: id("aren't"),
+            arent: id("arent"),
+        }
+    }
+}
+
 /// Why the coach's vocabulary could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("the coach prompts are incomplete: `{0}` is missing or empty")]
@@ -27,6 +79,7 @@ pub struct LexiconError(pub String);
 pub struct Lexicon {
     /// Every listed word; tokens are looked up here once.
     pub vocabulary: Vocabulary,
+    pub named: Named,
     pub you: PhraseSet,
     /// Marks that end a clause: `,` `:` `—` `–`.
     pub clause_marks: PhraseSet,
@@ -89,6 +142,7 @@ pub struct Lexicon {
 impl Lexicon {
     pub fn from_catalog(catalog: &Catalog) -> Result<Lexicon, LexiconError> {
         let mut vocabulary = Vocabulary::default();
+        let named = Named::new(&mut vocabulary);
         let clause_marks = PhraseSet::new(&mut vocabulary, CLAUSE_MARKS);
         let feeling_leads = PhraseSet::new(&mut vocabulary, FEELING_LEADS);
         let leads_after_i = PhraseSet::new(&mut vocabulary, LEADS_AFTER_I);
@@ -176,6 +230,7 @@ impl Lexicon {
             .ok_or(LexiconError("coach.requests.default".into()))?;
         let mut lexicon = Lexicon {
             vocabulary,
+            named,
             you,
             clause_marks,
             feeling_leads,

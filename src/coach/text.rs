@@ -139,6 +139,16 @@ impl Vocabulary {
     pub fn id(&self, lower: &str) -> Option<WordId> {
         self.find(lower.as_bytes())
     }
+
+    /// The id of one word given in lower case, adding it.
+    pub fn intern_word(&mut self, lower: &str) -> WordId {
+        self.intern(lower)
+    }
+
+    /// A held word, in lower case; empty for an id it does not hold.
+    pub fn word(&self, id: WordId) -> &str {
+        self.words.get(id as usize).map_or("", |word| word)
+    }
 }
 
 /// A word's key: up to eight bytes, the bytes themselves (zero-padded; no
@@ -206,12 +216,12 @@ fn lower_into(word: &str, buffer: &mut [u8; LONGEST_WORD]) -> Option<(usize, boo
 }
 
 /// One word, emoji or clause mark (`,` `:` `—`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token<'a> {
     /// As written, for suggestions that keep names and spelling.
     pub text: &'a str,
-    /// Lower case with typographic apostrophes made plain, for matching.
-    pub lower: Cow<'a, str>,
+    /// The word's id in the vocabulary, or one no word has; the rules
+    /// compare ids, so a token needs no lower-case copy of its text.
     pub word: WordId,
     /// The phrase sets that have a phrase starting with this word.
     starts: u64,
@@ -221,16 +231,27 @@ pub struct Token<'a> {
 #[derive(Clone, Debug)]
 pub struct OwnedToken {
     text: Box<str>,
-    lower: Box<str>,
     word: WordId,
     starts: u64,
 }
 
-impl Token<'_> {
+impl<'a> Token<'a> {
+    /// The text in lower case with typographic apostrophes made plain, as
+    /// the vocabulary holds words: for the rare rule that reads an unknown
+    /// word (a verb's ending), so it is made only when asked for.
+    pub fn lower(&self) -> Cow<'a, str> {
+        let mut buffer = [0u8; LONGEST_WORD];
+        match lower_into(self.text, &mut buffer) {
+            Some((_, false)) => Cow::Borrowed(self.text),
+            Some((length, true)) => std::str::from_utf8(&buffer[..length])
+                .map_or_else(|_| lowered(self.text), |lower| Cow::Owned(lower.to_owned())),
+            None => lowered(self.text),
+        }
+    }
+
     pub fn to_owned_token(&self) -> OwnedToken {
         OwnedToken {
             text: self.text.into(),
-            lower: self.lower.as_ref().into(),
             word: self.word,
             starts: self.starts,
         }
@@ -241,7 +262,6 @@ impl OwnedToken {
     pub fn as_token(&self) -> Token<'_> {
         Token {
             text: &self.text,
-            lower: Cow::Borrowed(&self.lower),
             word: self.word,
             starts: self.starts,
         }
@@ -470,8 +490,7 @@ fn token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
         return short_token(vocabulary, text, raw);
     }
     let mut buffer = [0u8; LONGEST_WORD];
-    let lower = lower_into(text, &mut buffer);
-    let known = lower
+    let known = lower_into(text, &mut buffer)
         .filter(|(length, _)| *length > 0)
         .and_then(|(length, _)| {
             let lower = &buffer[..length];
@@ -480,21 +499,11 @@ fn token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
     match known {
         Some(slot) => Token {
             text,
-            lower: match lower {
-                Some((_, false)) => Cow::Borrowed(text),
-                _ => Cow::Borrowed(&vocabulary.words[slot.id as usize]),
-            },
             word: slot.id,
             starts: slot.starts,
         },
         None => Token {
             text,
-            lower: match lower {
-                Some((_, false)) => Cow::Borrowed(text),
-                Some((length, true)) => std::str::from_utf8(&buffer[..length])
-                    .map_or_else(|_| lowered(text), |lower| Cow::Owned(lower.to_owned())),
-                None => lowered(text),
-            },
             word: UNKNOWN,
             starts: 0,
         },
@@ -526,15 +535,15 @@ fn short_bytes(bytes: &[u8]) -> Option<u64> {
     }
 }
 
-/// Eight ASCII bytes in lower case at once, and whether any changed.
+/// Eight ASCII bytes in lower case at once.
 #[inline]
-fn ascii_lower(raw: u64) -> (u64, bool) {
+fn ascii_lower(raw: u64) -> u64 {
     // Every byte is below 0x80, so adding to one never carries into the
     // next: the high bit says "at least 'A'", then "beyond 'Z'".
     let from_a = raw + ONES * u64::from(0x80 - b'A');
     let beyond_z = raw + ONES * u64::from(0x80 - b'Z' - 1);
     let upper = (from_a & !beyond_z) & HIGH_BITS;
-    (raw | upper >> 2, upper != 0)
+    raw | upper >> 2
 }
 
 /// [`token`] for the common case, an ASCII word of up to eight bytes
@@ -542,25 +551,15 @@ fn ascii_lower(raw: u64) -> (u64, bool) {
 /// register, and looked up by that.
 #[inline]
 fn short_token<'a>(vocabulary: &'a Vocabulary, text: &'a str, raw: u64) -> Token<'a> {
-    let (lower, changed) = ascii_lower(raw);
+    let lower = ascii_lower(raw);
     match vocabulary.find_by_key(lower, &[]) {
         Some(slot) => Token {
             text,
-            lower: if changed {
-                Cow::Borrowed(&vocabulary.words[slot.id as usize])
-            } else {
-                Cow::Borrowed(text)
-            },
             word: slot.id,
             starts: slot.starts,
         },
         None => Token {
             text,
-            lower: if changed {
-                Cow::Owned(text.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(text)
-            },
             word: UNKNOWN,
             starts: 0,
         },
@@ -694,7 +693,7 @@ mod tests {
         let tokens = tokenize(vocabulary, text);
         tokens
             .sentences()
-            .map(|s| s.tokens.iter().map(|t| t.lower.to_string()).collect())
+            .map(|s| s.tokens.iter().map(|t| t.lower().into_owned()).collect())
             .collect()
     }
 
@@ -757,7 +756,7 @@ mod tests {
                     let raw = short_bytes(&word).expect("up to eight bytes");
                     assert_eq!(raw, packed(&word), "{word:?}");
                     let lower = word.to_ascii_lowercase();
-                    assert_eq!(ascii_lower(raw), (packed(&lower), lower != word));
+                    assert_eq!(ascii_lower(raw), packed(&lower), "{word:?}");
                 }
             }
         }
