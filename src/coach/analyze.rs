@@ -155,11 +155,30 @@ pub fn judge_sentence(lex: &Lexicon, sentence: &Sentence<'_, '_>) -> Analysis {
     analysis
 }
 
-/// Whether a sentence's analysis looks for the feeling its author named.
+/// Whether a sentence's analysis looks for the feeling its author named
+/// and the part a suggestion is built around (judging one of our own
+/// suggestions needs neither).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Naming {
     Find,
     Skip,
+}
+
+/// Whether a clause's verdict should carry its focus.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    Focus,
+    ReasonsOnly,
+}
+
+/// Only a message's first focus is kept, so a clause judged after it need
+/// not write its own.
+fn wanted(naming: Naming, analysis: &Analysis) -> Wanted {
+    if naming == Naming::Find && analysis.focus == Focus::None {
+        Wanted::Focus
+    } else {
+        Wanted::ReasonsOnly
+    }
 }
 
 /// Analyses a message already cut into tokens.
@@ -213,14 +232,14 @@ fn analyze_sentence(
         }
     };
     if disguise {
-        disguised(lex, sentence, analysis, handled);
+        disguised(lex, sentence, analysis, handled, naming);
     }
     // The rest is about "you" as a subject.
     if !you {
         return;
     }
-    negated_questions(lex, sentence, analysis, handled);
-    why_questions(lex, sentence, analysis, handled);
+    negated_questions(lex, sentence, analysis, handled, naming);
+    why_questions(lex, sentence, analysis, handled, naming);
     let lead = lex
         .absolute_leads
         .match_at(tokens, opening(lex, tokens))
@@ -229,12 +248,13 @@ fn analyze_sentence(
         if handled[at] || !lex.you.contains(&tokens[at]) {
             continue;
         }
+        let focus = wanted(naming, analysis);
         if starts_clause(lex, tokens, at) {
-            clause(lex, tokens, at, sentence.question, false).apply(analysis);
+            clause(lex, tokens, at, sentence.question, false, focus).apply(analysis);
         } else if lead {
             // "Every time I bring it up you walk away": the "you" after the
             // lead's clause is a subject, and the lead is the absolute.
-            let verdict = clause(lex, tokens, at, sentence.question, false);
+            let verdict = clause(lex, tokens, at, sentence.question, false, focus);
             if verdict.accuses() {
                 analysis.add(Reason::Absolute);
                 verdict.apply(analysis);
@@ -300,6 +320,7 @@ fn disguised(
     sentence: &Sentence<'_, '_>,
     analysis: &mut Analysis,
     handled: &mut [bool],
+    naming: Naming,
 ) {
     let tokens = sentence.tokens;
     for at in 0..tokens.len() {
@@ -308,7 +329,8 @@ fn disguised(
         };
         let you = at + length - 1;
         handled[you] = true;
-        let verdict = clause(lex, tokens, you, sentence.question, false);
+        let focus = wanted(naming, analysis);
+        let verdict = clause(lex, tokens, you, sentence.question, false, focus);
         if verdict.accuses() {
             analysis.add(Reason::Disguised);
             verdict.apply(analysis);
@@ -322,6 +344,7 @@ fn negated_questions(
     sentence: &Sentence<'_, '_>,
     analysis: &mut Analysis,
     handled: &mut [bool],
+    naming: Naming,
 ) {
     let tokens = sentence.tokens;
     let start = opening(lex, tokens);
@@ -336,7 +359,7 @@ fn negated_questions(
     }
     handled[you] = true;
     analysis.add(Reason::Rhetorical);
-    clause(lex, tokens, you, false, true).apply_focus_only(analysis);
+    clause(lex, tokens, you, false, true, wanted(naming, analysis)).apply_focus_only(analysis);
 }
 
 /// "why do you always …", "why can't you ever …", "why would you …".
@@ -345,6 +368,7 @@ fn why_questions(
     sentence: &Sentence<'_, '_>,
     analysis: &mut Analysis,
     handled: &mut [bool],
+    naming: Naming,
 ) {
     let tokens = sentence.tokens;
     if !sentence.may_hold(&lex.why) {
@@ -367,7 +391,7 @@ fn why_questions(
         let suggesting = lex.suggesting_negations.occurs_in(auxiliary);
         let would = auxiliary.iter().any(|t| t.word == lex.named.would);
         let refusing = negated && !suggesting;
-        let verdict = clause(lex, tokens, you, false, refusing);
+        let verdict = clause(lex, tokens, you, false, refusing, wanted(naming, analysis));
         let rest = &tokens[you + 1..];
         let named = &lex.named;
         let copula = auxiliary
@@ -434,6 +458,7 @@ fn clause(
     you: usize,
     question: bool,
     negated_before: bool,
+    wanted: Wanted,
 ) -> Verdict {
     let mut verdict = Verdict::default();
     let end = clause_end(lex, tokens, you);
@@ -482,6 +507,9 @@ fn clause(
         if absolute {
             verdict.reasons.push(Reason::Absolute);
         }
+        if wanted == Wanted::ReasonsOnly {
+            return verdict;
+        }
         let past = past || lex.past_irregular.contains(word) || lower.ends_with("ed");
         let mut action = verb.clone();
         push_words(lex, &window[at + 1..], &mut action);
@@ -492,6 +520,9 @@ fn clause(
         verdict.reasons.push(Reason::YouAccusation);
         if absolute {
             verdict.reasons.push(Reason::Absolute);
+        }
+        if wanted == Wanted::ReasonsOnly {
+            return verdict;
         }
         let past = window[at].lower().ends_with("ed") || lex.past_irregular.contains(&window[at]);
         let key = known_words(lex, &window[at..at + length]);
@@ -509,6 +540,9 @@ fn clause(
     }
     if absolute && !affectionate && !question {
         verdict.reasons.push(Reason::Absolute);
+        if wanted == Wanted::ReasonsOnly {
+            return verdict;
+        }
         let action = words(lex, window);
         if !action.is_empty() {
             verdict.focus = Focus::Action(action);
@@ -570,7 +604,7 @@ fn label_from(lex: &Lexicon, tokens: &[Token<'_>], mut at: usize, end: usize) ->
 /// The words of a matched phrase, lower case, space-separated: the key
 /// the wording tables use ("such a jerk", "yelled at").
 fn known_words(lex: &Lexicon, tokens: &[Token<'_>]) -> String {
-    let mut words = String::new();
+    let mut words = String::with_capacity(tokens.iter().map(|t| t.text.len() + 1).sum());
     for token in tokens {
         if !words.is_empty() {
             words.push(' ');
@@ -722,6 +756,8 @@ fn words(lex: &Lexicon, tokens: &[Token<'_>]) -> String {
 /// Appends the words of a span as written, space-separated, without
 /// fillers, absolutes or marks, and at most twenty of them.
 fn push_words(lex: &Lexicon, tokens: &[Token<'_>], out: &mut String) {
+    // Room for every word once, rather than growing word by word.
+    out.reserve(tokens.iter().map(|t| t.text.len() + 1).sum());
     let mut words = 0;
     let mut at = 0;
     while at < tokens.len() && words < 20 {

@@ -489,6 +489,13 @@ fn token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
     {
         return short_token(vocabulary, text, raw);
     }
+    long_token(vocabulary, text)
+}
+
+/// [`token`] for a word longer than eight bytes or not ASCII: kept out of
+/// line, so the common case needs no buffer and inlines where it is cut.
+#[inline(never)]
+fn long_token<'a>(vocabulary: &'a Vocabulary, text: &'a str) -> Token<'a> {
     let mut buffer = [0u8; LONGEST_WORD];
     let known = lower_into(text, &mut buffer)
         .filter(|(length, _)| *length > 0)
