@@ -474,7 +474,7 @@ fn clause(
         return verdict;
     }
     let starts = Starts::of(window);
-    let holds = |set: &PhraseSet| starts.may_hold(set) && set.occurs_in(window);
+    let holds = |set: &PhraseSet| starts.holds(set, window);
     let kind_absolute = holds(&lex.kind_absolutes);
     let absolute = !kind_absolute && holds(&lex.absolutes);
     let affectionate = holds(&lex.positive);
@@ -568,8 +568,6 @@ fn label(lex: &Lexicon, tokens: &[Token<'_>], you: usize, end: usize) -> Option<
     let copula = if [named.you_re, named.youre].contains(&tokens[you].word) {
         true
     } else {
-        // ("'re" once stood here too, but the tokenizer trims a leading
-        // apostrophe, so no token ever was "'re".)
         tokens
             .get(at)
             .is_some_and(|t| [named.are, named.were].contains(&t.word))

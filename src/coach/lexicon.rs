@@ -44,7 +44,7 @@ pub struct Named {
 
 impl Named {
     fn new(vocabulary: &mut Vocabulary) -> Named {
-        let mut id = |word: &str| vocabulary.intern_word(word);
+        let mut id = |word: &str| vocabulary.intern(word);
         Named {
             i: id("i"),
             me: id("me"),

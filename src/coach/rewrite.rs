@@ -93,7 +93,7 @@ fn hinted_feeling(lex: &Lexicon, texts: &[&str]) -> String {
     let starts = Starts::of(&tokens.all);
     lex.feeling_hints
         .iter()
-        .find(|(_, hints)| starts.may_hold(hints) && hints.occurs_in(&tokens.all))
+        .find(|(_, hints)| starts.holds(hints, &tokens.all))
         .map_or_else(
             || DEFAULT_FEELING.to_owned(),
             |(feeling, _)| feeling.clone(),
