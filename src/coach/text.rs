@@ -393,7 +393,7 @@ fn plain_words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     scan(text, |piece| {
         if let Piece::Token(span) = piece {
-            words.push(lowered(span).into_owned());
+            words.push(lower_case(span).into_owned());
         }
     });
     words
@@ -562,8 +562,9 @@ fn short_token<'a>(vocabulary: &'a Vocabulary, text: &'a str, raw: u64) -> Token
     Token::looked_up(text, vocabulary.find_by_key(ascii_lower(raw), &[]))
 }
 
-/// A word in lower case with typographic apostrophes made plain, as a
-/// token is looked up.
+/// A word in lower case with typographic apostrophes made plain, as the
+/// vocabulary holds it and as a token is looked up: list words and message
+/// words go through this one function, so they always meet.
 fn lower_case(text: &str) -> Cow<'_, str> {
     let mut buffer = [0u8; LONGEST_WORD];
     match lower_into(text, &mut buffer) {
@@ -782,6 +783,15 @@ mod tests {
             let table = ASCII_WORD_BYTES[usize::from(byte)];
             assert_eq!(table, byte.is_ascii() && is_word_char(char::from(byte)));
         }
+    }
+
+    #[test]
+    fn list_words_and_message_words_are_lowered_alike() {
+        // ǅ is title case: not "upper case", yet it lowers to ǆ.
+        let mut vocabulary = Vocabulary::default();
+        let set = PhraseSet::new(&mut vocabulary, ["ǅem", "Don’t"]);
+        let tokens = tokenize(&vocabulary, "ǄEM ǆem don't");
+        assert!((0..3).all(|at| set.match_at(&tokens.all, at) == Some(1)));
     }
 
     #[test]
