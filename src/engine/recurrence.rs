@@ -238,27 +238,40 @@ fn cron(fields: &[&str]) -> Option<Recurrence> {
     })
 }
 
-/// Renumbers one day-of-week list item (`1-5`, `0`, `*/2`, `sun`).
+/// Renumbers one day-of-week list item (`1-5`, `0`, `*/2`, `sun`,
+/// `sat-sun`) for the `cron` crate. A range is spelled out day by day, so
+/// one that ends on Sunday (`5-7`, `fri-sun`) or wraps past it (`fri-mon`)
+/// works: the crate numbers Sunday first and refuses such ranges.
 fn convert_dow_part(part: &str) -> Option<String> {
     let (range, step) = match part.split_once('/') {
-        Some((range, step)) => (range, Some(step)),
+        Some((range, step)) => (range, Some(step.parse::<u32>().ok().filter(|s| *s > 0)?)),
         None => (part, None),
     };
-    let convert = |n: &str| -> Option<String> {
-        match n.parse::<u32>() {
-            Ok(n) if n <= 7 => Some((n % 7 + 1).to_string()),
-            Ok(_) => None,
-            Err(_) => Some(n.to_owned()),
-        }
+    let (first, last) = match range.split_once('-') {
+        _ if range == "*" => (0, 6),
+        Some((first, last)) => (standard_day(first)?, standard_day(last)?),
+        // "1/2" counts from the day to the end of the week, as cron does.
+        None if step.is_some() => (standard_day(range)?, 6),
+        None => (standard_day(range)?, standard_day(range)?),
     };
-    let range = match range.split_once('-') {
-        Some((a, b)) => format!("{}-{}", convert(a)?, convert(b)?),
-        None => convert(range)?,
-    };
-    Some(match step {
-        Some(step) => format!("{range}/{step}"),
-        None => range,
-    })
+    // Sunday is both 0 and 7, so a range that ends before it starts has
+    // gone past Sunday into the next week.
+    let last = if last < first { last + 7 } else { last };
+    let days: Vec<String> = (first..=last)
+        .step_by(usize::try_from(step.unwrap_or(1)).ok()?)
+        .map(|day| (day % 7 + 1).to_string())
+        .collect();
+    Some(days.join(","))
+}
+
+/// A day of the week in standard cron (0 or 7 Sunday, 1 Monday) as 0-6;
+/// a number or an English name (`sun`, `sunday`).
+fn standard_day(text: &str) -> Option<u32> {
+    match text.parse::<u32>() {
+        Ok(day) if day <= 7 => Some(day % 7),
+        Ok(_) => None,
+        Err(_) => parse_weekday(text).map(|day| day.num_days_from_sunday()),
+    }
 }
 
 #[cfg(test)]
@@ -362,5 +375,53 @@ mod tests {
             weekdays.first_after(at(2026, 3, 6, 9, 0)),
             Some(at(2026, 3, 9, 8, 30))
         );
+    }
+
+    /// The weekdays a recurrence fires on in the week from Monday 2026-03-02.
+    fn days_in_a_week(text: &str) -> Vec<Weekday> {
+        let recurrence = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let mut days = Vec::new();
+        let mut after = at(2026, 3, 1, 23, 59);
+        while let Some(next) = recurrence
+            .first_after(after)
+            .filter(|n| *n < at(2026, 3, 9, 0, 0))
+        {
+            days.push(next.weekday());
+            after = next;
+        }
+        days
+    }
+
+    #[test]
+    fn cron_day_ranges_may_end_on_or_wrap_past_sunday() {
+        use Weekday::*;
+        for (text, days) in [
+            ("cron 0 10 * * 5-7", vec![Fri, Sat, Sun]),
+            ("cron 0 10 * * sat-sun", vec![Sat, Sun]),
+            ("cron 0 10 * * SAT-SUN", vec![Sat, Sun]),
+            ("cron 0 10 * * fri-mon", vec![Mon, Fri, Sat, Sun]),
+            ("cron 0 10 * * 6-1", vec![Mon, Sat, Sun]),
+            ("cron 0 10 * * 1-7", vec![Mon, Tue, Wed, Thu, Fri, Sat, Sun]),
+            ("cron 0 10 * * mon-fri", vec![Mon, Tue, Wed, Thu, Fri]),
+            ("cron 0 10 * * 0-6/2", vec![Tue, Thu, Sat, Sun]),
+            ("cron 0 10 * * */2", vec![Tue, Thu, Sat, Sun]),
+            ("cron 0 10 * * 1/2", vec![Mon, Wed, Fri]),
+            ("cron 0 10 * * mon,thu,7", vec![Mon, Thu, Sun]),
+            ("cron 0 10 * * tuesday", vec![Tue]),
+        ] {
+            assert_eq!(days_in_a_week(text), days, "{text}");
+        }
+        for text in [
+            "cron 0 10 * * 8",
+            "cron 0 10 * * mon-xyz",
+            "cron 0 10 * * sundae",
+            "cron 0 10 * * 1-5/0",
+            "cron 0 10 * * 1-",
+        ] {
+            assert!(
+                matches!(parse(text), Err(UserError::BadSchedule { .. })),
+                "{text}"
+            );
+        }
     }
 }
