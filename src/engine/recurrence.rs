@@ -248,7 +248,8 @@ fn convert_dow_part(part: &str) -> Option<String> {
         None => (part, None),
     };
     let (first, last) = match range.split_once('-') {
-        _ if range == "*" => (0, 6),
+        // "?" is the same as "*", as the cron crate has always read it.
+        _ if range == "*" || range == "?" => (0, 6),
         Some((first, last)) => (standard_day(first)?, standard_day(last)?),
         // "1/2" counts from the day to the end of the week, as cron does.
         None if step.is_some() => (standard_day(range)?, 6),
@@ -408,6 +409,7 @@ mod tests {
             ("cron 0 10 * * 1/2", vec![Mon, Wed, Fri]),
             ("cron 0 10 * * mon,thu,7", vec![Mon, Thu, Sun]),
             ("cron 0 10 * * tuesday", vec![Tue]),
+            ("cron 0 10 * * ?", vec![Mon, Tue, Wed, Thu, Fri, Sat, Sun]),
         ] {
             assert_eq!(days_in_a_week(text), days, "{text}");
         }
