@@ -319,6 +319,11 @@ mod tests {
             "every 9 weeks fri 20:00",
             "cron 0 19 * *",
             "cron 61 19 * * *",
+            "cron 0 10 * * 8",
+            "cron 0 10 * * mon-xyz",
+            "cron 0 10 * * sundae",
+            "cron 0 10 * * 1-5/0",
+            "cron 0 10 * * 1-",
             "hourly",
         ] {
             assert!(
@@ -412,18 +417,6 @@ mod tests {
             ("cron 0 10 * * ?", vec![Mon, Tue, Wed, Thu, Fri, Sat, Sun]),
         ] {
             assert_eq!(days_in_a_week(text), days, "{text}");
-        }
-        for text in [
-            "cron 0 10 * * 8",
-            "cron 0 10 * * mon-xyz",
-            "cron 0 10 * * sundae",
-            "cron 0 10 * * 1-5/0",
-            "cron 0 10 * * 1-",
-        ] {
-            assert!(
-                matches!(parse(text), Err(UserError::BadSchedule { .. })),
-                "{text}"
-            );
         }
     }
 }
