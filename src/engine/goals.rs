@@ -90,6 +90,21 @@ fn reminder_at(zone: Tz, due: Option<NaiveDate>, now: DateTime<Utc>) -> Option<D
     Some(resolve(zone, day_before.and_time(REMINDER_TIME))).filter(|at| *at > now)
 }
 
+/// The couple's shared dates now follow `zone`: a reminder that has not
+/// gone out yet moves to the day before in it (one whose new time has
+/// passed goes out at the scheduler's next pass).
+pub(super) async fn follow_zone(tx: &mut Tx, couple_id: i64, zone: Tz) -> anyhow::Result<()> {
+    couples::set_time_zone(tx, couple_id, zone).await?;
+    for goal in goals::awaiting_reminder(tx, couple_id).await? {
+        let remind = goal
+            .due_date
+            .and_then(|due| due.pred_opt())
+            .map(|day_before| resolve(zone, day_before.and_time(REMINDER_TIME)));
+        goals::set_remind_at(tx, goal.id, remind).await?;
+    }
+    Ok(())
+}
+
 async fn my_goal(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<(Couple, Goal)> {
     let couple = ctx.my_couple().await?;
     let goal = goals::get(ctx.tx, couple.id, id)

@@ -225,6 +225,7 @@ impl Engine {
                 | Command::Goal(_)
                 | Command::Recap(_)
                 | Command::MyData(_)
+                | Command::Settings(_)
         ) {
             // Schedules may have changed: let the scheduler look again now.
             self.schedule_changed.notify_one();

@@ -1,13 +1,20 @@
 //! Personal settings (time zone, quiet hours), answered privately; and a
 //! shared space's settings, which only its moderators change, answered in
 //! the space so everyone there knows.
+//!
+//! The couple's own zone (for goal due days and recaps) starts as the
+//! inviter's at pairing, else the default, and follows a member who sets a
+//! zone when it can only have been theirs: it was their old zone, or the
+//! partner has none of their own or the same one.
 
-use super::Ctx;
+use chrono_tz::Tz;
+
 use super::command::SettingsCommand;
 use super::message::{Outgoing, Place, Reply};
+use super::{Ctx, goals};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
-use crate::store::{spaces, users};
+use crate::store::{couples, spaces, users};
 
 pub(super) async fn run(
     ctx: &mut Ctx<'_>,
@@ -17,7 +24,12 @@ pub(super) async fn run(
         SettingsCommand::Show => show(ctx),
         SettingsCommand::Zone(zone) => {
             users::set_time_zone(ctx.tx, ctx.me.id, *zone).await?;
-            ctx.say(Key::SettingsZoneSet, &[("zone", zone.name())])
+            let key = if couple_follows(ctx, *zone).await? {
+                Key::SettingsZoneSetShared
+            } else {
+                Key::SettingsZoneSet
+            };
+            ctx.say(key, &[("zone", zone.name())])
         }
         SettingsCommand::Quiet(Some(hours)) => {
             users::set_quiet_hours(ctx.tx, ctx.me.id, Some(*hours)).await?;
@@ -30,6 +42,25 @@ pub(super) async fn run(
         SettingsCommand::Space { nudges } => return space(ctx, *nudges).await,
     };
     Ok(vec![Outgoing::to_requester(Reply::private(text))])
+}
+
+/// Moves the couple's zone to a member's new `zone` when it can only have
+/// been theirs; whether it moved.
+async fn couple_follows(ctx: &mut Ctx<'_>, zone: Tz) -> EngineResult<bool> {
+    let Some(couple) = couples::active_for_user(ctx.tx, ctx.me.id).await? else {
+        return Ok(false);
+    };
+    if couple.time_zone == zone {
+        return Ok(false);
+    }
+    // `ctx.me` was read before the change: its zone is the old one.
+    let was_mine = ctx.me.time_zone == Some(couple.time_zone);
+    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    if !was_mine && partner.time_zone.is_some_and(|theirs| theirs != zone) {
+        return Ok(false);
+    }
+    goals::follow_zone(ctx.tx, couple.id, zone).await?;
+    Ok(true)
 }
 
 async fn space(ctx: &mut Ctx<'_>, nudges: Option<bool>) -> EngineResult<Vec<Outgoing>> {

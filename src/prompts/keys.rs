@@ -288,6 +288,7 @@ message_keys! {
     SettingsSpaceNudgesOn => "settings.space_nudges_on",
     SettingsSpaceNudgesOff => "settings.space_nudges_off",
     SettingsZoneSet => "settings.zone_set",
+    SettingsZoneSetShared => "settings.zone_set_shared",
     SettingsQuietSet => "settings.quiet_set",
     SettingsQuietOff => "settings.quiet_off",
 

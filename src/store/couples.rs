@@ -175,6 +175,17 @@ pub async fn set_space(tx: &mut Tx, couple_id: i64, space: &SpaceRef) -> anyhow:
     }
 }
 
+/// The zone the couple's shared dates (goal due days, recaps) follow.
+pub async fn set_time_zone(tx: &mut Tx, couple_id: i64, zone: Tz) -> anyhow::Result<()> {
+    sqlx::query("UPDATE couples SET time_zone = $1 WHERE id = $2")
+        .bind(zone.name())
+        .bind(couple_id)
+        .execute(&mut **tx)
+        .await
+        .context("cannot set the couple's time zone")?;
+    Ok(())
+}
+
 /// Ends the couple and both memberships at `now`.
 pub async fn end(tx: &mut Tx, couple_id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
     sqlx::query("UPDATE couples SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")

@@ -207,6 +207,20 @@ pub async fn set_remind_at(tx: &mut Tx, id: i64, at: Option<DateTime<Utc>>) -> a
     Ok(())
 }
 
+/// The couple's active goals whose due-date reminder has not gone out yet.
+pub async fn awaiting_reminder(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Vec<Goal>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM goals
+         WHERE couple_id = $1 AND status = 'active' AND remind_at IS NOT NULL ORDER BY id"
+    );
+    let rows: Vec<GoalRow> = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(couple_id)
+        .fetch_all(&mut **tx)
+        .await
+        .context("cannot list goals awaiting a reminder")?;
+    rows.into_iter().map(Goal::try_from).collect()
+}
+
 /// Active goals whose reminder is due, locked for this scheduler pass.
 pub async fn reminders_due(
     tx: &mut Tx,
