@@ -169,14 +169,27 @@ pub async fn get(tx: &mut Tx, couple_id: i64, id: i64) -> anyhow::Result<Option<
 
 /// The couple's proposed and active goals, oldest first.
 pub async fn open_for_couple(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Vec<Goal>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM goals WHERE couple_id = $1 AND status IN ('proposed', 'active') ORDER BY id"
-    );
+    of_couple_where(tx, couple_id, "status IN ('proposed', 'active')").await
+}
+
+/// The couple's active goals whose due-date reminder has not gone out yet.
+pub async fn awaiting_reminder(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Vec<Goal>> {
+    of_couple_where(tx, couple_id, "status = 'active' AND remind_at IS NOT NULL").await
+}
+
+/// The couple's goals that meet `condition` (fixed SQL), oldest first.
+async fn of_couple_where(
+    tx: &mut Tx,
+    couple_id: i64,
+    condition: &'static str,
+) -> anyhow::Result<Vec<Goal>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM goals WHERE couple_id = $1 AND {condition} ORDER BY id");
     let rows: Vec<GoalRow> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(couple_id)
         .fetch_all(&mut **tx)
         .await
-        .context("cannot list goals")?;
+        .with_context(|| format!("cannot list the couple's goals where {condition}"))?;
     rows.into_iter().map(Goal::try_from).collect()
 }
 
@@ -205,20 +218,6 @@ pub async fn set_remind_at(tx: &mut Tx, id: i64, at: Option<DateTime<Utc>>) -> a
         .await
         .context("cannot set goal reminder")?;
     Ok(())
-}
-
-/// The couple's active goals whose due-date reminder has not gone out yet.
-pub async fn awaiting_reminder(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Vec<Goal>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM goals
-         WHERE couple_id = $1 AND status = 'active' AND remind_at IS NOT NULL ORDER BY id"
-    );
-    let rows: Vec<GoalRow> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(couple_id)
-        .fetch_all(&mut **tx)
-        .await
-        .context("cannot list goals awaiting a reminder")?;
-    rows.into_iter().map(Goal::try_from).collect()
 }
 
 /// Active goals whose reminder is due, locked for this scheduler pass.
