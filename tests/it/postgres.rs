@@ -196,8 +196,12 @@ async fn goals_recaps_and_mydata_work_on_postgres() {
     assert_eq!(due.recaps, 1);
     let recap = port.shown_to(&space_of("home")).pop().expect("a recap");
     assert!(recap.contains("Thanks for the tea"), "{recap}");
+    // The couple's zone follows ana's: the reminder moves from 09:00 UTC
+    // to 09:00 in Berlin (08:00 UTC).
+    t.say(&ana, &Place::Direct, "settings zone Europe/Berlin")
+        .await;
     t.clock
-        .set(Utc.with_ymd_and_hms(2026, 3, 19, 9, 0, 0).unwrap());
+        .set(Utc.with_ymd_and_hms(2026, 3, 19, 8, 0, 0).unwrap());
     assert_eq!(
         t.tick(&ports).await.0.reminded,
         2,
