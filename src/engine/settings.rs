@@ -4,8 +4,8 @@
 //!
 //! The couple's own zone (for goal due days and recaps) starts as the
 //! inviter's at pairing, else the default, and follows a member who sets a
-//! zone when it can only have been theirs: it was their old zone, or the
-//! partner has none of their own or the same one.
+//! zone when it can only have been theirs: it was their old zone and not
+//! the partner's, or the partner has none of their own or the same one.
 
 use chrono_tz::Tz;
 
@@ -53,10 +53,13 @@ async fn couple_follows(ctx: &mut Ctx<'_>, zone: Tz) -> EngineResult<bool> {
     if couple.time_zone == zone {
         return Ok(false);
     }
+    let theirs = couples::partner_of(ctx.tx, couple.id, ctx.me.id)
+        .await?
+        .time_zone;
     // `ctx.me` was read before the change: its zone is the old one.
-    let was_mine = ctx.me.time_zone == Some(couple.time_zone);
-    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
-    if !was_mine && partner.time_zone.is_some_and(|theirs| theirs != zone) {
+    let was_mine_alone =
+        ctx.me.time_zone == Some(couple.time_zone) && theirs != Some(couple.time_zone);
+    if !was_mine_alone && theirs.is_some_and(|theirs| theirs != zone) {
         return Ok(false);
     }
     goals::follow_zone(ctx.tx, couple.id, zone).await?;

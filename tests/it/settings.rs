@@ -173,4 +173,11 @@ async fn a_partner_with_another_zone_keeps_the_couples_zone() {
         moved[0].reply.text,
         t.text(Key::SettingsZoneSetShared, &[("zone", "Asia/Tokyo")])
     );
+    // Once both live by it, one moving away leaves it with the other.
+    t.say(&ana, &direct, "settings zone Asia/Tokyo").await;
+    let away = t.say(&ben, &direct, "settings zone Europe/Paris").await;
+    assert_eq!(
+        away[0].reply.text,
+        t.text(Key::SettingsZoneSet, &[("zone", "Europe/Paris")])
+    );
 }
