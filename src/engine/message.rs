@@ -107,6 +107,9 @@ pub struct Actor {
     /// Manage Server; Matrix: power level 50 or more). Adapters set it from
     /// the platform; space settings require it.
     pub moderator: bool,
+    /// Names the platform showed with this request for other people it
+    /// names (a Discord user option), for someone rapport has not met yet.
+    pub named_others: Vec<(UserRef, String)>,
 }
 
 impl Actor {
@@ -115,12 +118,26 @@ impl Actor {
             user,
             display_name: display_name.into(),
             moderator: false,
+            named_others: Vec::new(),
         }
     }
 
     pub fn with_moderator(mut self, moderator: bool) -> Actor {
         self.moderator = moderator;
         self
+    }
+
+    pub fn with_named_others(mut self, named: Vec<(UserRef, String)>) -> Actor {
+        self.named_others = named;
+        self
+    }
+
+    /// The name the platform showed for `user` with this request, if any.
+    pub fn name_shown_for(&self, user: &UserRef) -> Option<&str> {
+        self.named_others
+            .iter()
+            .find(|(named, _)| named == user)
+            .map(|(_, name)| name.as_str())
     }
 }
 

@@ -116,10 +116,13 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
     let target_zone = known
         .as_ref()
         .map_or(ctx.engine.policy.default_zone, |user| ctx.zone_of(user));
-    // Their name if they have used rapport before; else the platform's id.
+    // Their name if they have used rapport before, else the one the
+    // platform showed with the request, else the platform's id.
     let target_name = known
         .as_ref()
-        .map_or(target.id.as_str(), |user| user.display_name.as_str());
+        .map(|user| user.display_name.as_str())
+        .or_else(|| ctx.actor.name_shown_for(&target))
+        .unwrap_or(target.id.as_str());
     let expires_for_them = ctx.engine.format_time(invite.expires_at, target_zone);
     let to_me = ctx.say(
         Key::PairInviteSent,

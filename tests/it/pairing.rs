@@ -360,7 +360,7 @@ async fn status_shows_an_open_invite_until_it_expires() {
 }
 
 #[tokio::test]
-async fn an_invite_names_a_partner_rapport_already_knows() {
+async fn an_invite_names_a_partner_as_rapport_or_the_platform_knows_them() {
     let t = spawn_engine().await;
     let ana = Actor::new(UserRef::new(Platform::Discord, "1001"), "Ana");
     let ben = Actor::new(UserRef::new(Platform::Discord, "1002"), "Ben");
@@ -371,8 +371,20 @@ async fn an_invite_names_a_partner_rapport_already_knows() {
     );
     t.say(&ana, &space("home"), "pair cancel").await;
 
+    // Not met yet, but the platform showed a name with the request.
+    let showing = ana
+        .clone()
+        .with_named_others(vec![(ben.user.clone(), "Benny".to_owned())]);
+    let shown = t.say(&showing, &space("home"), "pair invite 1002").await;
+    assert!(
+        shown[0].reply.text.starts_with("I've sent Benny "),
+        "{shown:?}"
+    );
+    t.say(&ana, &space("home"), "pair cancel").await;
+
+    // Once met, the name rapport knows them by wins.
     t.say(&ben, &Place::Direct, "settings").await;
-    let known = t.say(&ana, &space("home"), "pair invite 1002").await;
+    let known = t.say(&showing, &space("home"), "pair invite 1002").await;
     assert!(
         known[0].reply.text.starts_with("I've sent Ben "),
         "{known:?}"

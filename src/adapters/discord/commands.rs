@@ -11,9 +11,11 @@ use std::borrow::Cow;
 use poise::serenity_prelude as serenity;
 use serenity::{AutocompleteChoice, CommandOptionType, CreateAutocompleteResponse, ResolvedValue};
 
+use super::interact::{shown_name, user_ref};
 use super::{AppContext, Data, Error};
 use crate::engine::checkin::questions::themes;
 use crate::engine::command::{Command, MAX_INPUT_CHARS, RewordCommand};
+use crate::engine::message::UserRef;
 use crate::prompts::Catalog;
 
 /// Discord's longest command or option description.
@@ -404,6 +406,21 @@ pub fn asked(leaf: &Leaf, options: &[serenity::ResolvedOption<'_>]) -> Asked {
         }
     }
     Asked::Line(line)
+}
+
+/// The people a command's user options name, with the names Discord
+/// showed for them.
+pub fn named_users(options: &[serenity::ResolvedOption<'_>]) -> Vec<(UserRef, String)> {
+    options
+        .iter()
+        .filter_map(|option| match &option.value {
+            ResolvedValue::User(user, member) => Some((
+                user_ref(user.id),
+                shown_name(user, member.and_then(|m| m.nick.as_deref())),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 fn suggestions(values: impl Iterator<Item = (String, String)>) -> CreateAutocompleteResponse {

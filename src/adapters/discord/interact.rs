@@ -40,14 +40,19 @@ pub fn user_ref(id: UserId) -> UserRef {
 /// nickname, else the global display name, else the user name. Members who
 /// may manage the server moderate its channels.
 pub fn actor_of(user: &User, member: Option<&Member>) -> Actor {
-    let name = member
-        .and_then(|m| m.nick.clone())
-        .or_else(|| user.global_name.clone())
-        .unwrap_or_else(|| user.name.clone());
+    let name = shown_name(user, member.and_then(|m| m.nick.as_deref()));
     let moderator = member
         .and_then(|m| m.permissions)
         .is_some_and(|p| p.manage_guild());
     Actor::new(user_ref(user.id), name).with_moderator(moderator)
+}
+
+/// The name Discord shows for a person: the server nickname, else the
+/// global display name, else the user name.
+pub fn shown_name(user: &User, nick: Option<&str>) -> String {
+    nick.map(str::to_owned)
+        .or_else(|| user.global_name.clone())
+        .unwrap_or_else(|| user.name.clone())
 }
 
 /// A server channel is a shared space; a DM is private.
@@ -77,7 +82,8 @@ pub async fn on_slash(ctx: AppContext<'_>) -> Result<(), Error> {
         &ctx.serenity_context().http,
         ctx.data(),
         (interaction.id, &interaction.token),
-        actor_of(&interaction.user, interaction.member.as_deref()),
+        actor_of(&interaction.user, interaction.member.as_deref())
+            .with_named_others(commands::named_users(ctx.args)),
         place_of(interaction.guild_id, interaction.channel_id),
     );
     let result = answering.run(commands::asked(leaf, ctx.args)).await;

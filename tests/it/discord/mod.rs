@@ -294,6 +294,12 @@ async fn pair(bot: &Running) {
         )
         .await;
     assert_eq!(invited.kind, 4, "{invited:?}");
+    // ben has never used rapport: he is named as Discord showed him.
+    let sent = content(&invited);
+    assert!(
+        sent.contains("sent ben") && !sent.contains(&BEN.to_string()),
+        "{sent}"
+    );
     bot.tick().await;
     let view = bot.fake.view();
     let invite = view
