@@ -86,21 +86,21 @@ fn today(zone: Tz, now: DateTime<Utc>) -> NaiveDate {
 /// The reminder instant for a due date: the day before at 09:00 local, if
 /// that is still ahead.
 fn reminder_at(zone: Tz, due: Option<NaiveDate>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let day_before = due?.pred_opt()?;
-    Some(resolve(zone, day_before.and_time(REMINDER_TIME))).filter(|at| *at > now)
+    day_before_reminder(zone, due).filter(|at| *at > now)
 }
 
-/// The couple's shared dates now follow `zone`: a reminder that has not
-/// gone out yet moves to the day before in it (one whose new time has
-/// passed goes out at the scheduler's next pass).
-pub(super) async fn follow_zone(tx: &mut Tx, couple_id: i64, zone: Tz) -> anyhow::Result<()> {
-    couples::set_time_zone(tx, couple_id, zone).await?;
+/// The day before a due date at [`REMINDER_TIME`] in `zone`.
+fn day_before_reminder(zone: Tz, due: Option<NaiveDate>) -> Option<DateTime<Utc>> {
+    let day_before = due?.pred_opt()?;
+    Some(resolve(zone, day_before.and_time(REMINDER_TIME)))
+}
+
+/// The couple's dates now go by `zone`: a reminder that has not gone out
+/// yet moves to the day before in it (one whose new time has passed goes
+/// out at the scheduler's next pass).
+pub(super) async fn move_reminders(tx: &mut Tx, couple_id: i64, zone: Tz) -> anyhow::Result<()> {
     for goal in goals::awaiting_reminder(tx, couple_id).await? {
-        let remind = goal
-            .due_date
-            .and_then(|due| due.pred_opt())
-            .map(|day_before| resolve(zone, day_before.and_time(REMINDER_TIME)));
-        goals::set_remind_at(tx, goal.id, remind).await?;
+        goals::set_remind_at(tx, goal.id, day_before_reminder(zone, goal.due_date)).await?;
     }
     Ok(())
 }

@@ -62,7 +62,8 @@ async fn couple_follows(ctx: &mut Ctx<'_>, zone: Tz) -> EngineResult<bool> {
     if !was_mine_alone && theirs.is_some_and(|theirs| theirs != zone) {
         return Ok(false);
     }
-    goals::follow_zone(ctx.tx, couple.id, zone).await?;
+    couples::set_time_zone(ctx.tx, couple.id, zone).await?;
+    goals::move_reminders(ctx.tx, couple.id, zone).await?;
     Ok(true)
 }
 
