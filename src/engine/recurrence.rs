@@ -247,13 +247,15 @@ fn convert_dow_part(part: &str) -> Option<String> {
         Some((range, step)) => (range, Some(step.parse::<u32>().ok().filter(|s| *s > 0)?)),
         None => (part, None),
     };
-    let (first, last) = match range.split_once('-') {
-        // "?" is the same as "*", as the cron crate has always read it.
-        _ if range == "*" || range == "?" => (0, 6),
-        Some((first, last)) => (standard_day(first)?, standard_day(last)?),
+    // "?" is the same as "*", as the cron crate has always read it.
+    let (first, last) = if range == "*" || range == "?" {
+        (0, 6)
+    } else if let Some((first, last)) = range.split_once('-') {
+        (standard_day(first)?, standard_day(last)?)
+    } else {
+        let day = standard_day(range)?;
         // "1/2" counts from the day to the end of the week, as cron does.
-        None if step.is_some() => (standard_day(range)?, 6),
-        None => (standard_day(range)?, standard_day(range)?),
+        (day, if step.is_some() { 6 } else { day })
     };
     // Sunday is both 0 and 7, so a range that ends before it starts has
     // gone past Sunday into the next week.
