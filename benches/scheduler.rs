@@ -18,7 +18,7 @@ use rapport::clock::ManualClock;
 use rapport::delivery::{
     self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, Ports,
 };
-use rapport::engine::message::Platform;
+use rapport::domain::Platform;
 use rapport::engine::{Engine, Policy};
 use rapport::prompts::Catalog;
 use rapport::store::Store;

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::{Destination, Platform, Reply};
 use crate::engine::Engine;
-use crate::engine::message::{Destination, Platform, Reply};
 use crate::prompts::Key;
 use crate::store::outbox::{self, QueuedMessage};
 use crate::store::{couples, users};
@@ -205,7 +205,7 @@ async fn tell_space_unreachable(
     engine: &Engine,
     tx: &mut crate::store::Tx,
     couple_id: i64,
-    user: &crate::engine::message::UserRef,
+    user: &crate::domain::UserRef,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let couple = couples::get(tx, couple_id).await?;

@@ -25,6 +25,7 @@ pub mod clock;
 pub mod coach;
 pub mod config;
 pub mod delivery;
+pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod prompts;

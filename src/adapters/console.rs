@@ -16,11 +16,10 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use crate::delivery::{BoxFuture, ChatPort, Delivery, DeliveryError};
+use crate::domain::{Choice, Platform, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::engine::command::{Command, PairCommand};
-use crate::engine::message::{
-    Actor, Choice, Outgoing, Place, Platform, Recipient, Request, SpaceRef, UserRef,
-};
+use crate::engine::message::{Actor, Outgoing, Place, Recipient, Request};
 use crate::prompts::Key;
 
 /// Who the console plays first, and where.

@@ -4,7 +4,8 @@
 
 use super::Ctx;
 use super::command::AgreeCommand;
-use super::message::{Outgoing, Reply};
+use super::message::Outgoing;
+use crate::domain::Reply;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::agreements::{self, Agreement};

@@ -3,7 +3,8 @@
 //! the weekly recap.
 
 use super::Ctx;
-use super::message::{Outgoing, Reply};
+use super::message::Outgoing;
+use crate::domain::Reply;
 use crate::error::EngineResult;
 use crate::prompts::Key;
 use crate::store::{appreciations, couples};

@@ -10,9 +10,10 @@ use chrono_tz::Tz;
 
 use super::checkin::firing::DueReport;
 use super::command::{GoalCommand, GoalFor, NewGoal};
-use super::local_time::{local_of, resolve};
-use super::message::{Destination, Outgoing, Reply, UserRef};
+use super::message::Outgoing;
 use super::{Ctx, Engine};
+use crate::domain::local_time::{local_of, resolve};
+use crate::domain::{Destination, Reply, UserRef};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples::{self, Couple};

@@ -2,7 +2,8 @@
 
 use super::Ctx;
 use super::command::HelpTopic;
-use super::message::{Outgoing, Reply};
+use super::message::Outgoing;
+use crate::domain::Reply;
 use crate::prompts::Key;
 
 pub(super) fn run(ctx: &Ctx<'_>, topic: Option<HelpTopic>) -> Vec<Outgoing> {

@@ -4,7 +4,8 @@
 
 use super::Ctx;
 use super::command::JournalCommand;
-use super::message::{Outgoing, Place, Reply};
+use super::message::{Outgoing, Place};
+use crate::domain::Reply;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples;

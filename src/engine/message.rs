@@ -1,94 +1,11 @@
-//! Protocol-neutral request and reply types: the only language adapters and
-//! the engine share.
+//! Protocol-neutral requests and the engine's answers: the only language
+//! adapters and the engine share besides the [`crate::domain`] values.
 //!
 //! An adapter turns a slash command, a `!rapport` line or a console line into a
 //! [`Request`] and renders each [`Outgoing`] in its protocol's idiom. Nothing
-//! here names Discord or Matrix types; platforms are plain identifiers.
+//! here names Discord or Matrix types.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
-/// The chat platform a person or a space lives on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    Discord,
-    Matrix,
-    Console,
-}
-
-impl Platform {
-    /// The stable name stored in the database and used in `platform:id` refs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Discord => "discord",
-            Platform::Matrix => "matrix",
-            Platform::Console => "console",
-        }
-    }
-
-    /// Parses the stored name back; `None` for anything unknown.
-    pub fn parse(name: &str) -> Option<Platform> {
-        match name {
-            "discord" => Some(Platform::Discord),
-            "matrix" => Some(Platform::Matrix),
-            "console" => Some(Platform::Console),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One person on one platform, e.g. `discord:1234` or `matrix:@ana:example.org`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct UserRef {
-    pub platform: Platform,
-    /// The platform's own id for the person (snowflake, MXID, console name).
-    pub id: String,
-}
-
-impl UserRef {
-    pub fn new(platform: Platform, id: impl Into<String>) -> UserRef {
-        UserRef {
-            platform,
-            id: id.into(),
-        }
-    }
-}
-
-impl fmt::Display for UserRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.platform, self.id)
-    }
-}
-
-/// A shared place on one platform: a Discord channel or thread, a Matrix room.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct SpaceRef {
-    pub platform: Platform,
-    pub id: String,
-}
-
-impl SpaceRef {
-    pub fn new(platform: Platform, id: impl Into<String>) -> SpaceRef {
-        SpaceRef {
-            platform,
-            id: id.into(),
-        }
-    }
-}
-
-impl fmt::Display for SpaceRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.platform, self.id)
-    }
-}
+use crate::domain::{Destination, Reply, SpaceRef, UserRef};
 
 /// Where a request was made: in a shared space, or privately with the bot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,100 +66,6 @@ pub struct Request<C> {
     pub command: C,
 }
 
-/// A button or menu entry offered with a reply. Choosing it runs `command` as
-/// if the person had typed it, so a choice needs no state in the adapter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choice {
-    pub label: String,
-    pub command: String,
-    /// When set, the command takes optional free text after it, and this
-    /// asks for it: an adapter that can show a form (Discord) asks before
-    /// running the command; elsewhere people type it after the command.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-impl Choice {
-    pub fn new(label: impl Into<String>, command: impl Into<String>) -> Choice {
-        Choice {
-            label: label.into(),
-            command: command.into(),
-            note: None,
-        }
-    }
-
-    /// Asks for optional text to follow the command (see [`Choice::note`]).
-    pub fn with_note(mut self, question: impl Into<String>) -> Choice {
-        self.note = Some(question.into());
-        self
-    }
-}
-
-/// How a reply's choices are best shown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChoiceStyle {
-    /// Actions or answers: buttons where the platform has them.
-    #[default]
-    Buttons,
-    /// Alternatives to pick one from: a menu where the platform has one.
-    Menu,
-}
-
-/// A file sent with a reply, such as a chart.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Attachment {
-    pub filename: String,
-    pub mime_type: String,
-    pub bytes: Vec<u8>,
-}
-
-/// What the bot says: text plus optional choices and an attachment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reply {
-    pub text: String,
-    /// Private replies are shown only to their recipient: ephemeral on
-    /// Discord, a direct room on Matrix.
-    pub private: bool,
-    pub choices: Vec<Choice>,
-    #[serde(default)]
-    pub choice_style: ChoiceStyle,
-    pub attachment: Option<Attachment>,
-}
-
-impl Reply {
-    /// A reply only its recipient sees.
-    pub fn private(text: impl Into<String>) -> Reply {
-        Reply {
-            text: text.into(),
-            private: true,
-            choices: Vec::new(),
-            choice_style: ChoiceStyle::Buttons,
-            attachment: None,
-        }
-    }
-
-    /// A reply everyone in the place sees.
-    pub fn public(text: impl Into<String>) -> Reply {
-        Reply {
-            private: false,
-            ..Reply::private(text)
-        }
-    }
-
-    pub fn with_choices(mut self, choices: Vec<Choice>) -> Reply {
-        self.choices = choices;
-        self
-    }
-
-    /// The choices are alternatives, best shown as a menu.
-    pub fn with_menu(mut self, choices: Vec<Choice>) -> Reply {
-        self.choices = choices;
-        self.choice_style = ChoiceStyle::Menu;
-        self
-    }
-}
-
 /// Who should receive a reply.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Recipient {
@@ -253,23 +76,6 @@ pub enum Recipient {
     User(UserRef),
     /// A couple's shared space.
     Space(SpaceRef),
-}
-
-/// Where a message goes when nobody is waiting for a reply: the outbox's
-/// recipients.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Destination {
-    User(UserRef),
-    Space(SpaceRef),
-}
-
-impl Destination {
-    pub fn platform(&self) -> Platform {
-        match self {
-            Destination::User(user) => user.platform,
-            Destination::Space(space) => space.platform,
-        }
-    }
 }
 
 impl From<Destination> for Recipient {

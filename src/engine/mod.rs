@@ -7,12 +7,7 @@
 //! else is logged with its cause chain and the person gets a short apology.
 
 pub mod command;
-pub mod invite_code;
-pub mod local_time;
 pub mod message;
-pub mod quiet_hours;
-pub mod recurrence;
-pub mod zone;
 
 mod agreements;
 mod appreciate;
@@ -36,6 +31,7 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::coach::Coach;
 use crate::coach::llm::ModelRewriter;
+use crate::domain::{Destination, Reply};
 use crate::error::{EngineError, EngineResult, UserError};
 use crate::prompts::{Catalog, Key};
 use crate::store::couples::{self, Couple};
@@ -44,7 +40,7 @@ use crate::store::{Store, Tx};
 use crate::store::{outbox, recaps, rounds, schedules};
 pub use checkin::firing::DueReport;
 use command::{Command, RewordCommand};
-use message::{Actor, Destination, Outgoing, Place, Recipient, Reply, Request};
+use message::{Actor, Outgoing, Place, Recipient, Request};
 
 /// Rules an admin may tune in the config file.
 #[derive(Clone, Debug)]
@@ -318,13 +314,15 @@ impl Ctx<'_> {
     fn ask_partner(
         &self,
         to_me: String,
-        partner: message::UserRef,
+        partner: crate::domain::UserRef,
         to_partner: String,
         choices: &[(Key, String)],
     ) -> Vec<Outgoing> {
         let choices = choices
             .iter()
-            .map(|(label, command)| message::Choice::new(self.say(*label, &[]), command.clone()))
+            .map(|(label, command)| {
+                crate::domain::Choice::new(self.say(*label, &[]), command.clone())
+            })
             .collect();
         vec![
             Outgoing::to_requester(Reply::private(to_me)),

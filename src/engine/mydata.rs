@@ -5,7 +5,8 @@
 
 use super::Ctx;
 use super::command::MyDataCommand;
-use super::message::{Attachment, Choice, Outgoing, Reply};
+use super::message::Outgoing;
+use crate::domain::{Attachment, Choice, Reply};
 use crate::error::EngineResult;
 use crate::prompts::Key;
 use crate::store::{couples, mydata};

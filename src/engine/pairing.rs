@@ -8,8 +8,9 @@
 
 use super::Ctx;
 use super::command::PairCommand;
-use super::invite_code::InviteCode;
-use super::message::{Choice, Outgoing, Place, Reply, SpaceRef, UserRef};
+use super::message::{Outgoing, Place};
+use crate::domain::invite_code::InviteCode;
+use crate::domain::{Choice, Reply, SpaceRef, UserRef};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples::{self, CreateRefused};

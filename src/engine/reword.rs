@@ -5,9 +5,10 @@
 //! database at all, and a nudge only adds one to the couple's count. Words
 //! suggesting self-harm or violence get the crisis resources instead.
 
-use super::message::{Actor, Choice, Outgoing, Place, Reply};
+use super::message::{Actor, Outgoing, Place};
 use super::{Ctx, Engine};
 use crate::coach::{Analysis, Reason, Suggestion};
+use crate::domain::{Choice, Reply};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::{couples, nudges, spaces, users};
@@ -84,7 +85,7 @@ impl Engine {
     async fn nudge(
         &self,
         actor: &Actor,
-        space: &super::message::SpaceRef,
+        space: &crate::domain::SpaceRef,
         text: &str,
         analysis: &Analysis,
     ) -> anyhow::Result<Vec<Outgoing>> {

@@ -10,8 +10,9 @@
 use chrono_tz::Tz;
 
 use super::command::SettingsCommand;
-use super::message::{Outgoing, Place, Reply};
+use super::message::{Outgoing, Place};
 use super::{Ctx, goals};
+use crate::domain::Reply;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::{couples, spaces, users};

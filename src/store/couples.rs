@@ -9,7 +9,7 @@ use sqlx::FromRow;
 
 use super::users::{self, User};
 use super::{Tx, from_db, is_unique_violation, to_db};
-use crate::engine::message::{Platform, SpaceRef};
+use crate::domain::{Platform, SpaceRef};
 
 /// An active or ended pairing of two people.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, from_db, to_db};
-use crate::engine::invite_code::InviteCode;
-use crate::engine::message::{Platform, SpaceRef, UserRef};
+use crate::domain::invite_code::InviteCode;
+use crate::domain::{Platform, SpaceRef, UserRef};
 
 /// Where an invite stands. Only `Pending` can still be answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::Row;
 
 use super::{Tx, from_db};
-use crate::engine::message::UserRef;
+use crate::domain::UserRef;
 
 /// One part of the export: its name and a query on the person's id (`$1`).
 /// Every column is read as text and typed by its name below.

@@ -10,7 +10,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, from_db, skip_locked, to_db};
-use crate::engine::message::{Destination, Platform, Reply, SpaceRef, UserRef};
+use crate::domain::{Destination, Platform, Reply, SpaceRef, UserRef};
 
 /// A queued message, as claimed by the delivery worker.
 #[derive(Clone, Debug, PartialEq, Eq)]

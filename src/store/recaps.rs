@@ -8,7 +8,7 @@ use sqlx::FromRow;
 
 use super::schedules::{format_local, parse_local};
 use super::{Tx, from_db, skip_locked, to_db};
-use crate::engine::recurrence::Recurrence;
+use crate::domain::recurrence::Recurrence;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecapSchedule {

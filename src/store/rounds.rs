@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
-use super::schedules::CheckinKind;
 use super::{Tx, from_db, skip_locked, to_db};
+use crate::domain::CheckinKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RoundStatus {

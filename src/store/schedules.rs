@@ -8,36 +8,11 @@ use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, from_db, skip_locked, to_db};
-use crate::engine::recurrence::Recurrence;
+use crate::domain::CheckinKind;
+use crate::domain::recurrence::Recurrence;
 
 /// Format of wall-clock occurrences in the database.
 pub const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
-
-/// How a round reaches the couple.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CheckinKind {
-    /// The question is posted in the couple's space.
-    Shared,
-    /// Each partner gets the question privately.
-    Private,
-}
-
-impl CheckinKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckinKind::Shared => "shared",
-            CheckinKind::Private => "private",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<CheckinKind> {
-        match text {
-            "shared" => Some(CheckinKind::Shared),
-            "private" => Some(CheckinKind::Private),
-            _ => None,
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScheduleStatus {

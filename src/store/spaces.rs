@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use super::{Tx, to_db};
-use crate::engine::message::SpaceRef;
+use crate::domain::SpaceRef;
 
 /// Whether the coach may nudge about messages in this space (yes unless a
 /// moderator said no).

@@ -7,8 +7,8 @@ use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, to_db};
-use crate::engine::message::{Platform, UserRef};
-use crate::engine::quiet_hours::QuietHours;
+use crate::domain::quiet_hours::QuietHours;
+use crate::domain::{Platform, UserRef};
 
 /// A person known to rapport.
 #[derive(Clone, Debug, PartialEq, Eq)]

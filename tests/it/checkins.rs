@@ -106,8 +106,8 @@ async fn a_round_asks_privately_and_reveals_only_when_both_answered() {
         .await;
     let reveal = texts_to(
         &second,
-        &Recipient::Space(rapport::engine::message::SpaceRef::new(
-            rapport::engine::message::Platform::Console,
+        &Recipient::Space(rapport::domain::SpaceRef::new(
+            rapport::domain::Platform::Console,
             "home",
         )),
     );

@@ -10,9 +10,9 @@ use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone
 use chrono_tz::Tz;
 use proptest::prelude::*;
 
+use rapport::domain::local_time::{local_of, resolve};
+use rapport::domain::recurrence::Recurrence;
 use rapport::engine::checkin::timing::{self, DueSchedule, Outcome};
-use rapport::engine::local_time::{local_of, resolve};
-use rapport::engine::recurrence::Recurrence;
 
 const ZONES: [Tz; 4] = [
     chrono_tz::America::New_York,

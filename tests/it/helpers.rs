@@ -13,10 +13,9 @@ use rapport::clock::ManualClock;
 use rapport::delivery::{
     self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, DeliveryReport, Ports,
 };
+use rapport::domain::{Destination, Platform, SpaceRef, UserRef};
 use rapport::engine::DueReport;
-use rapport::engine::message::{
-    Actor, Destination, Outgoing, Place, Platform, Recipient, SpaceRef, UserRef,
-};
+use rapport::engine::message::{Actor, Outgoing, Place, Recipient};
 use rapport::engine::{Engine, Policy};
 use rapport::error::UserError;
 use rapport::prompts::{Catalog, Key};

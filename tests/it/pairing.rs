@@ -3,7 +3,8 @@
 
 use chrono::Duration;
 
-use rapport::engine::message::{Actor, Place, Platform, Recipient, SpaceRef, UserRef};
+use rapport::domain::{Platform, SpaceRef, UserRef};
+use rapport::engine::message::{Actor, Place, Recipient};
 use rapport::error::UserError;
 use rapport::prompts::Key;
 

@@ -7,10 +7,10 @@ use std::time::Duration as StdDuration;
 use chrono::Duration;
 
 use rapport::delivery::{self, DeliveryError, DeliveryPolicy};
+use rapport::domain::CheckinKind;
 use rapport::engine::message::Place;
 use rapport::scheduler::{self, SchedulerPolicy};
 use rapport::store::rounds::{self, NewRound, RoundStatus};
-use rapport::store::schedules::CheckinKind;
 
 use crate::helpers::{dm, person, recording_ports, scheduled, space_of, spawn_engine, utc};
 use crate::pairing::pair_ana_and_ben;

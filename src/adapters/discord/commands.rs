@@ -13,9 +13,9 @@ use serenity::{AutocompleteChoice, CommandOptionType, CreateAutocompleteResponse
 
 use super::interact::{shown_name, user_ref};
 use super::{AppContext, Data, Error};
+use crate::domain::UserRef;
 use crate::engine::checkin::questions::themes;
 use crate::engine::command::{Command, MAX_INPUT_CHARS, RewordCommand};
-use crate::engine::message::UserRef;
 use crate::prompts::Catalog;
 
 /// Discord's longest command or option description.

@@ -20,10 +20,9 @@ use serenity::{
 use super::commands::{self, Asked};
 use super::render::{self, MAX_INPUT_LABEL, MENU_ID, Token};
 use super::{AppContext, Data, Error, port};
+use crate::domain::{Platform, Reply, SpaceRef, UserRef};
 use crate::engine::command::MAX_INPUT_CHARS;
-use crate::engine::message::{
-    Actor, Outgoing, Place, Platform, Recipient, Reply, Request, SpaceRef, UserRef,
-};
+use crate::engine::message::{Actor, Outgoing, Place, Recipient, Request};
 use crate::prompts::Key;
 
 /// The id of the one text field in a note form.

@@ -19,7 +19,7 @@ use tokio::time::Instant;
 
 use super::render::{self, ChoiceMemory, Controls, MENU_ID};
 use crate::delivery::{BoxFuture, ChatPort, Delivery, DeliveryError};
-use crate::engine::message::{Destination, Platform, Reply, UserRef};
+use crate::domain::{Destination, Platform, Reply, UserRef};
 use crate::prompts::{Catalog, Key};
 
 /// Discord's JSON error codes that retrying cannot fix.

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-use crate::engine::message::{Choice, ChoiceStyle, Reply};
+use crate::domain::{Choice, ChoiceStyle, Reply};
 
 /// Discord's longest message content, in characters.
 pub const MAX_CONTENT_CHARS: usize = 2000;

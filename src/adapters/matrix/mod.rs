@@ -37,10 +37,9 @@ use matrix_sdk::{Client, Room, RoomMemberships, RoomState, SessionMeta, SessionT
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::domain::{Choice, Platform, SpaceRef, UserRef};
 use crate::engine::Engine;
-use crate::engine::message::{
-    Actor, Choice, Outgoing, Place, Platform, Recipient, SpaceRef, UserRef,
-};
+use crate::engine::message::{Actor, Outgoing, Place, Recipient};
 pub use port::MatrixPort;
 use render::Incoming;
 

@@ -14,7 +14,7 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use super::{ChoiceMemory, MatrixSettings, render};
 use crate::delivery::{BoxFuture, ChatPort, Delivery, DeliveryError};
-use crate::engine::message::{Destination, Platform, Reply, UserRef};
+use crate::domain::{Destination, Platform, Reply, UserRef};
 use crate::prompts::Catalog;
 
 /// The Matrix side of the delivery worker, and of direct answers.

@@ -1,7 +1,7 @@
 //! Pure translation between Matrix text and the engine: which messages are
 //! commands, and how a reply with choices reads as plain text. No network.
 
-use crate::engine::message::{Choice, Reply};
+use crate::domain::{Choice, Reply};
 use crate::prompts::{Catalog, Key};
 
 /// Keycap emoji for choices 1 to 10, so a reaction can pick one.

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use super::round::{self, Message, RoundSpec};
 use super::timing::{self, DueSchedule, Outcome};
+use crate::domain::{Destination, Reply};
 use crate::engine::Engine;
-use crate::engine::message::{Destination, Reply};
 use crate::prompts::Key;
 use crate::store::rounds::{self, NewRound, Round, RoundStatus};
 use crate::store::schedules::{self, Schedule, format_local};

@@ -2,7 +2,8 @@
 
 use super::super::Ctx;
 use crate::chart::{self, Series};
-use crate::engine::message::{Attachment, Outgoing, Reply};
+use crate::domain::{Attachment, Reply};
+use crate::engine::message::Outgoing;
 use crate::error::EngineResult;
 use crate::prompts::Key;
 use crate::store::Tx;

@@ -4,13 +4,14 @@
 use chrono::{DateTime, Utc};
 
 use super::questions;
-use crate::engine::message::{Choice, Destination, Outgoing, Reply};
+use crate::domain::CheckinKind;
+use crate::domain::{Choice, Destination, Reply};
+use crate::engine::message::Outgoing;
 use crate::engine::{Ctx, Engine};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples::{self, Couple};
 use crate::store::rounds::{self, Answer, NewRound, Round, RoundStatus};
-use crate::store::schedules::CheckinKind;
 use crate::store::users::{self, User};
 use crate::store::{Tx, journal};
 

@@ -5,15 +5,17 @@
 use chrono::NaiveDate;
 
 use super::{questions, timing};
+use crate::domain::CheckinKind;
+use crate::domain::Reply;
+use crate::domain::local_time::resolve;
+use crate::domain::recurrence::Recurrence;
 use crate::engine::Ctx;
-use crate::engine::local_time::resolve;
-use crate::engine::message::{Outgoing, Reply};
-use crate::engine::recurrence::Recurrence;
+use crate::engine::message::Outgoing;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples;
 use crate::store::rounds;
-use crate::store::schedules::{self, CheckinKind, NewSchedule, Schedule, ScheduleStatus};
+use crate::store::schedules::{self, NewSchedule, Schedule, ScheduleStatus};
 
 /// "weekly sun 19:00 (Europe/Berlin), questions privately"
 fn describe(ctx: &Ctx<'_>, schedule: &Schedule) -> String {

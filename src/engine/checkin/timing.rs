@@ -10,8 +10,8 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::engine::local_time::{local_of, resolve};
-use crate::engine::recurrence::Recurrence;
+use crate::domain::local_time::{local_of, resolve};
+use crate::domain::recurrence::Recurrence;
 
 /// Upper bound on occurrences walked in one step (a minute-level schedule
 /// down for a year stays well under it); beyond it the schedule is reset

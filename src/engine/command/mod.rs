@@ -5,14 +5,14 @@
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use super::quiet_hours::QuietHours;
-use super::recurrence::Recurrence;
-use super::zone::parse_zone;
+use crate::domain::quiet_hours::QuietHours;
+use crate::domain::recurrence::Recurrence;
+use crate::domain::zone::parse_zone;
 
 mod together;
+use crate::domain::CheckinKind;
 use crate::error::UserError;
 use crate::prompts::Key;
-use crate::store::schedules::CheckinKind;
 pub use together::{
     AgreeCommand, GoalCommand, GoalFor, JournalCommand, MyDataCommand, NewGoal, RecapCommand,
 };

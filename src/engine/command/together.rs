@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::text_after_words;
-use crate::engine::recurrence::Recurrence;
+use crate::domain::recurrence::Recurrence;
 use crate::error::UserError;
 use crate::prompts::Key;
 

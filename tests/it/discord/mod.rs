@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 
 use rapport::adapters::discord::{DiscordBot, DiscordPort, DiscordSettings};
 use rapport::delivery::{ChatPort, Delivery, Ports};
-use rapport::engine::message::{Destination, Platform, Reply, UserRef};
+use rapport::domain::{Destination, Platform, Reply, UserRef};
 use rapport::prompts::Key;
 
 use crate::helpers::{TestEngine, spawn_engine, utc};
@@ -542,7 +542,7 @@ async fn a_429_is_retried_and_a_redelivery_is_shown_once() {
     );
     let delivery = Delivery {
         key: "test:1".into(),
-        to: Destination::Space(rapport::engine::message::SpaceRef::new(
+        to: Destination::Space(rapport::domain::SpaceRef::new(
             Platform::Discord,
             CHANNEL_ID.to_string(),
         )),
@@ -606,7 +606,7 @@ async fn closed_dms_are_reported_to_the_couples_channel_once() {
 async fn a_chart_goes_out_as_an_attachment() {
     let bot = Running::start().await;
     let chart = Reply {
-        attachment: Some(rapport::engine::message::Attachment {
+        attachment: Some(rapport::domain::Attachment {
             filename: "chart.png".into(),
             mime_type: "image/png".into(),
             bytes: vec![137, 80, 78, 71],
@@ -639,7 +639,7 @@ async fn paced_deliveries_stay_under_discords_global_limit() {
     for n in 0..20 {
         let delivery = Delivery {
             key: format!("paced:{n}"),
-            to: Destination::Space(rapport::engine::message::SpaceRef::new(
+            to: Destination::Space(rapport::domain::SpaceRef::new(
                 Platform::Discord,
                 CHANNEL_ID.to_string(),
             )),

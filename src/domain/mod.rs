@@ -1,0 +1,20 @@
+//! Value types that the store, the engine and the adapters all speak:
+//! addresses and replies, recurrence, quiet hours, zones, local time,
+//! invite codes and the check-in kind.
+//!
+//! This module depends on nothing above it (neither `store` nor `engine`);
+//! the only crate module it names is [`crate::error`], for the user errors
+//! its parsers return.
+
+pub mod address;
+pub mod checkin_kind;
+pub mod invite_code;
+pub mod local_time;
+pub mod quiet_hours;
+pub mod recurrence;
+pub mod reply;
+pub mod zone;
+
+pub use address::{Destination, Platform, SpaceRef, UserRef};
+pub use checkin_kind::CheckinKind;
+pub use reply::{Attachment, Choice, ChoiceStyle, Reply};
