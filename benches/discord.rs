@@ -52,14 +52,7 @@ async fn run(messages: u64) -> anyhow::Result<()> {
         Arc::new(Catalog::embedded()?),
         Arc::new(ManualClock::new(chrono::Utc::now())),
         StdRng::seed_from_u64(7),
-        Policy {
-            default_zone: chrono_tz::UTC,
-            invite_ttl: chrono::Duration::hours(48),
-            round_duration: chrono::Duration::hours(24),
-            nudge_after: chrono::Duration::hours(6),
-            catch_up_grace: chrono::Duration::hours(24),
-            crisis_resources: Vec::new(),
-        },
+        Policy::default(),
     )?);
     for n in 0..messages {
         let person = 100 + n % PEOPLE;

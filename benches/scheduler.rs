@@ -9,16 +9,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sqlx::{Any, AnyPool, Transaction};
 
 use rapport::clock::ManualClock;
-use rapport::delivery::{
-    self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, Ports,
-};
-use rapport::domain::Platform;
+use rapport::delivery::{self, ChatPort, DeliveryPolicy, Ports, Sent};
+use rapport::domain::{Platform, Reply, SpaceRef, UserRef};
 use rapport::engine::{Engine, Policy};
 use rapport::prompts::Catalog;
 use rapport::store::Store;
@@ -37,7 +35,11 @@ impl ChatPort for NullPort {
         Platform::Console
     }
 
-    fn deliver<'a>(&'a self, _delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+    fn send_to_user<'a>(&'a self, _: &'a UserRef, _: &'a str, _: &'a Reply) -> Sent<'a> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn send_to_space<'a>(&'a self, _: &'a SpaceRef, _: &'a str, _: &'a Reply) -> Sent<'a> {
         Box::pin(async { Ok(()) })
     }
 }
@@ -133,14 +135,7 @@ async fn run_engine(
     due: usize,
 ) -> anyhow::Result<(std::time::Duration, usize, usize)> {
     let clock = Arc::new(ManualClock::new(due_time()));
-    let policy = Policy {
-        default_zone: chrono_tz::UTC,
-        invite_ttl: Duration::hours(48),
-        round_duration: Duration::hours(24),
-        nudge_after: Duration::hours(6),
-        catch_up_grace: Duration::hours(24),
-        crisis_resources: Vec::new(),
-    };
+    let policy = Policy::default();
     let engine = Engine::new(
         store,
         Arc::new(Catalog::embedded()?),

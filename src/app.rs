@@ -24,6 +24,21 @@ pub struct App {
     engine: Arc<Engine>,
 }
 
+/// The engine's rules, from the config file.
+fn policy(config: &Config) -> anyhow::Result<Policy> {
+    let hours = |h: u32| chrono::Duration::hours(i64::from(h));
+    Ok(Policy {
+        default_zone: config
+            .default_zone()
+            .context("defaults.time_zone is not a valid zone")?,
+        invite_ttl: hours(config.pairing.invite_ttl_hours),
+        round_duration: hours(config.checkins.round_hours),
+        nudge_after: hours(config.checkins.nudge_after_hours),
+        catch_up_grace: hours(config.checkins.catch_up_grace_hours),
+        crisis_resources: config.crisis.resources.clone(),
+    })
+}
+
 impl App {
     /// Connects the store (running migrations) and loads the prompts. Clock
     /// and randomness are injected so tests control them.
@@ -31,17 +46,7 @@ impl App {
         let catalog = Catalog::load(&config.defaults.locale, Some(&config.prompts.dir))
             .context("cannot load prompts")?;
         let store = Store::connect(config.store.url.expose_secret()).await?;
-        let hours = |h: u32| chrono::Duration::hours(i64::from(h));
-        let policy = Policy {
-            default_zone: config
-                .default_zone()
-                .context("defaults.time_zone is not a valid zone")?,
-            invite_ttl: hours(config.pairing.invite_ttl_hours),
-            round_duration: hours(config.checkins.round_hours),
-            nudge_after: hours(config.checkins.nudge_after_hours),
-            catch_up_grace: hours(config.checkins.catch_up_grace_hours),
-            crisis_resources: config.crisis.resources.clone(),
-        };
+        let policy = policy(config)?;
         let model = config
             .reword_model
             .enabled
@@ -202,4 +207,15 @@ fn discord_settings(
 #[cfg(any(feature = "discord", feature = "matrix"))]
 async fn wait_for_stop(mut stopped: tokio::sync::watch::Receiver<bool>) {
     let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_policy_is_the_config_files_default() {
+        let from_config = policy(&Config::default()).expect("the default config is valid");
+        assert_eq!(from_config, Policy::default());
+    }
 }

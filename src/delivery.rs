@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::{Destination, Platform, Reply};
+use crate::domain::{Destination, Platform, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::prompts::Key;
 use crate::store::outbox::{self, QueuedMessage};
@@ -44,11 +44,25 @@ pub enum DeliveryError {
     Unreachable(String),
 }
 
-/// What an adapter offers the worker: sending to one platform.
+/// What a port's send returns.
+pub type Sent<'a> = BoxFuture<'a, Result<(), DeliveryError>>;
+
+/// What an adapter offers the worker: sending to one platform. Every send
+/// must be idempotent per `key`: the same key is never shown twice.
 pub trait ChatPort: Send + Sync {
     fn platform(&self) -> Platform;
-    /// Sends one message. Must be idempotent per `delivery.key`.
-    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>>;
+    /// A private message to one person.
+    fn send_to_user<'a>(&'a self, user: &'a UserRef, key: &'a str, reply: &'a Reply) -> Sent<'a>;
+    /// A message in a shared space.
+    fn send_to_space<'a>(&'a self, space: &'a SpaceRef, key: &'a str, reply: &'a Reply)
+    -> Sent<'a>;
+    /// Sends one outbox message to where it is addressed.
+    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> Sent<'a> {
+        match &delivery.to {
+            Destination::User(user) => self.send_to_user(user, &delivery.key, &delivery.reply),
+            Destination::Space(space) => self.send_to_space(space, &delivery.key, &delivery.reply),
+        }
+    }
 }
 
 /// The adapters running in this process, by platform.
@@ -205,7 +219,7 @@ async fn tell_space_unreachable(
     engine: &Engine,
     tx: &mut crate::store::Tx,
     couple_id: i64,
-    user: &crate::domain::UserRef,
+    user: &UserRef,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let couple = couples::get(tx, couple_id).await?;

@@ -15,8 +15,8 @@ use anyhow::Context;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-use crate::delivery::{BoxFuture, ChatPort, Delivery, DeliveryError};
-use crate::domain::{Choice, Platform, SpaceRef, UserRef};
+use crate::delivery::{ChatPort, Delivery, DeliveryError, Sent};
+use crate::domain::{Choice, Destination, Platform, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::engine::command::{Command, PairCommand};
 use crate::engine::message::{Actor, Outgoing, Place, Recipient, Request};
@@ -50,20 +50,39 @@ impl ChatPort for ConsolePort {
         Platform::Console
     }
 
-    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
-        Box::pin(async move {
-            let first_time = self
-                .delivered
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .insert(delivery.key.clone());
-            if first_time {
-                self.sender
-                    .send(delivery.clone())
-                    .map_err(|_| DeliveryError::Transient("the console has closed".to_owned()))?;
-            }
-            Ok(())
-        })
+    fn send_to_user<'a>(&'a self, user: &'a UserRef, key: &'a str, reply: &'a Reply) -> Sent<'a> {
+        Box::pin(async move { self.show(Destination::User(user.clone()), key, reply) })
+    }
+
+    fn send_to_space<'a>(
+        &'a self,
+        space: &'a SpaceRef,
+        key: &'a str,
+        reply: &'a Reply,
+    ) -> Sent<'a> {
+        Box::pin(async move { self.show(Destination::Space(space.clone()), key, reply) })
+    }
+}
+
+impl ConsolePort {
+    /// Hands a message to the console once per key.
+    fn show(&self, to: Destination, key: &str, reply: &Reply) -> Result<(), DeliveryError> {
+        let first_time = self
+            .delivered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key.to_owned());
+        if first_time {
+            let delivery = Delivery {
+                key: key.to_owned(),
+                to,
+                reply: reply.clone(),
+            };
+            self.sender
+                .send(delivery)
+                .map_err(|_| DeliveryError::Transient("the console has closed".to_owned()))?;
+        }
+        Ok(())
     }
 }
 

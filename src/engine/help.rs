@@ -7,18 +7,6 @@ use crate::domain::Reply;
 use crate::prompts::Key;
 
 pub(super) fn run(ctx: &Ctx<'_>, topic: Option<HelpTopic>) -> Vec<Outgoing> {
-    let key = match topic {
-        None => Key::HelpOverview,
-        Some(HelpTopic::Pair) => Key::HelpPair,
-        Some(HelpTopic::Settings) => Key::HelpSettings,
-        Some(HelpTopic::Checkin) => Key::HelpCheckin,
-        Some(HelpTopic::Reword) => Key::HelpReword,
-        Some(HelpTopic::Goal) => Key::HelpGoal,
-        Some(HelpTopic::Agree) => Key::HelpAgree,
-        Some(HelpTopic::Journal) => Key::HelpJournal,
-        Some(HelpTopic::Appreciate) => Key::HelpAppreciate,
-        Some(HelpTopic::Recap) => Key::HelpRecap,
-        Some(HelpTopic::Mydata) => Key::HelpMydata,
-    };
+    let key = topic.map_or(Key::HelpOverview, HelpTopic::page);
     vec![Outgoing::to_requester(Reply::private(ctx.say(key, &[])))]
 }

@@ -43,7 +43,7 @@ use command::{Command, RewordCommand};
 use message::{Actor, Outgoing, Place, Recipient, Request};
 
 /// Rules an admin may tune in the config file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
     /// Zone for people and couples who have not chosen one.
     pub default_zone: Tz,
@@ -58,6 +58,20 @@ pub struct Policy {
     pub catch_up_grace: chrono::Duration,
     /// The admin's crisis resources, one line each (empty: general advice).
     pub crisis_resources: Vec<String>,
+}
+
+impl Default for Policy {
+    /// The config file's defaults (`[pairing]`, `[checkins]`, `[defaults]`).
+    fn default() -> Policy {
+        Policy {
+            default_zone: chrono_tz::UTC,
+            invite_ttl: chrono::Duration::hours(48),
+            round_duration: chrono::Duration::hours(24),
+            nudge_after: chrono::Duration::hours(6),
+            catch_up_grace: chrono::Duration::hours(24),
+            crisis_resources: Vec::new(),
+        }
+    }
 }
 
 /// The shared, protocol-agnostic core. Cheap to share behind an `Arc`.

@@ -11,9 +11,9 @@ use sqlx::Row;
 
 use rapport::clock::ManualClock;
 use rapport::delivery::{
-    self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, DeliveryReport, Ports,
+    self, ChatPort, Delivery, DeliveryError, DeliveryPolicy, DeliveryReport, Ports, Sent,
 };
-use rapport::domain::{Destination, Platform, SpaceRef, UserRef};
+use rapport::domain::{Destination, Platform, Reply, SpaceRef, UserRef};
 use rapport::engine::DueReport;
 use rapport::engine::message::{Actor, Outgoing, Place, Recipient};
 use rapport::engine::{Engine, Policy};
@@ -46,14 +46,7 @@ pub async fn spawn_engine_with(url: &str, adjust: impl FnOnce(&mut Policy)) -> T
     let store = Store::connect(url).await.expect("test store connects");
     let clock = Arc::new(ManualClock::new(start_time()));
     let catalog = Arc::new(Catalog::embedded().expect("embedded prompts"));
-    let mut policy = Policy {
-        default_zone: chrono_tz::UTC,
-        invite_ttl: chrono::Duration::hours(48),
-        round_duration: chrono::Duration::hours(24),
-        nudge_after: chrono::Duration::hours(6),
-        catch_up_grace: chrono::Duration::hours(24),
-        crisis_resources: Vec::new(),
-    };
+    let mut policy = Policy::default();
     adjust(&mut policy);
 
     let engine = Engine::new(
@@ -213,21 +206,39 @@ impl ChatPort for RecordingPort {
         Platform::Console
     }
 
-    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
-        Box::pin(async move {
-            self.attempts.lock().unwrap().push(delivery.clone());
-            let outcome = self.outcomes.lock().unwrap().pop_front().unwrap_or(Ok(()));
-            let mut shown = self.shown.lock().unwrap();
-            // A failure "after sending" (connection lost on the reply) is
-            // modelled by scripting Transient for a message that was shown:
-            // show first, then report. Idempotency keeps it shown once.
-            if !shown.iter().any(|d| d.key == delivery.key)
-                && !matches!(outcome, Err(DeliveryError::Unreachable(_)))
-            {
-                shown.push(delivery.clone());
-            }
-            outcome
-        })
+    fn send_to_user<'a>(&'a self, user: &'a UserRef, key: &'a str, reply: &'a Reply) -> Sent<'a> {
+        Box::pin(async move { self.record(Destination::User(user.clone()), key, reply) })
+    }
+
+    fn send_to_space<'a>(
+        &'a self,
+        space: &'a SpaceRef,
+        key: &'a str,
+        reply: &'a Reply,
+    ) -> Sent<'a> {
+        Box::pin(async move { self.record(Destination::Space(space.clone()), key, reply) })
+    }
+}
+
+impl RecordingPort {
+    fn record(&self, to: Destination, key: &str, reply: &Reply) -> Result<(), DeliveryError> {
+        let delivery = Delivery {
+            key: key.to_owned(),
+            to,
+            reply: reply.clone(),
+        };
+        self.attempts.lock().unwrap().push(delivery.clone());
+        let outcome = self.outcomes.lock().unwrap().pop_front().unwrap_or(Ok(()));
+        let mut shown = self.shown.lock().unwrap();
+        // A failure "after sending" (connection lost on the reply) is
+        // modelled by scripting Transient for a message that was shown:
+        // show first, then report. Idempotency keeps it shown once.
+        if !shown.iter().any(|d| d.key == delivery.key)
+            && !matches!(outcome, Err(DeliveryError::Unreachable(_)))
+        {
+            shown.push(delivery);
+        }
+        outcome
     }
 }
 

@@ -15,7 +15,7 @@ use super::interact::{shown_name, user_ref};
 use super::{AppContext, Data, Error};
 use crate::domain::UserRef;
 use crate::engine::checkin::questions::themes;
-use crate::engine::command::{Command, MAX_INPUT_CHARS, RewordCommand};
+use crate::engine::command::{Command, HelpTopic, MAX_INPUT_CHARS, RewordCommand};
 use crate::prompts::Catalog;
 
 /// Discord's longest command or option description.
@@ -99,22 +99,9 @@ const fn moderated(path: &'static str, params: &'static [Param]) -> Leaf {
     }
 }
 
-const TOPICS: &[&str] = &[
-    "pair",
-    "settings",
-    "checkin",
-    "reword",
-    "goal",
-    "agree",
-    "journal",
-    "appreciate",
-    "recap",
-    "mydata",
-];
-
 /// Every command, grouped by their first word in this order.
 pub const LEAVES: &[Leaf] = &[
-    leaf("help", &[opt("topic", Kind::Word(TOPICS))]),
+    leaf("help", &[opt("topic", Kind::Word(HelpTopic::WORDS))]),
     leaf("pair status", &[]),
     leaf("pair invite", &[opt("partner", Kind::User)]),
     leaf("pair accept", &[opt("code", Kind::Text)]),

@@ -18,8 +18,8 @@ use tokio::sync::Mutex as AsyncMutex;
 use tokio::time::Instant;
 
 use super::render::{self, ChoiceMemory, Controls, MENU_ID};
-use crate::delivery::{BoxFuture, ChatPort, Delivery, DeliveryError};
-use crate::domain::{Destination, Platform, Reply, UserRef};
+use crate::delivery::{ChatPort, DeliveryError, Sent};
+use crate::domain::{Platform, Reply, SpaceRef, UserRef};
 use crate::prompts::{Catalog, Key};
 
 /// Discord's JSON error codes that retrying cannot fix.
@@ -117,7 +117,7 @@ impl DiscordPort {
     }
 
     /// Sends to a person's DM channel.
-    pub async fn send_to_user(
+    async fn send_direct(
         &self,
         user: &UserRef,
         key: &str,
@@ -238,21 +238,21 @@ impl ChatPort for DiscordPort {
         Platform::Discord
     }
 
-    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+    fn send_to_user<'a>(&'a self, user: &'a UserRef, key: &'a str, reply: &'a Reply) -> Sent<'a> {
+        Box::pin(self.send_direct(user, key, reply))
+    }
+
+    fn send_to_space<'a>(
+        &'a self,
+        space: &'a SpaceRef,
+        key: &'a str,
+        reply: &'a Reply,
+    ) -> Sent<'a> {
         Box::pin(async move {
-            match &delivery.to {
-                Destination::User(user) => {
-                    self.send_to_user(user, &delivery.key, &delivery.reply)
-                        .await
-                }
-                Destination::Space(space) => {
-                    let channel = parse_id(&space.id).map(ChannelId::new).ok_or_else(|| {
-                        DeliveryError::Unreachable(format!("not a Discord channel: {}", space.id))
-                    })?;
-                    self.send_to_channel(channel, &delivery.key, &delivery.reply)
-                        .await
-                }
-            }
+            let channel = parse_id(&space.id).map(ChannelId::new).ok_or_else(|| {
+                DeliveryError::Unreachable(format!("not a Discord channel: {}", space.id))
+            })?;
+            self.send_to_channel(channel, key, reply).await
         })
     }
 }

@@ -566,7 +566,7 @@ async fn deliver_all(
         if out.to == Recipient::Requester {
             let private_elsewhere = out.reply.private && matches!(place, Place::Space(_));
             let result = if private_elsewhere {
-                port.send_to_user(&actor.user, &key, &out.reply).await
+                crate::delivery::ChatPort::send_to_user(port, &actor.user, &key, &out.reply).await
             } else {
                 port.send_to_room(room, &key, &out.reply).await
             };

@@ -13,8 +13,8 @@ use matrix_sdk::{Client, Room, RoomState};
 use tokio::sync::Mutex as AsyncMutex;
 
 use super::{ChoiceMemory, MatrixSettings, render};
-use crate::delivery::{BoxFuture, ChatPort, Delivery, DeliveryError};
-use crate::domain::{Destination, Platform, Reply, UserRef};
+use crate::delivery::{ChatPort, DeliveryError, Sent};
+use crate::domain::{Platform, Reply, SpaceRef, UserRef};
 use crate::prompts::Catalog;
 
 /// The Matrix side of the delivery worker, and of direct answers.
@@ -87,7 +87,7 @@ impl MatrixPort {
     }
 
     /// Sends to a person's direct room, creating it if there is none.
-    pub async fn send_to_user(
+    async fn send_direct(
         &self,
         user: &UserRef,
         key: &str,
@@ -147,24 +147,25 @@ impl ChatPort for MatrixPort {
         Platform::Matrix
     }
 
-    fn deliver<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+    fn send_to_user<'a>(&'a self, user: &'a UserRef, key: &'a str, reply: &'a Reply) -> Sent<'a> {
+        Box::pin(self.send_direct(user, key, reply))
+    }
+
+    fn send_to_space<'a>(
+        &'a self,
+        space: &'a SpaceRef,
+        key: &'a str,
+        reply: &'a Reply,
+    ) -> Sent<'a> {
         Box::pin(async move {
-            match &delivery.to {
-                Destination::User(user) => {
-                    self.send_to_user(user, &delivery.key, &delivery.reply)
-                        .await
-                }
-                Destination::Space(space) => {
-                    let room_id = <&RoomId>::try_from(space.id.as_str()).map_err(|error| {
-                        DeliveryError::Unreachable(format!("not a Matrix room id: {error}"))
-                    })?;
-                    let room = self.client.get_room(room_id).ok_or_else(|| {
-                        DeliveryError::Unreachable(format!("not in room {room_id}"))
-                    })?;
-                    self.send_to_room(&room, &delivery.key, &delivery.reply)
-                        .await
-                }
-            }
+            let room_id = <&RoomId>::try_from(space.id.as_str()).map_err(|error| {
+                DeliveryError::Unreachable(format!("not a Matrix room id: {error}"))
+            })?;
+            let room = self
+                .client
+                .get_room(room_id)
+                .ok_or_else(|| DeliveryError::Unreachable(format!("not in room {room_id}")))?;
+            self.send_to_room(&room, key, reply).await
         })
     }
 }

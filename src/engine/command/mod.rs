@@ -51,19 +51,56 @@ pub enum RewordCommand {
     Nudges(Option<bool>),
 }
 
-/// Topics with their own help page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HelpTopic {
-    Pair,
-    Settings,
-    Checkin,
-    Reword,
-    Goal,
-    Agree,
-    Journal,
-    Appreciate,
-    Recap,
-    Mydata,
+/// Declares the help topics once: the enum, the word that names each
+/// topic (in the grammar and in Discord's option), and its page.
+macro_rules! help_topics {
+    ($($topic:ident => $word:literal, $page:ident;)*) => {
+        /// Topics with their own help page.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum HelpTopic {
+            $($topic,)*
+        }
+
+        impl HelpTopic {
+            /// The words that name a topic, in the order of the overview.
+            pub const WORDS: &[&str] = &[$($word,)*];
+            const ALL: &[HelpTopic] = &[$(HelpTopic::$topic,)*];
+
+            /// The prompt that explains this topic.
+            pub fn page(self) -> Key {
+                match self {
+                    $(HelpTopic::$topic => Key::$page,)*
+                }
+            }
+        }
+    };
+}
+
+help_topics! {
+    Pair => "pair", HelpPair;
+    Settings => "settings", HelpSettings;
+    Checkin => "checkin", HelpCheckin;
+    Reword => "reword", HelpReword;
+    Goal => "goal", HelpGoal;
+    Agree => "agree", HelpAgree;
+    Journal => "journal", HelpJournal;
+    Appreciate => "appreciate", HelpAppreciate;
+    Recap => "recap", HelpRecap;
+    Mydata => "mydata", HelpMydata;
+}
+
+impl HelpTopic {
+    /// The topic a word names; `goals` is accepted for `goal`.
+    pub fn parse(word: &str) -> Option<HelpTopic> {
+        let word = word.to_lowercase();
+        let word = if word == "goals" {
+            "goal"
+        } else {
+            word.as_str()
+        };
+        let index = HelpTopic::WORDS.iter().position(|known| *known == word)?;
+        HelpTopic::ALL.get(index).copied()
+    }
 }
 
 /// Pairing: invite, answer, leave.
@@ -168,26 +205,16 @@ impl Command {
 }
 
 fn parse_help(args: &[&str]) -> Result<Command, UserError> {
-    let usage = UserError::Usage {
-        usage: Key::UsageHelp,
-    };
     match args {
         [] => Ok(Command::Help(None)),
-        [topic] => match topic.to_lowercase().as_str() {
-            "pair" => Ok(Command::Help(Some(HelpTopic::Pair))),
-            "settings" => Ok(Command::Help(Some(HelpTopic::Settings))),
-            "checkin" => Ok(Command::Help(Some(HelpTopic::Checkin))),
-            "reword" => Ok(Command::Help(Some(HelpTopic::Reword))),
-            "goal" | "goals" => Ok(Command::Help(Some(HelpTopic::Goal))),
-            "agree" => Ok(Command::Help(Some(HelpTopic::Agree))),
-            "journal" => Ok(Command::Help(Some(HelpTopic::Journal))),
-            "appreciate" => Ok(Command::Help(Some(HelpTopic::Appreciate))),
-            "recap" => Ok(Command::Help(Some(HelpTopic::Recap))),
-            "mydata" => Ok(Command::Help(Some(HelpTopic::Mydata))),
-
-            _ => Err(usage),
-        },
-        _ => Err(usage),
+        [word] => HelpTopic::parse(word)
+            .map(|topic| Command::Help(Some(topic)))
+            .ok_or(UserError::Usage {
+                usage: Key::UsageHelp,
+            }),
+        _ => Err(UserError::Usage {
+            usage: Key::UsageHelp,
+        }),
     }
 }
 
