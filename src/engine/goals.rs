@@ -8,7 +8,6 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use super::checkin::firing::DueReport;
 use super::command::{GoalCommand, GoalFor, NewGoal};
 use super::message::Outgoing;
 use super::{Ctx, Engine};
@@ -422,77 +421,60 @@ async fn list(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     ))])
 }
 
-impl Engine {
-    /// The open goals of a person's couple as (number, title), for adapters
-    /// that suggest goals while a command is typed. Read-only; empty when the
-    /// person is unknown or not paired.
-    pub async fn open_goals_of(&self, user: &UserRef) -> anyhow::Result<Vec<(i64, String)>> {
-        let mut tx = self.store().begin().await?;
-        let Some(me) = users::find(&mut tx, user).await? else {
-            return Ok(Vec::new());
-        };
-        let Some(couple) = couples::active_for_user(&mut tx, me.id).await? else {
-            return Ok(Vec::new());
-        };
-        let open = goals::open_for_couple(&mut tx, couple.id).await?;
-        Ok(open.into_iter().map(|goal| (goal.id, goal.title)).collect())
-    }
+/// The open goals of a person's couple as (number, title), for adapters
+/// that suggest goals while a command is typed. Read-only; empty when the
+/// person is unknown or not paired.
+pub(super) async fn open_of(engine: &Engine, user: &UserRef) -> anyhow::Result<Vec<(i64, String)>> {
+    let mut tx = engine.store().begin().await?;
+    let Some(me) = users::find(&mut tx, user).await? else {
+        return Ok(Vec::new());
+    };
+    let Some(couple) = couples::active_for_user(&mut tx, me.id).await? else {
+        return Ok(Vec::new());
+    };
+    let open = goals::open_for_couple(&mut tx, couple.id).await?;
+    Ok(open.into_iter().map(|goal| (goal.id, goal.title)).collect())
+}
 
-    /// Sends due-date reminders that are due, once per person, postponed
-    /// past a person's quiet hours; returns how many goals it handled.
-    pub(crate) async fn remind_goals_batch(
-        &self,
-        now: DateTime<Utc>,
-        limit: usize,
-        report: &mut DueReport,
-    ) -> anyhow::Result<usize> {
-        let mut tx = self.store().begin().await?;
-        let due = goals::reminders_due(&mut tx, now, limit as i64).await?;
-        for goal in &due {
-            report.reminded += self.remind_goal(&mut tx, goal, now).await?;
-        }
-        tx.commit().await?;
-        Ok(due.len())
-    }
-
-    async fn remind_goal(
-        &self,
-        tx: &mut Tx,
-        goal: &Goal,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<usize> {
-        let couple = couples::get(tx, goal.couple_id).await?;
-        let members = users::in_couple(tx, couple.id).await?;
-        let described = describe(self, goal, &members);
-        let mut postponed: Option<DateTime<Utc>> = None;
-        let mut sent = 0;
-        let due = goal
-            .due_date
-            .map(|d| d.format(self.catalog().text(Key::FormatDate)).to_string())
-            .unwrap_or_default();
-        for member in members
-            .iter()
-            .filter(|m| goal.owner_id.is_none_or(|owner| owner == m.id))
+/// Queues one goal's due-date reminder, once per person, postponed past
+/// a person's quiet hours; returns how many were queued.
+pub(crate) async fn remind(
+    engine: &Engine,
+    tx: &mut Tx,
+    goal: &Goal,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let couple = couples::get(tx, goal.couple_id).await?;
+    let members = users::in_couple(tx, couple.id).await?;
+    let described = describe(engine, goal, &members);
+    let mut postponed: Option<DateTime<Utc>> = None;
+    let mut sent = 0;
+    let due = goal
+        .due_date
+        .map(|d| d.format(engine.catalog().text(Key::FormatDate)).to_string())
+        .unwrap_or_default();
+    for member in members
+        .iter()
+        .filter(|m| goal.owner_id.is_none_or(|owner| owner == m.id))
+    {
+        let zone = member.time_zone.unwrap_or(couple.time_zone);
+        if let Some(quiet_end) = member
+            .quiet_hours
+            .and_then(|quiet| quiet.ends_after_if_inside(zone, now))
         {
-            let zone = member.time_zone.unwrap_or(couple.time_zone);
-            if let Some(quiet_end) = member
-                .quiet_hours
-                .and_then(|quiet| quiet.ends_after_if_inside(zone, now))
-            {
-                postponed = Some(postponed.map_or(quiet_end, |p| p.min(quiet_end)));
-                continue;
-            }
-            let key = format!("goal:{}:due:{}", goal.id, member.id);
-            let to = Destination::User(member.user.clone());
-            let reply = Reply::private(self.catalog().render(
-                Key::GoalDueReminder,
-                &[("goal", &described), ("date", &due)],
-            ));
-            if outbox::enqueue(tx, &key, Some(couple.id), &to, &reply, now).await? {
-                sent += 1;
-            }
+            postponed = Some(postponed.map_or(quiet_end, |p| p.min(quiet_end)));
+            continue;
         }
-        goals::set_remind_at(tx, goal.id, postponed).await?;
-        Ok(sent)
+        let key = format!("goal:{}:due:{}", goal.id, member.id);
+        let to = Destination::User(member.user.clone());
+        let reply = Reply::private(engine.catalog().render(
+            Key::GoalDueReminder,
+            &[("goal", &described), ("date", &due)],
+        ));
+        if outbox::enqueue(tx, &key, Some(couple.id), &to, &reply, now).await? {
+            sent += 1;
+        }
     }
+    goals::set_remind_at(tx, goal.id, postponed).await?;
+    Ok(sent)
 }

@@ -12,8 +12,10 @@ pub mod message;
 mod agreements;
 mod appreciate;
 pub mod checkin;
+mod ctx;
 mod goals;
 mod help;
+pub(crate) mod jobs;
 mod journal;
 mod mydata;
 mod pairing;
@@ -31,15 +33,15 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::coach::Coach;
 use crate::coach::llm::ModelRewriter;
-use crate::domain::{Destination, Reply};
+use crate::domain::{Destination, Reply, UserRef};
 use crate::error::{EngineError, EngineResult, UserError};
 use crate::prompts::{Catalog, Key};
-use crate::store::couples::{self, Couple};
-use crate::store::users::{self, User};
-use crate::store::{Store, Tx};
-use crate::store::{outbox, recaps, rounds, schedules};
-pub use checkin::firing::DueReport;
+use crate::store::Store;
+use crate::store::outbox;
+use crate::store::users;
 use command::{Command, RewordCommand};
+pub(crate) use ctx::Ctx;
+pub use jobs::DueReport;
 use message::{Actor, Outgoing, Place, Recipient, Request};
 
 /// Rules an admin may tune in the config file.
@@ -187,7 +189,7 @@ impl Engine {
         // A suggestion needs no store: nothing of the message is kept, and a
         // slow model must not hold a transaction open.
         if let Command::Reword(RewordCommand::Suggest { text, feeling }) = &request.command {
-            return self.reword(text, feeling.as_deref()).await;
+            return reword::suggest(self, text, feeling.as_deref()).await;
         }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
@@ -222,7 +224,7 @@ impl Engine {
             Command::MyData(command) => mydata::run(&mut ctx, command).await?,
             // Answered above without a transaction; kept for completeness.
             Command::Reword(RewordCommand::Suggest { text, feeling }) => {
-                self.reword(text, feeling.as_deref()).await?
+                reword::suggest(self, text, feeling.as_deref()).await?
             }
         };
         tx.commit()
@@ -258,6 +260,20 @@ impl Engine {
         // Wake the scheduler loop so the delivery worker sends it now.
         self.schedule_changed.notify_one();
         Ok(())
+    }
+
+    /// A message someone posted in a space. Returns a private nudge for its
+    /// author when the couple opted in and the message reads as blaming;
+    /// otherwise nothing. Never fails loudly: this is ordinary chat.
+    pub async fn observe(&self, actor: &Actor, place: &Place, text: &str) -> Vec<Outgoing> {
+        reword::observe(self, actor, place, text).await
+    }
+
+    /// The open goals of a person's couple as (number, title), for adapters
+    /// that suggest goals while a command is typed. Read-only; empty when the
+    /// person is unknown or not paired.
+    pub async fn open_goals_of(&self, user: &UserRef) -> anyhow::Result<Vec<(i64, String)>> {
+        goals::open_of(self, user).await
     }
 
     /// The friendly, private reply for a user error.
@@ -303,89 +319,5 @@ fn command_family(command: &Command) -> &'static str {
         Command::Appreciate(_) => "appreciate",
         Command::Recap(_) => "recap",
         Command::MyData(_) => "mydata",
-    }
-}
-
-/// What a command handler works with: the open transaction, the person
-/// acting (already in the store) and where they are.
-pub(crate) struct Ctx<'a> {
-    engine: &'a Engine,
-    tx: &'a mut Tx,
-    actor: &'a Actor,
-    me: User,
-    place: &'a Place,
-    now: DateTime<Utc>,
-}
-
-impl Ctx<'_> {
-    /// Renders a prompt.
-    fn say(&self, key: Key, vars: &[(&str, &str)]) -> String {
-        self.engine.catalog.render(key, vars)
-    }
-
-    /// A private note to the requester, and a question to the partner with
-    /// choices (label key, command) that answer it.
-    fn ask_partner(
-        &self,
-        to_me: String,
-        partner: crate::domain::UserRef,
-        to_partner: String,
-        choices: &[(Key, String)],
-    ) -> Vec<Outgoing> {
-        let choices = choices
-            .iter()
-            .map(|(label, command)| {
-                crate::domain::Choice::new(self.say(*label, &[]), command.clone())
-            })
-            .collect();
-        vec![
-            Outgoing::to_requester(Reply::private(to_me)),
-            Outgoing::to_user(partner, Reply::private(to_partner).with_choices(choices)),
-        ]
-    }
-
-    /// The zone to show times to a person in.
-    fn zone_of(&self, user: &User) -> Tz {
-        user.time_zone.unwrap_or(self.engine.policy.default_zone)
-    }
-}
-
-impl Ctx<'_> {
-    /// Refuses when the request comes from a space that serves a couple the
-    /// actor is not part of: nobody acts on another couple's data.
-    async fn refuse_foreign_space(&mut self) -> EngineResult<()> {
-        let Place::Space(space) = self.place else {
-            return Ok(());
-        };
-        let Some(owner) = couples::active_for_space(self.tx, space).await? else {
-            return Ok(());
-        };
-        let mine = couples::active_for_user(self.tx, self.me.id).await?;
-        if mine.map(|couple| couple.id) == Some(owner.id) {
-            Ok(())
-        } else {
-            Err(UserError::NotYourCouple.into())
-        }
-    }
-
-    /// The actor's active couple, refused outside it or when unpaired.
-    async fn my_couple(&mut self) -> EngineResult<Couple> {
-        self.refuse_foreign_space().await?;
-        couples::active_for_user(self.tx, self.me.id)
-            .await?
-            .ok_or_else(|| UserError::NotPaired.into())
-    }
-
-    /// Ends a couple. Everything that belongs to the couple and runs on its
-    /// own (schedules, reminders) must stop here, in the same transaction.
-    async fn end_couple(&mut self, couple_id: i64) -> EngineResult<()> {
-        couples::end(self.tx, couple_id, self.now).await?;
-        schedules::end_all_for_couple(self.tx, couple_id, self.now).await?;
-        rounds::close_all_for_couple(self.tx, couple_id, self.now).await?;
-        outbox::cancel_for_couple(self.tx, couple_id, self.now).await?;
-        crate::store::goals::end_all_for_couple(self.tx, couple_id, self.now).await?;
-        recaps::delete(self.tx, couple_id).await?;
-        crate::store::journal::cancel_shares(self.tx, couple_id).await?;
-        Ok(())
     }
 }

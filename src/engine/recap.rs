@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
-use super::checkin::firing::{DueReport, enqueue_all};
+use super::checkin::firing::enqueue_all;
 use super::checkin::history::RatingTrend;
 use super::checkin::round::Message;
 use super::checkin::timing::{self, DueSchedule, Outcome};
@@ -37,7 +37,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>, command: &RecapCommand) -> EngineResu
         RecapCommand::Off => off(ctx).await,
         RecapCommand::Now => {
             let couple = ctx.my_couple().await?;
-            let mut reply = ctx.engine.recap(ctx.tx, &couple, ctx.now).await?;
+            let mut reply = compose(ctx.engine, ctx.tx, &couple, ctx.now).await?;
             reply.private = true;
             Ok(vec![Outgoing::to_requester(reply)])
         }
@@ -128,146 +128,138 @@ async fn off(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     ])
 }
 
-impl Engine {
-    /// The recap of the seven days before `now`, as a public message.
-    pub(crate) async fn recap(
-        &self,
-        tx: &mut Tx,
-        couple: &Couple,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Reply> {
-        let texts = self.catalog();
-        let zone = couple.time_zone;
-        let since = now - Duration::days(WINDOW_DAYS);
-        let date = |at: DateTime<Utc>| {
-            local_of(zone, at)
-                .date()
-                .format(texts.text(Key::FormatDate))
-                .to_string()
-        };
-        let members = users::in_couple(tx, couple.id).await?;
-        let name_of = |id: Option<i64>| {
-            members
-                .iter()
-                .find(|m| Some(m.id) == id)
-                .map_or_else(String::new, |m| m.display_name.clone())
-        };
-        let mut lines = vec![texts.render(
-            Key::RecapHeader,
-            &[("from", &date(since)), ("to", &date(now))],
-        )];
-
-        let trend = RatingTrend::load(tx, couple.id, &members).await?;
-        let this_week = trend
-            .rounds
+/// The recap of the seven days before `now`, as a public message.
+pub(super) async fn compose(
+    engine: &Engine,
+    tx: &mut Tx,
+    couple: &Couple,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Reply> {
+    let texts = engine.catalog();
+    let zone = couple.time_zone;
+    let since = now - Duration::days(WINDOW_DAYS);
+    let date = |at: DateTime<Utc>| {
+        local_of(zone, at)
+            .date()
+            .format(texts.text(Key::FormatDate))
+            .to_string()
+    };
+    let members = users::in_couple(tx, couple.id).await?;
+    let name_of = |id: Option<i64>| {
+        members
             .iter()
-            .filter(|(round, answers)| {
-                round.opened_at >= since
-                    && round.status != RoundStatus::Missed
-                    && !answers.is_empty()
-            })
-            .count();
-        if this_week == 0 {
-            lines.push(texts.render(Key::RecapNoCheckins, &[]));
-        } else {
-            let mut line = texts.render(Key::RecapCheckins, &[("count", &this_week.to_string())]);
-            if let Some(key) = trend.trend() {
-                line.push(' ');
-                line.push_str(texts.text(key));
-            }
-            lines.push(line);
-        }
+            .find(|m| Some(m.id) == id)
+            .map_or_else(String::new, |m| m.display_name.clone())
+    };
+    let mut lines = vec![texts.render(
+        Key::RecapHeader,
+        &[("from", &date(since)), ("to", &date(now))],
+    )];
 
-        let monday = week_start(local_of(zone, now).date());
-        let active: Vec<_> = goals::open_for_couple(tx, couple.id)
-            .await?
-            .into_iter()
-            .filter(|g| g.status == goals::GoalStatus::Active)
-            .collect();
-        if !active.is_empty() {
-            lines.push(texts.render(Key::RecapGoalsHeader, &[]));
-            for goal in &active {
-                let (total, week) = goals::kept_days(tx, goal.id, monday).await?;
-                let key = match goal.per_week {
-                    Some(target) if week >= target => Key::RecapGoalReached,
-                    _ if week == 0 => Key::RecapGoalFreshWeek,
-                    _ => Key::RecapGoalLine,
-                };
-                lines.push(texts.render(
-                    key,
-                    &[
-                        ("goal", &describe(self, goal, &members)),
-                        ("week", &week.to_string()),
-                        ("total", &total.to_string()),
-                    ],
-                ));
-            }
+    let trend = RatingTrend::load(tx, couple.id, &members).await?;
+    let this_week = trend
+        .rounds
+        .iter()
+        .filter(|(round, answers)| {
+            round.opened_at >= since && round.status != RoundStatus::Missed && !answers.is_empty()
+        })
+        .count();
+    if this_week == 0 {
+        lines.push(texts.render(Key::RecapNoCheckins, &[]));
+    } else {
+        let mut line = texts.render(Key::RecapCheckins, &[("count", &this_week.to_string())]);
+        if let Some(key) = trend.trend() {
+            line.push(' ');
+            line.push_str(texts.text(key));
         }
+        lines.push(line);
+    }
 
-        let thanks = appreciations::since(tx, couple.id, since).await?;
-        if thanks.is_empty() {
-            lines.push(texts.render(Key::RecapNoAppreciations, &[]));
-        } else {
+    let monday = week_start(local_of(zone, now).date());
+    let active: Vec<_> = goals::open_for_couple(tx, couple.id)
+        .await?
+        .into_iter()
+        .filter(|g| g.status == goals::GoalStatus::Active)
+        .collect();
+    if !active.is_empty() {
+        lines.push(texts.render(Key::RecapGoalsHeader, &[]));
+        for goal in &active {
+            let (total, week) = goals::kept_days(tx, goal.id, monday).await?;
+            let key = match goal.per_week {
+                Some(target) if week >= target => Key::RecapGoalReached,
+                _ if week == 0 => Key::RecapGoalFreshWeek,
+                _ => Key::RecapGoalLine,
+            };
             lines.push(texts.render(
-                Key::RecapAppreciationsHeader,
-                &[("count", &thanks.len().to_string())],
+                key,
+                &[
+                    ("goal", &describe(engine, goal, &members)),
+                    ("week", &week.to_string()),
+                    ("total", &total.to_string()),
+                ],
             ));
-            for thank in &thanks {
-                lines.push(texts.render(
-                    Key::RecapAppreciationLine,
-                    &[
-                        ("from", &name_of(Some(thank.from_user))),
-                        ("to", &name_of(thank.to_user)),
-                        ("text", &thank.text),
-                    ],
-                ));
-            }
         }
-
-        let tips = texts.list(TIPS).unwrap_or_default();
-        if !tips.is_empty() {
-            let tip = &tips[self.with_rng(|rng| rng.random_range(0..tips.len()))];
-            lines.push(texts.render(Key::RecapTip, &[("tip", tip)]));
-        }
-        let mut reply = Reply::public(lines.join("\n"));
-        reply.attachment = trend.chart(texts.text(Key::CheckinChartTitle))?;
-        Ok(reply)
     }
 
-    /// Sends the recaps that are due; returns how many schedules it handled.
-    pub(crate) async fn recap_batch(
-        &self,
-        now: DateTime<Utc>,
-        limit: usize,
-        report: &mut DueReport,
-    ) -> anyhow::Result<usize> {
-        let mut tx = self.store().begin().await?;
-        let due = recaps::due(&mut tx, now, limit as i64).await?;
-        for recap in &due {
-            let schedule = DueSchedule {
-                recurrence: &recap.recurrence,
-                zone: recap.time_zone,
-                next_local: recap.next_local,
-                paused_until: None,
-                skip_next: false,
-            };
-            let Some(plan) = timing::plan_due(&schedule, now, self.policy().catch_up_grace) else {
-                recaps::delete(&mut tx, recap.couple_id).await?;
-                continue;
-            };
-            if plan.outcome == Outcome::Fire {
-                let couple = couples::get(&mut tx, recap.couple_id).await?;
-                let reply = self.recap(&mut tx, &couple, now).await?;
-                let occurrence = format_local(plan.occurrence);
-                let messages = recap_messages(&mut tx, &couple, &occurrence, reply).await?;
-                enqueue_all(&mut tx, couple.id, &messages, now).await?;
-                report.recaps += 1;
-            }
-            recaps::advance(&mut tx, recap.couple_id, plan.next_local, plan.next_fire_at).await?;
+    let thanks = appreciations::since(tx, couple.id, since).await?;
+    if thanks.is_empty() {
+        lines.push(texts.render(Key::RecapNoAppreciations, &[]));
+    } else {
+        lines.push(texts.render(
+            Key::RecapAppreciationsHeader,
+            &[("count", &thanks.len().to_string())],
+        ));
+        for thank in &thanks {
+            lines.push(texts.render(
+                Key::RecapAppreciationLine,
+                &[
+                    ("from", &name_of(Some(thank.from_user))),
+                    ("to", &name_of(thank.to_user)),
+                    ("text", &thank.text),
+                ],
+            ));
         }
-        tx.commit().await?;
-        Ok(due.len())
     }
+
+    let tips = texts.list(TIPS).unwrap_or_default();
+    if !tips.is_empty() {
+        let tip = &tips[engine.with_rng(|rng| rng.random_range(0..tips.len()))];
+        lines.push(texts.render(Key::RecapTip, &[("tip", tip)]));
+    }
+    let mut reply = Reply::public(lines.join("\n"));
+    reply.attachment = trend.chart(texts.text(Key::CheckinChartTitle))?;
+    Ok(reply)
+}
+
+/// Sends one couple's due recap, if this occurrence fires, and moves the
+/// schedule on; true when a recap was queued.
+pub(crate) async fn send_due(
+    engine: &Engine,
+    tx: &mut Tx,
+    recap: &RecapSchedule,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let schedule = DueSchedule {
+        recurrence: &recap.recurrence,
+        zone: recap.time_zone,
+        next_local: recap.next_local,
+        paused_until: None,
+        skip_next: false,
+    };
+    let Some(plan) = timing::plan_due(&schedule, now, engine.policy().catch_up_grace) else {
+        recaps::delete(tx, recap.couple_id).await?;
+        return Ok(false);
+    };
+    let fired = plan.outcome == Outcome::Fire;
+    if fired {
+        let couple = couples::get(tx, recap.couple_id).await?;
+        let reply = compose(engine, tx, &couple, now).await?;
+        let occurrence = format_local(plan.occurrence);
+        let messages = recap_messages(tx, &couple, &occurrence, reply).await?;
+        enqueue_all(tx, couple.id, &messages, now).await?;
+    }
+    recaps::advance(tx, recap.couple_id, plan.next_local, plan.next_fire_at).await?;
+    Ok(fired)
 }
 
 /// The recap goes to the space; without one, to each partner privately.

@@ -16,170 +16,176 @@ use crate::store::{couples, nudges, spaces, users};
 /// How many other feelings a suggestion offers to choose from.
 const FEELING_CHOICES: usize = 5;
 
-impl Engine {
-    /// `reword <text>`: answered privately, without touching the store.
-    pub(super) async fn reword(
-        &self,
-        text: &str,
-        feeling: Option<&str>,
-    ) -> EngineResult<Vec<Outgoing>> {
-        if let Some(feeling) = feeling.filter(|f| !self.coach.knows_feeling(f)) {
-            return Err(UserError::UnknownFeeling {
-                given: feeling.to_owned(),
-                feelings: self.coach.feelings().to_vec(),
-            }
-            .into());
+/// `reword <text>`: answered privately, without touching the store.
+pub(super) async fn suggest(
+    engine: &Engine,
+    text: &str,
+    feeling: Option<&str>,
+) -> EngineResult<Vec<Outgoing>> {
+    if let Some(feeling) = feeling.filter(|f| !engine.coach.knows_feeling(f)) {
+        return Err(UserError::UnknownFeeling {
+            given: feeling.to_owned(),
+            feelings: engine.coach.feelings().to_vec(),
         }
-        let analysis = self.coach.analyze(text);
-        let reply = if analysis.crisis {
-            Reply::private(self.crisis_text())
-        } else if !analysis.blaming() {
-            Reply::private(self.catalog.text(Key::RewordFine))
-        } else {
-            let suggestion = self.suggestion(text, &analysis, feeling).await;
-            let reasons = self.reasons_text(&analysis);
-            let body = self.catalog.render(
-                Key::RewordSuggestion,
-                &[("reasons", &reasons), ("suggestion", &suggestion.text)],
-            );
-            let choices = self
-                .coach
-                .other_feelings(&suggestion.feeling)
-                .into_iter()
-                .take(FEELING_CHOICES)
-                .map(|other| {
-                    Choice::new(
-                        other.to_owned(),
-                        format!("reword feeling:{} {text}", other.replace(' ', "_")),
-                    )
-                })
-                .collect();
-            Reply::private(body).with_menu(choices)
-        };
-        Ok(vec![Outgoing::to_requester(reply)])
+        .into());
     }
-
-    /// A message someone posted in a space. Returns a private nudge for its
-    /// author when the couple opted in and the message reads as blaming;
-    /// otherwise nothing. Never fails loudly: this is ordinary chat.
-    pub async fn observe(&self, actor: &Actor, place: &Place, text: &str) -> Vec<Outgoing> {
-        let Place::Space(space) = place else {
-            return Vec::new();
-        };
-        if text.chars().count() > super::command::MAX_INPUT_CHARS {
-            return Vec::new();
-        }
-        let analysis = self.coach.analyze(text);
-        if !analysis.blaming() && !analysis.crisis {
-            return Vec::new(); // most messages: no database work at all
-        }
-        match self.nudge(actor, space, text, &analysis).await {
-            Ok(outgoing) => outgoing,
-            Err(error) => {
-                tracing::error!(error.cause_chain = ?error, error.message = %error, "nudge failed");
-                Vec::new()
-            }
-        }
-    }
-
-    async fn nudge(
-        &self,
-        actor: &Actor,
-        space: &crate::domain::SpaceRef,
-        text: &str,
-        analysis: &Analysis,
-    ) -> anyhow::Result<Vec<Outgoing>> {
-        let mut tx = self.store.begin().await?;
-        let Some(couple) = couples::active_for_space(&mut tx, space).await? else {
-            return Ok(Vec::new());
-        };
-        if !spaces::nudges_allowed(&mut tx, space).await? {
-            return Ok(Vec::new()); // the space's moderators said no
-        }
-        let Some(author) = users::find(&mut tx, &actor.user).await? else {
-            return Ok(Vec::new());
-        };
-        let members = users::in_couple(&mut tx, couple.id).await?;
-        let (consented, total) = nudges::consent(&mut tx, couple.id).await?;
-        if !members.iter().any(|m| m.id == author.id) || consented < total {
-            return Ok(Vec::new());
-        }
-        let reply = if analysis.crisis {
-            Reply::private(self.crisis_text())
-        } else {
-            nudges::count(&mut tx, couple.id).await?;
-            let suggestion = self.suggestion(text, analysis, None).await;
-            Reply::private(
-                self.catalog
-                    .render(Key::RewordNudge, &[("suggestion", &suggestion.text)]),
-            )
-        };
-        tx.commit().await?;
-        Ok(vec![Outgoing::to_user(actor.user.clone(), reply)])
-    }
-
-    /// The rule suggestion, or the model's if one is configured and its
-    /// answer passes the same checks.
-    async fn suggestion(
-        &self,
-        text: &str,
-        analysis: &Analysis,
-        feeling: Option<&str>,
-    ) -> Suggestion {
-        let rules = self.coach.suggest(analysis, feeling);
-        let Some(model) = &self.model else {
-            return rules;
-        };
-        match model.rewrite(text, &rules.feeling).await {
-            Ok(worded) if self.coach.is_sound(&worded) => Suggestion {
-                text: worded,
-                feeling: rules.feeling,
-            },
-            // The model's words are not logged: they may echo the message.
-            Ok(_) => {
-                tracing::warn!("the model's suggestion failed the checks; using the rules");
-                rules
-            }
-            Err(error) => {
-                tracing::warn!(%error, "the model did not help; using the rules");
-                rules
-            }
-        }
-    }
-
-    fn reasons_text(&self, analysis: &Analysis) -> String {
-        let lines: Vec<&str> = analysis
-            .reasons
-            .iter()
-            .map(|reason| {
-                self.catalog.text(match reason {
-                    Reason::YouAccusation => Key::RewordReasonYou,
-                    Reason::Absolute => Key::RewordReasonAbsolute,
-                    Reason::Label => Key::RewordReasonLabel,
-                    Reason::Disguised => Key::RewordReasonDisguised,
-                    Reason::Rhetorical => Key::RewordReasonRhetorical,
-                    Reason::Contempt => Key::RewordReasonContempt,
-                })
+    let analysis = engine.coach.analyze(text);
+    let reply = if analysis.crisis {
+        Reply::private(crisis_text(engine))
+    } else if !analysis.blaming() {
+        Reply::private(engine.catalog.text(Key::RewordFine))
+    } else {
+        let suggestion = suggestion(engine, text, &analysis, feeling).await;
+        let reasons = reasons_text(engine, &analysis);
+        let body = engine.catalog.render(
+            Key::RewordSuggestion,
+            &[("reasons", &reasons), ("suggestion", &suggestion.text)],
+        );
+        let choices = engine
+            .coach
+            .other_feelings(&suggestion.feeling)
+            .into_iter()
+            .take(FEELING_CHOICES)
+            .map(|other| {
+                Choice::new(
+                    other.to_owned(),
+                    format!("reword feeling:{} {text}", other.replace(' ', "_")),
+                )
             })
             .collect();
-        lines.join("\n")
-    }
+        Reply::private(body).with_menu(choices)
+    };
+    Ok(vec![Outgoing::to_requester(reply)])
+}
 
-    /// Crisis help: the admin's resources, else general advice.
-    fn crisis_text(&self) -> String {
-        let resources = if self.policy.crisis_resources.is_empty() {
-            self.catalog.text(Key::RewordCrisisResources).to_owned()
-        } else {
-            self.policy
-                .crisis_resources
-                .iter()
-                .map(|line| format!("• {line}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        self.catalog
-            .render(Key::RewordCrisis, &[("resources", &resources)])
+/// A message someone posted in a space. Returns a private nudge for its
+/// author when the couple opted in and the message reads as blaming;
+/// otherwise nothing. Never fails loudly: this is ordinary chat.
+pub(super) async fn observe(
+    engine: &Engine,
+    actor: &Actor,
+    place: &Place,
+    text: &str,
+) -> Vec<Outgoing> {
+    let Place::Space(space) = place else {
+        return Vec::new();
+    };
+    if text.chars().count() > super::command::MAX_INPUT_CHARS {
+        return Vec::new();
     }
+    let analysis = engine.coach.analyze(text);
+    if !analysis.blaming() && !analysis.crisis {
+        return Vec::new(); // most messages: no database work at all
+    }
+    match nudge(engine, actor, space, text, &analysis).await {
+        Ok(outgoing) => outgoing,
+        Err(error) => {
+            tracing::error!(error.cause_chain = ?error, error.message = %error, "nudge failed");
+            Vec::new()
+        }
+    }
+}
+
+async fn nudge(
+    engine: &Engine,
+    actor: &Actor,
+    space: &crate::domain::SpaceRef,
+    text: &str,
+    analysis: &Analysis,
+) -> anyhow::Result<Vec<Outgoing>> {
+    let mut tx = engine.store.begin().await?;
+    let Some(couple) = couples::active_for_space(&mut tx, space).await? else {
+        return Ok(Vec::new());
+    };
+    if !spaces::nudges_allowed(&mut tx, space).await? {
+        return Ok(Vec::new()); // the space's moderators said no
+    }
+    let Some(author) = users::find(&mut tx, &actor.user).await? else {
+        return Ok(Vec::new());
+    };
+    let members = users::in_couple(&mut tx, couple.id).await?;
+    let (consented, total) = nudges::consent(&mut tx, couple.id).await?;
+    if !members.iter().any(|m| m.id == author.id) || consented < total {
+        return Ok(Vec::new());
+    }
+    let reply = if analysis.crisis {
+        Reply::private(crisis_text(engine))
+    } else {
+        nudges::count(&mut tx, couple.id).await?;
+        let suggestion = suggestion(engine, text, analysis, None).await;
+        Reply::private(
+            engine
+                .catalog
+                .render(Key::RewordNudge, &[("suggestion", &suggestion.text)]),
+        )
+    };
+    tx.commit().await?;
+    Ok(vec![Outgoing::to_user(actor.user.clone(), reply)])
+}
+
+/// The rule suggestion, or the model's if one is configured and its
+/// answer passes the same checks.
+async fn suggestion(
+    engine: &Engine,
+    text: &str,
+    analysis: &Analysis,
+    feeling: Option<&str>,
+) -> Suggestion {
+    let rules = engine.coach.suggest(analysis, feeling);
+    let Some(model) = &engine.model else {
+        return rules;
+    };
+    match model.rewrite(text, &rules.feeling).await {
+        Ok(worded) if engine.coach.is_sound(&worded) => Suggestion {
+            text: worded,
+            feeling: rules.feeling,
+        },
+        // The model's words are not logged: they may echo the message.
+        Ok(_) => {
+            tracing::warn!("the model's suggestion failed the checks; using the rules");
+            rules
+        }
+        Err(error) => {
+            tracing::warn!(%error, "the model did not help; using the rules");
+            rules
+        }
+    }
+}
+
+fn reasons_text(engine: &Engine, analysis: &Analysis) -> String {
+    let lines: Vec<&str> = analysis
+        .reasons
+        .iter()
+        .map(|reason| {
+            engine.catalog.text(match reason {
+                Reason::YouAccusation => Key::RewordReasonYou,
+                Reason::Absolute => Key::RewordReasonAbsolute,
+                Reason::Label => Key::RewordReasonLabel,
+                Reason::Disguised => Key::RewordReasonDisguised,
+                Reason::Rhetorical => Key::RewordReasonRhetorical,
+                Reason::Contempt => Key::RewordReasonContempt,
+            })
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// Crisis help: the admin's resources, else general advice.
+fn crisis_text(engine: &Engine) -> String {
+    let resources = if engine.policy.crisis_resources.is_empty() {
+        engine.catalog.text(Key::RewordCrisisResources).to_owned()
+    } else {
+        engine
+            .policy
+            .crisis_resources
+            .iter()
+            .map(|line| format!("• {line}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    engine
+        .catalog
+        .render(Key::RewordCrisis, &[("resources", &resources)])
 }
 
 /// `reword nudges [on|off]`: both partners must opt in; either can opt out.

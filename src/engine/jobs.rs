@@ -1,0 +1,98 @@
+//! The scheduler's jobs: everything that becomes due with time rather than
+//! with a request — firing check-ins, closing and nudging rounds, goal
+//! reminders and weekly recaps.
+//!
+//! Each job is drained in batches: one transaction claims up to [`BATCH`]
+//! due rows, handles them and writes their outbox messages, then commits, so
+//! a crash loses or doubles nothing and a command waits behind at most one
+//! batch. Safe to run from several processes: claims skip locked rows.
+
+use chrono::{DateTime, Utc};
+
+use super::{Engine, checkin, goals, recap};
+use crate::store::goals as store_goals;
+use crate::store::{outbox, recaps, rounds, schedules};
+
+/// Rows handled per transaction: big enough to be fast, small enough that
+/// a command never waits long behind the scheduler.
+pub(crate) const BATCH: usize = 500;
+
+/// What one tick did, for logs and tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DueReport {
+    pub fired: usize,
+    pub missed: usize,
+    pub skipped: usize,
+    pub paused: usize,
+    pub closed: usize,
+    pub nudged: usize,
+    /// Goal due-date reminders queued.
+    pub reminded: usize,
+    /// Weekly recaps queued.
+    pub recaps: usize,
+}
+
+/// Runs one job until a batch comes back short: each batch claims its rows
+/// and handles them in one transaction. A macro rather than a function
+/// taking async closures, whose futures rustc cannot yet prove `Send` for
+/// every borrow of the transaction.
+macro_rules! drain {
+    ($engine:expr, |$tx:ident| $claim:expr, |$row:ident| $handle:expr) => {
+        loop {
+            let mut batch = $engine.store().begin().await?;
+            let $tx = &mut batch;
+            let due = $claim.await?;
+            for $row in &due {
+                let $tx = &mut batch;
+                $handle;
+            }
+            batch.commit().await?;
+            if due.len() < BATCH {
+                break;
+            }
+        }
+    };
+}
+
+impl Engine {
+    /// Runs everything that is due now. Safe to call at any time and from
+    /// several processes: claims are transactional and rounds unique.
+    pub async fn run_due_once(&self) -> anyhow::Result<DueReport> {
+        let now = self.clock().now();
+        let limit = BATCH as i64;
+        let mut report = DueReport::default();
+        drain!(self, |tx| schedules::due(tx, now, limit), |schedule| {
+            checkin::firing::fire(self, tx, schedule, now, &mut report).await?
+        });
+        drain!(self, |tx| rounds::closing_due(tx, now, limit), |round| {
+            report.closed += usize::from(checkin::firing::close(self, tx, round, now).await?)
+        });
+        drain!(self, |tx| rounds::nudges_due(tx, now, limit), |round| {
+            report.nudged += checkin::firing::nudge(self, tx, round, now).await?
+        });
+        drain!(
+            self,
+            |tx| store_goals::reminders_due(tx, now, limit),
+            |goal| { report.reminded += goals::remind(self, tx, goal, now).await? }
+        );
+        drain!(self, |tx| recaps::due(tx, now, limit), |due| {
+            report.recaps += usize::from(recap::send_due(self, tx, due, now).await?)
+        });
+        Ok(report)
+    }
+
+    /// The earliest moment anything becomes due: schedule, close, nudge,
+    /// reminder, recap or outbox message.
+    pub async fn next_wake_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let mut tx = self.store().begin().await?;
+        let candidates = [
+            schedules::next_due_at(&mut tx).await?,
+            rounds::next_event_at(&mut tx).await?,
+            outbox::next_due_at(&mut tx).await?,
+            store_goals::next_reminder_at(&mut tx).await?,
+            recaps::next_due_at(&mut tx).await?,
+        ];
+        tx.commit().await?;
+        Ok(candidates.into_iter().flatten().min())
+    }
+}
