@@ -6,12 +6,10 @@
 //! - [`lexicon`]: the vocabulary, read once at start.
 //! - [`analyze`]: the blame rules and the crisis check.
 //! - [`rewrite`]: building and checking the suggestion.
-//! - [`frame`]: checking a suggestion without reading our own words again.
 //! - [`llm`]: an optional local language model for the wording, with the
 //!   rules as the fallback.
 
 pub mod analyze;
-pub mod frame;
 pub mod lexicon;
 pub mod llm;
 pub mod rewrite;
@@ -28,16 +26,12 @@ use crate::prompts::Catalog;
 #[derive(Clone, Debug)]
 pub struct Coach {
     lexicon: Lexicon,
-    frames: frame::Frames,
 }
 
 impl Coach {
     pub fn from_catalog(catalog: &Catalog) -> Result<Coach, LexiconError> {
         let lexicon = Lexicon::from_catalog(catalog)?;
-        let frames = frame::Frames::new(&lexicon, |feeling, situation| {
-            rewrite::assemble(&lexicon, feeling, situation)
-        });
-        Ok(Coach { lexicon, frames })
+        Ok(Coach { lexicon })
     }
 
     pub fn analyze(&self, message: &str) -> Analysis {
@@ -47,7 +41,7 @@ impl Coach {
     /// The I-statement for an analysed message, optionally with a feeling
     /// the author chose.
     pub fn suggest(&self, analysis: &Analysis, feeling: Option<&str>) -> Suggestion {
-        rewrite::suggest(&self.lexicon, &self.frames, analysis, feeling)
+        rewrite::suggest(&self.lexicon, analysis, feeling)
     }
 
     /// Whether a suggestion (ours or a model's) passes the coach's checks.

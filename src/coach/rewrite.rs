@@ -4,14 +4,13 @@
 //! analyser so the suggestion is never itself blaming.
 
 use super::analyze::{self, Analysis, Focus};
-use super::frame::Frames;
 use super::lexicon::Lexicon;
 use super::text::{Starts, Tokens};
 use crate::prompts::{fill, fill_into};
 
 /// A suggestion shorter than this says too little; longer is a lecture.
-pub(super) const MIN_WORDS: usize = 4;
-pub(super) const MAX_WORDS: usize = 60;
+const MIN_WORDS: usize = 4;
+const MAX_WORDS: usize = 60;
 /// The feeling when nothing points to another.
 const DEFAULT_FEELING: &str = "hurt";
 /// How every suggestion opens.
@@ -28,7 +27,6 @@ pub struct Suggestion {
 /// feeling the coach would pick (the author chose another).
 pub fn suggest(
     lex: &Lexicon,
-    frames: &Frames,
     analysis: &Analysis,
     feeling: Option<&str>,
 ) -> Suggestion {
@@ -36,15 +34,8 @@ pub fn suggest(
         .map(str::to_owned)
         .or_else(|| analysis.named_feeling.clone())
         .unwrap_or_else(|| pick_feeling(lex, &analysis.focus));
-    let write = |out: &mut String| write_situation(lex, &analysis.focus, out);
-    let (text, sound) = match frames.get(&feeling) {
-        Some(frame) => frame.write(lex, write),
-        None => (
-            assemble(lex, &feeling, &situation(lex, &analysis.focus)),
-            None,
-        ),
-    };
-    if sound.unwrap_or_else(|| is_sound(lex, &text)) {
+    let text = assemble(lex, &feeling, &situation(lex, &analysis.focus));
+    if is_sound(lex, &text) {
         return Suggestion { text, feeling };
     }
     // The kept situation still carried blame: fall back to neutral words.
@@ -65,7 +56,7 @@ pub fn is_sound(lex: &Lexicon, text: &str) -> bool {
 }
 
 /// Whether a text opens with "I feel ", in any case.
-pub(super) fn opens_with_feeling(text: &str) -> bool {
+fn opens_with_feeling(text: &str) -> bool {
     text.get(..FIRST_PERSON_FEELING.len())
         .is_some_and(|start| start.eq_ignore_ascii_case(FIRST_PERSON_FEELING))
 }
