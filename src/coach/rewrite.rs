@@ -25,11 +25,7 @@ pub struct Suggestion {
 
 /// Builds the suggestion for an analysed message. `feeling` overrides the
 /// feeling the coach would pick (the author chose another).
-pub fn suggest(
-    lex: &Lexicon,
-    analysis: &Analysis,
-    feeling: Option<&str>,
-) -> Suggestion {
+pub fn suggest(lex: &Lexicon, analysis: &Analysis, feeling: Option<&str>) -> Suggestion {
     let feeling = feeling
         .map(str::to_owned)
         .or_else(|| analysis.named_feeling.clone())

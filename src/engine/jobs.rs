@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::checkin::firing::Fired;
 use super::{Engine, checkin, goals, recap};
 use crate::store::goals as store_goals;
 use crate::store::{outbox, recaps, rounds, schedules};
@@ -54,6 +55,15 @@ macro_rules! drain {
     };
 }
 
+impl DueReport {
+    fn count(&mut self, fired: Fired) {
+        self.fired += usize::from(fired.fired);
+        self.missed += fired.missed;
+        self.skipped += usize::from(fired.skipped);
+        self.paused += usize::from(fired.paused);
+    }
+}
+
 impl Engine {
     /// Runs everything that is due now. Safe to call at any time and from
     /// several processes: claims are transactional and rounds unique.
@@ -62,7 +72,7 @@ impl Engine {
         let limit = BATCH as i64;
         let mut report = DueReport::default();
         drain!(self, |tx| schedules::due(tx, now, limit), |schedule| {
-            checkin::firing::fire(self, tx, schedule, now, &mut report).await?
+            report.count(checkin::firing::fire(self, tx, schedule, now).await?)
         });
         drain!(self, |tx| rounds::closing_due(tx, now, limit), |round| {
             report.closed += usize::from(checkin::firing::close(self, tx, round, now).await?)

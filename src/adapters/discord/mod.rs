@@ -1,8 +1,13 @@
 //! The Discord adapter (serenity 0.12 for the gateway and REST, poise 0.7
 //! for slash commands).
 //!
-//! - Every engine command is a slash command ([`commands`]); buttons,
-//!   menus and note forms carry commands back ([`render`], [`interact`]).
+//! - Every engine command is a slash command: [`table`] lists them,
+//!   [`registration`] builds them for poise, `convert` turns Discord's
+//!   values (people, places, options) into the engine's, and `suggest`
+//!   offers values while typing.
+//! - `interactions` answers slash commands, buttons, menus and note forms
+//!   within Discord's deadline; [`render`] draws replies as messages and
+//!   keeps the commands that buttons and menus carry back.
 //! - The person's answer is the interaction's response; DMs, posts in a
 //!   couple's channel and everything scheduled go through the outbox and
 //!   [`DiscordPort`].
@@ -13,10 +18,13 @@
 //! The adapter holds no rules: everything it hears becomes an engine
 //! request.
 
-pub mod commands;
-mod interact;
+mod convert;
+mod interactions;
 mod port;
+pub mod registration;
 pub mod render;
+mod suggest;
+pub mod table;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -82,7 +90,7 @@ impl DiscordBot {
         settings: DiscordSettings,
         engine: Arc<Engine>,
     ) -> anyhow::Result<DiscordBot> {
-        let commands = commands::build(engine.catalog())?;
+        let commands = registration::build(engine.catalog(), interactions::slash_action)?;
         let mut http = HttpBuilder::new(settings.token.expose_secret());
         if let Some(base) = &settings.api_base {
             http = http
@@ -165,18 +173,18 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, data: &Data) -> Re
     match event {
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
-        } => interact::on_component(&ctx.http, data, component).await,
+        } => interactions::on_component(&ctx.http, data, component).await,
         FullEvent::InteractionCreate {
             interaction: Interaction::Modal(form),
-        } => interact::on_modal(&ctx.http, data, form).await,
+        } => interactions::on_modal(&ctx.http, data, form).await,
         FullEvent::Message {
             new_message: message,
         } if data.read_messages => {
             if message.author.bot || message.guild_id.is_none() {
                 return Ok(());
             }
-            let actor = interact::actor_of(&message.author, None);
-            let place = interact::place_of(message.guild_id, message.channel_id);
+            let actor = convert::actor_of(&message.author, None);
+            let place = convert::place_of(message.guild_id, message.channel_id);
             let outgoing = data.engine.observe(&actor, &place, &message.content).await;
             for (index, out) in outgoing.iter().enumerate() {
                 let key = format!("discord:message:{}:{index}", message.id);

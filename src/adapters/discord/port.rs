@@ -10,17 +10,14 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serenity::all::{
-    ChannelId, CreateActionRow, CreateAttachment, CreateButton, CreateMessage, CreateSelectMenu,
-    CreateSelectMenuKind, CreateSelectMenuOption, Http, Nonce, UserId,
-};
+use serenity::all::{ChannelId, CreateAttachment, CreateMessage, Http, Nonce, UserId};
 use tokio::sync::Mutex as AsyncMutex;
 use tokio::time::Instant;
 
-use super::render::{self, ChoiceMemory, Controls, MENU_ID};
+use super::render::{self, ChoiceMemory};
 use crate::delivery::{ChatPort, DeliveryError, Sent};
 use crate::domain::{Platform, Reply, SpaceRef, UserRef};
-use crate::prompts::{Catalog, Key};
+use crate::prompts::Catalog;
 
 /// Discord's JSON error codes that retrying cannot fix.
 const PERMANENT_CODES: &[isize] = &[
@@ -104,7 +101,8 @@ impl DiscordPort {
                 .nonce(Nonce::String(nonce(key, index)))
                 .enforce_nonce(true);
             if index == last {
-                message = message.components(components(reply, &self.choices, &self.catalog));
+                message =
+                    message.components(render::components(reply, &self.choices, &self.catalog));
                 if let Some(file) = &reply.attachment {
                     message = message
                         .add_file(CreateAttachment::bytes(file.bytes.clone(), &file.filename));
@@ -162,36 +160,6 @@ impl DiscordPort {
         Err(DeliveryError::Transient(
             "still rate limited by Discord".into(),
         ))
-    }
-}
-
-/// Buttons or a menu for a reply's choices.
-pub(super) fn components(
-    reply: &Reply,
-    memory: &ChoiceMemory,
-    catalog: &Catalog,
-) -> Vec<CreateActionRow> {
-    match render::controls(reply, memory) {
-        Controls::None => Vec::new(),
-        Controls::Buttons(rows) => rows
-            .into_iter()
-            .map(|row| {
-                CreateActionRow::Buttons(
-                    row.into_iter()
-                        .map(|(label, id)| CreateButton::new(id).label(label))
-                        .collect(),
-                )
-            })
-            .collect(),
-        Controls::Menu(options) => {
-            let options = options
-                .into_iter()
-                .map(|(label, value)| CreateSelectMenuOption::new(label, value))
-                .collect();
-            let menu = CreateSelectMenu::new(MENU_ID, CreateSelectMenuKind::String { options })
-                .placeholder(render::cut(catalog.text(Key::DiscordMenuPlaceholder), 150));
-            vec![CreateActionRow::SelectMenu(menu)]
-        }
     }
 }
 

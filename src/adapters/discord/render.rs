@@ -9,7 +9,12 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
+use serenity::all::{
+    CreateActionRow, CreateButton, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+};
+
 use crate::domain::{Choice, ChoiceStyle, Reply};
+use crate::prompts::{Catalog, Key};
 
 /// Discord's longest message content, in characters.
 pub const MAX_CONTENT_CHARS: usize = 2000;
@@ -175,6 +180,36 @@ pub fn controls(reply: &Reply, memory: &ChoiceMemory) -> Controls {
                 .map(<[_]>::to_vec)
                 .collect(),
         ),
+    }
+}
+
+/// Buttons or a menu for a reply's choices.
+pub(super) fn components(
+    reply: &Reply,
+    memory: &ChoiceMemory,
+    catalog: &Catalog,
+) -> Vec<CreateActionRow> {
+    match controls(reply, memory) {
+        Controls::None => Vec::new(),
+        Controls::Buttons(rows) => rows
+            .into_iter()
+            .map(|row| {
+                CreateActionRow::Buttons(
+                    row.into_iter()
+                        .map(|(label, id)| CreateButton::new(id).label(label))
+                        .collect(),
+                )
+            })
+            .collect(),
+        Controls::Menu(options) => {
+            let options = options
+                .into_iter()
+                .map(|(label, value)| CreateSelectMenuOption::new(label, value))
+                .collect();
+            let menu = CreateSelectMenu::new(MENU_ID, CreateSelectMenuKind::String { options })
+                .placeholder(cut(catalog.text(Key::DiscordMenuPlaceholder), 150));
+            vec![CreateActionRow::SelectMenu(menu)]
+        }
     }
 }
 

@@ -12,7 +12,8 @@ use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, RoomId, TransactionId, UserId};
 use matrix_sdk::{Client, Room, RoomState};
 use tokio::sync::Mutex as AsyncMutex;
 
-use super::{ChoiceMemory, MatrixSettings, render};
+use super::choices::ChoiceMemory;
+use super::{MatrixSettings, render};
 use crate::delivery::{ChatPort, DeliveryError, Sent};
 use crate::domain::{Platform, Reply, SpaceRef, UserRef};
 use crate::prompts::Catalog;

@@ -9,11 +9,21 @@ use super::round::{self, Message, RoundSpec};
 use super::timing::{self, DueSchedule, Outcome};
 use crate::domain::{Destination, Reply};
 use crate::engine::Engine;
-use crate::engine::jobs::DueReport;
 use crate::prompts::Key;
 use crate::store::rounds::{self, NewRound, Round, RoundStatus};
 use crate::store::schedules::{self, Schedule, format_local};
 use crate::store::{Tx, couples, outbox, users};
+
+/// What firing one schedule did, for the tick's report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Fired {
+    /// A round was opened.
+    pub fired: bool,
+    /// Occurrences that passed without a round (downtime, too late).
+    pub missed: usize,
+    pub skipped: bool,
+    pub paused: bool,
+}
 
 /// Fires one due schedule: opens its round, or records why not, and
 /// moves the schedule to its next occurrence.
@@ -22,10 +32,11 @@ pub(crate) async fn fire(
     tx: &mut Tx,
     schedule: &Schedule,
     now: DateTime<Utc>,
-    report: &mut DueReport,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Fired> {
+    let mut fired = Fired::default();
     let Some(next_local) = schedule.next_local else {
-        return schedules::end(tx, schedule.id, now).await;
+        schedules::end(tx, schedule.id, now).await?;
+        return Ok(fired);
     };
     let due = DueSchedule {
         recurrence: &schedule.recurrence,
@@ -39,7 +50,8 @@ pub(crate) async fn fire(
             schedule = schedule.id,
             "schedule has no further occurrence; ending it"
         );
-        return schedules::end(tx, schedule.id, now).await;
+        schedules::end(tx, schedule.id, now).await?;
+        return Ok(fired);
     };
     let occurrence = format_local(plan.occurrence);
     match plan.outcome {
@@ -53,19 +65,20 @@ pub(crate) async fn fire(
             };
             if let Some((_, messages)) = round::open(engine, tx, &couple, spec, now).await? {
                 enqueue_all(tx, couple.id, &messages, now).await?;
-                report.fired += 1;
+                fired.fired = true;
             }
         }
         Outcome::Missed => {
             record_missed(tx, schedule, &occurrence, now).await?;
-            report.missed += 1;
+            fired.missed += 1;
         }
-        Outcome::Skipped => report.skipped += 1,
-        Outcome::Paused => report.paused += 1,
+        Outcome::Skipped => fired.skipped = true,
+        Outcome::Paused => fired.paused = true,
     }
     let missed = plan.passed_over + i64::from(plan.outcome == Outcome::Missed);
-    report.missed += plan.passed_over as usize;
-    schedules::advance(tx, schedule.id, plan.next_local, plan.next_fire_at, missed).await
+    fired.missed += plan.passed_over as usize;
+    schedules::advance(tx, schedule.id, plan.next_local, plan.next_fire_at, missed).await?;
+    Ok(fired)
 }
 
 /// Closes one round past its deadline and queues what it reveals;

@@ -3,24 +3,26 @@
 //! is the interaction's response, everything else goes through the outbox.
 //!
 //! Private answers in a server channel are ephemeral (only the person sees
-//! them); in a DM every answer is an ordinary message.
+//! them); in a DM every answer is an ordinary message. An answer not ready
+//! within `defer_after` is deferred (Discord drops interactions not
+//! answered within 3 seconds) and completed when it is.
 
 use std::sync::atomic::Ordering;
 
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ActionRowComponent, Builder, ChannelId, ComponentInteraction, ComponentInteractionDataKind,
+    ActionRowComponent, Builder, ComponentInteraction, ComponentInteractionDataKind,
     CreateActionRow, CreateAttachment, CreateInputText, CreateInteractionResponse,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateModal,
-    EditInteractionResponse, GuildId, Http, InputTextStyle, InteractionId, Member,
-    ModalInteraction, User, UserId,
+    EditInteractionResponse, Http, InputTextStyle, InteractionId, ModalInteraction,
 };
 
-use super::commands::{self, Asked};
+use super::convert::{Asked, actor_of, asked, named_users, place_of};
+use super::registration::leaf_of;
 use super::render::{self, MAX_INPUT_LABEL, MENU_ID, Token};
-use super::{AppContext, Data, Error, port};
-use crate::domain::{Platform, Reply, SpaceRef, UserRef};
+use super::{AppContext, Data, Error};
+use crate::domain::Reply;
 use crate::engine::command::MAX_INPUT_CHARS;
 use crate::engine::message::{Actor, Outgoing, Place, Recipient, Request};
 use crate::prompts::Key;
@@ -30,36 +32,16 @@ const NOTE_FIELD: &str = "note";
 /// Longest note; leaves room for the command within the engine's limit.
 const NOTE_MAX_CHARS: u16 = (MAX_INPUT_CHARS - 100) as u16;
 
-/// A person on Discord, as the engine knows them.
-pub fn user_ref(id: UserId) -> UserRef {
-    UserRef::new(Platform::Discord, id.to_string())
-}
-
-/// The person acting, with the name their partner knows: the server
-/// nickname, else the global display name, else the user name. Members who
-/// may manage the server moderate its channels.
-pub fn actor_of(user: &User, member: Option<&Member>) -> Actor {
-    let name = shown_name(user, member.and_then(|m| m.nick.as_deref()));
-    let moderator = member
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| p.manage_guild());
-    Actor::new(user_ref(user.id), name).with_moderator(moderator)
-}
-
-/// The name Discord shows for a person: the server nickname, else the
-/// global display name, else the user name.
-pub fn shown_name(user: &User, nick: Option<&str>) -> String {
-    nick.map(str::to_owned)
-        .or_else(|| user.global_name.clone())
-        .unwrap_or_else(|| user.name.clone())
-}
-
-/// A server channel is a shared space; a DM is private.
-pub fn place_of(guild: Option<GuildId>, channel: ChannelId) -> Place {
-    match guild {
-        Some(_) => Place::Space(SpaceRef::new(Platform::Discord, channel.to_string())),
-        None => Place::Direct,
-    }
+/// Runs a slash command for poise, which wants its errors as framework
+/// errors.
+pub fn slash_action(
+    ctx: AppContext<'_>,
+) -> poise::BoxFuture<'_, Result<(), poise::FrameworkError<'_, Data, Error>>> {
+    Box::pin(async move {
+        on_slash(ctx)
+            .await
+            .map_err(|error| poise::FrameworkError::new_command(ctx.into(), error))
+    })
 }
 
 /// One interaction being answered.
@@ -74,18 +56,18 @@ struct Answering<'a> {
 
 /// A slash command: its options become the engine's command.
 pub async fn on_slash(ctx: AppContext<'_>) -> Result<(), Error> {
-    let leaf = commands::leaf_of(ctx.command())
-        .context("a slash command was built without its table entry")?;
+    let leaf =
+        leaf_of(ctx.command()).context("a slash command was built without its table entry")?;
     let interaction = ctx.interaction;
     let answering = Answering::new(
         &ctx.serenity_context().http,
         ctx.data(),
         (interaction.id, &interaction.token),
         actor_of(&interaction.user, interaction.member.as_deref())
-            .with_named_others(commands::named_users(ctx.args)),
+            .with_named_others(named_users(ctx.args)),
         place_of(interaction.guild_id, interaction.channel_id),
     );
-    let result = answering.run(commands::asked(leaf, ctx.args)).await;
+    let result = answering.run(asked(leaf, ctx.args)).await;
     // Tells poise how to reach the person if this failed before answering.
     ctx.has_sent_initial_response
         .store(result.is_ok(), Ordering::SeqCst);
@@ -329,7 +311,7 @@ impl<'a> Answering<'a> {
         let Some(reply) = reply else {
             return (Vec::new(), None);
         };
-        let rows = port::components(reply, &self.data.choices, self.data.engine.catalog());
+        let rows = render::components(reply, &self.data.choices, self.data.engine.catalog());
         let file = reply
             .attachment
             .as_ref()

@@ -1,0 +1,174 @@
+//! Messages and reactions become engine requests; the direct answer goes
+//! out now, everything else through the outbox.
+
+use matrix_sdk::ruma::UserId;
+use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
+use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent};
+use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
+use matrix_sdk::{Room, RoomMemberships, RoomState};
+
+use super::MatrixSettings;
+use super::choices::ChoiceMemory;
+use super::port::MatrixPort;
+use super::render::{self, Incoming};
+use crate::domain::{Platform, SpaceRef, UserRef};
+use crate::engine::Engine;
+use crate::engine::message::{Actor, Outgoing, Place, Recipient};
+
+/// Matrix's customary power level for moderators.
+const MODERATOR_POWER_LEVEL: i64 = 50;
+
+/// Where a message in `room` comes from: a direct room or a shared space.
+/// When in doubt it is a space: private replies then go to a direct room,
+/// never the other way round.
+async fn place_of(room: &Room) -> Place {
+    // The member list, fetched once per room if the sync has not told us
+    // yet: the summary's counts lag behind a fresh join.
+    let active = room
+        .members(RoomMemberships::ACTIVE)
+        .await
+        .map(|members| members.len());
+    let direct = room.is_direct().await.unwrap_or(false) || matches!(active, Ok(2));
+
+    if direct {
+        Place::Direct
+    } else {
+        Place::Space(SpaceRef::new(Platform::Matrix, room.room_id().as_str()))
+    }
+}
+
+/// The person, with their room display name; power level 50 or more
+/// (Matrix's "moderator") moderates the room.
+async fn actor_of(room: &Room, sender: &UserId) -> Actor {
+    let member = room.get_member_no_sync(sender).await.ok().flatten();
+    let name = member
+        .as_ref()
+        .and_then(|m| m.display_name().map(str::to_owned))
+        .unwrap_or_else(|| sender.localpart().to_owned());
+    let moderator = member.is_some_and(|m| match m.power_level() {
+        UserPowerLevel::Int(level) => i64::from(level) >= MODERATOR_POWER_LEVEL,
+        // A room creator (room version 12) is above every level.
+        UserPowerLevel::Infinite => true,
+        _ => false,
+    });
+    Actor::new(UserRef::new(Platform::Matrix, sender.as_str()), name).with_moderator(moderator)
+}
+
+pub(super) async fn on_message(
+    event: OriginalSyncRoomMessageEvent,
+    room: Room,
+    engine: &Engine,
+    settings: &MatrixSettings,
+    port: &MatrixPort,
+    choices: &ChoiceMemory,
+) {
+    if room.state() != RoomState::Joined || Some(event.sender.as_ref()) == room.client().user_id() {
+        return;
+    }
+    let MessageType::Text(text) = &event.content.msgtype else {
+        return;
+    };
+    let place = place_of(&room).await;
+    let actor = actor_of(&room, &event.sender).await;
+    let room_id = room.room_id().to_owned();
+    let line = match render::classify(&text.body, &settings.command_prefix, place == Place::Direct)
+    {
+        Incoming::Command(line) => line,
+        Incoming::Choice(number) => match choices.in_room(&room_id, number) {
+            Some(choice) => choice.command,
+            None => number.to_string(),
+        },
+        Incoming::Chat(body) => {
+            let outgoing = engine.observe(&actor, &place, &body).await;
+            deliver_all(
+                engine,
+                port,
+                &room,
+                &place,
+                &actor,
+                event.event_id.as_str(),
+                outgoing,
+            )
+            .await;
+            return;
+        }
+    };
+    let event_id = event.event_id.as_str();
+    handle_line(engine, port, &room, &place, &actor, event_id, &line).await;
+}
+
+/// Runs one command line and delivers what it answers.
+async fn handle_line(
+    engine: &Engine,
+    port: &MatrixPort,
+    room: &Room,
+    place: &Place,
+    actor: &Actor,
+    event_id: &str,
+    line: &str,
+) {
+    let outgoing = engine.handle_text(actor.clone(), place.clone(), line).await;
+    deliver_all(engine, port, room, place, actor, event_id, outgoing).await;
+}
+
+pub(super) async fn on_reaction(
+    event: OriginalSyncReactionEvent,
+    room: Room,
+    engine: &Engine,
+    port: &MatrixPort,
+    choices: &ChoiceMemory,
+) {
+    if Some(event.sender.as_ref()) == room.client().user_id() {
+        return;
+    }
+    let relation = &event.content.relates_to;
+    let Some(number) = render::choice_of_reaction(&relation.key) else {
+        return;
+    };
+    let Some(choice) = choices.on_event(&relation.event_id, number) else {
+        return;
+    };
+    let place = place_of(&room).await;
+    let actor = actor_of(&room, &event.sender).await;
+    let event_id = event.event_id.as_str();
+    handle_line(
+        engine,
+        port,
+        &room,
+        &place,
+        &actor,
+        event_id,
+        &choice.command,
+    )
+    .await;
+}
+
+/// The answer to the requester goes out now; everything else through the
+/// outbox, keyed by the triggering event so a redelivered event is
+/// answered once.
+async fn deliver_all(
+    engine: &Engine,
+    port: &MatrixPort,
+    room: &Room,
+    place: &Place,
+    actor: &Actor,
+    event_id: &str,
+    outgoing: Vec<Outgoing>,
+) {
+    for (index, out) in outgoing.into_iter().enumerate() {
+        let key = format!("matrix:{event_id}:{index}");
+        if out.to == Recipient::Requester {
+            let private_elsewhere = out.reply.private && matches!(place, Place::Space(_));
+            let result = if private_elsewhere {
+                crate::delivery::ChatPort::send_to_user(port, &actor.user, &key, &out.reply).await
+            } else {
+                port.send_to_room(room, &key, &out.reply).await
+            };
+            if let Err(error) = result {
+                tracing::error!(%error, "cannot answer on Matrix");
+            }
+        } else if let Err(error) = engine.defer(&key, &out).await {
+            tracing::error!(error.cause_chain = ?error, "cannot queue a Matrix message");
+        }
+    }
+}
