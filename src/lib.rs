@@ -3,20 +3,43 @@
 //!
 //! # Layout
 //!
+//! Arrows point from a module to the modules it uses; nothing points back
+//! (`tests/it/layers.rs` holds this).
+//!
 //! ```text
-//!  adapters::console, adapters::matrix (Cargo feature `matrix`; discord to come)
-//!        |   protocol events -> engine::message::Request
-//!        v   engine::message::Outgoing -> protocol messages
-//!  engine                 every rule; no protocol types; one transaction per request
-//!        |   command (grammar), pairing, settings, help
-//!        v
-//!  store                  the only SQL: sqlx Any over SQLite (default) or PostgreSQL
+//!  adapters            console; discord (feature `discord`: table, registration,
+//!     |                convert, suggest, interactions, render, port); matrix
+//!     |                (feature `matrix`: session, sync, invites, handlers,
+//!     |                choices, render, port). Protocol events become
+//!     |                engine::message::Request; replies are rendered; each
+//!     |                implements delivery::ChatPort. They decide nothing.
+//!     v
+//!  engine              every rule; no protocol types; one transaction per request.
+//!     |                command (grammar), pairing, settings, checkin (schedule,
+//!     |                round, firing, timing, history, questions), goals,
+//!     |                agreements, journal, appreciate, recap, reword, mydata,
+//!     |                help; jobs (what the scheduler runs); ctx (a request's
+//!     |                transaction and actor); message (Request, Outgoing)
+//!     |-------> coach    the I-statement coach: text, lexicon, analyze,
+//!     |                  rewrite, llm (an optional local model)
+//!     |-------> chart    PNG charts of check-in ratings
+//!     v
+//!  store               the only SQL: sqlx Any over SQLite (default) or
+//!     |                PostgreSQL, one file per table family; migrations/
+//!     v
+//!  domain              value types all layers share: address (Platform,
+//!                      UserRef, SpaceRef, Destination), reply (Reply, Choice),
+//!                      recurrence, quiet_hours, zone, local_time, invite_code,
+//!                      checkin_kind
 //! ```
 //!
-//! Beside them: [`config`] (typed TOML + `RAPPORT_*` environment, secrets),
-//! [`prompts`] (every sentence, from `prompts/<locale>/*.toml`), [`clock`]
-//! (injected time), [`error`] (user-facing vs internal), [`telemetry`]
-//! (logging) and [`app`] (wiring and run loop).
+//! Beside them, used from above and using nothing above themselves:
+//! [`scheduler`] (the loop: engine jobs, then [`delivery`]), [`delivery`]
+//! (the outbox worker, through each adapter's `ChatPort`), [`config`]
+//! (typed TOML + `RAPPORT_*` environment, secrets), [`prompts`] (every
+//! sentence, from `prompts/<locale>/*.toml`), [`clock`] (injected time),
+//! [`error`] (user-facing vs internal), [`telemetry`] (logging) and [`app`]
+//! (wiring and the run loop, used by `main.rs`).
 
 pub mod adapters;
 pub mod app;

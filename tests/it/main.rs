@@ -7,6 +7,8 @@
 
 mod helpers;
 
+mod layers;
+
 mod checkins;
 mod cli;
 mod commands;
