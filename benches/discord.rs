@@ -23,11 +23,11 @@ use rand::rngs::StdRng;
 use rapport::adapters::discord::{DiscordBot, DiscordSettings};
 use rapport::clock::ManualClock;
 use rapport::delivery::{self, DeliveryPolicy, Ports};
-use rapport::domain::{Platform, Reply, UserRef};
-use rapport::engine::message::Outgoing;
+use rapport::domain::{Destination, Platform, Reply, UserRef};
 use rapport::engine::{Engine, Policy};
 use rapport::prompts::Catalog;
 use rapport::store::Store;
+use rapport::store::outbox::{self, NewMessage};
 
 /// Discord's global limit.
 const DISCORD_LIMIT: f64 = 50.0;
@@ -54,16 +54,26 @@ async fn run(messages: u64) -> anyhow::Result<()> {
         StdRng::seed_from_u64(7),
         Policy::default(),
     )?);
+    let mut tx = engine.store().begin().await?;
     for n in 0..messages {
         let person = 100 + n % PEOPLE;
-        let question = Outgoing::to_user(
-            UserRef::new(Platform::Discord, person.to_string()),
-            Reply::private(format!(
-                "Check-in time ({n}). How connected did you feel this week?"
-            )),
-        );
-        engine.defer(&format!("bench:{n}"), &question).await?;
+        let to = Destination::User(UserRef::new(Platform::Discord, person.to_string()));
+        let reply = Reply::private(format!(
+            "Check-in time ({n}). How connected did you feel this week?"
+        ));
+        let key = format!("bench:{n}");
+        let message = NewMessage {
+            key: &key,
+            couple_id: None,
+            to: &to,
+            reply: &reply,
+            authors: &[],
+            journal_entry: None,
+            not_before: engine.clock().now(),
+        };
+        outbox::enqueue(&mut tx, &message).await?;
     }
+    tx.commit().await?;
 
     let defaults = rapport::config::DiscordConfig::default();
     let settings = DiscordSettings {

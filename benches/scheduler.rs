@@ -15,8 +15,8 @@ use rand::rngs::StdRng;
 use sqlx::{Any, AnyPool, Transaction};
 
 use rapport::clock::ManualClock;
-use rapport::delivery::{self, ChatPort, DeliveryPolicy, Ports, Sent};
-use rapport::domain::{Platform, Reply, SpaceRef, UserRef};
+use rapport::delivery::{self, BoxFuture, ChatPort, DeliveryError, DeliveryPolicy, Ports, Sent};
+use rapport::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
 use rapport::engine::{Engine, Policy};
 use rapport::prompts::Catalog;
 use rapport::store::Store;
@@ -36,10 +36,14 @@ impl ChatPort for NullPort {
     }
 
     fn send_to_user<'a>(&'a self, _: &'a UserRef, _: &'a str, _: &'a Reply) -> Sent<'a> {
-        Box::pin(async { Ok(()) })
+        Box::pin(async { Ok(Posted::default()) })
     }
 
     fn send_to_space<'a>(&'a self, _: &'a SpaceRef, _: &'a str, _: &'a Reply) -> Sent<'a> {
+        Box::pin(async { Ok(Posted::default()) })
+    }
+
+    fn retract<'a>(&'a self, _: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(async { Ok(()) })
     }
 }

@@ -139,15 +139,17 @@ impl App {
         let (port, deliveries) = ConsolePort::new();
         let ports = Ports::default().with(Arc::new(port));
         let (stop_scheduler, stopped) = tokio::sync::oneshot::channel::<()>();
+        // The scheduler fires what comes due; the console delivers the
+        // outbox itself, so a command's messages show in order.
         let scheduler = tokio::spawn(scheduler::run(
             self.engine.clone(),
-            ports,
+            Ports::default(),
             SchedulerPolicy::default(),
             async move {
                 let _ = stopped.await;
             },
         ));
-        let console = Console::new(self.engine.clone(), deliveries);
+        let console = Console::new(self.engine.clone(), ports, deliveries);
         let result = console.run(input, output, shutdown).await;
         let _ = stop_scheduler.send(());
         if let Err(error) = scheduler.await {
@@ -182,6 +184,7 @@ async fn connect_matrix(
         password: config.password.clone(),
         access_token: config.access_token.clone(),
         store_dir: config.store_dir.clone(),
+        store_passphrase: config.store_passphrase.clone(),
         command_prefix: config.command_prefix.clone(),
         allowed: config.allowed.clone(),
     })

@@ -14,10 +14,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::{Destination, Platform, Reply, SpaceRef, UserRef};
+use crate::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::prompts::Key;
-use crate::store::outbox::{self, QueuedMessage};
+use crate::store::outbox::{self, NewMessage, QueuedMessage, Work};
 use crate::store::{couples, users};
 
 /// A boxed future, so [`ChatPort`] can be used as a trait object.
@@ -44,8 +44,8 @@ pub enum DeliveryError {
     Unreachable(String),
 }
 
-/// What a port's send returns.
-pub type Sent<'a> = BoxFuture<'a, Result<(), DeliveryError>>;
+/// What a port's send returns: where the platform shows the message.
+pub type Sent<'a> = BoxFuture<'a, Result<Posted, DeliveryError>>;
 
 /// What an adapter offers the worker: sending to one platform. Every send
 /// must be idempotent per `key`: the same key is never shown twice.
@@ -56,6 +56,9 @@ pub trait ChatPort: Send + Sync {
     /// A message in a shared space.
     fn send_to_space<'a>(&'a self, space: &'a SpaceRef, key: &'a str, reply: &'a Reply)
     -> Sent<'a>;
+    /// Takes down what an earlier send posted (the words in it were
+    /// deleted), as far as the platform allows; gone already is fine.
+    fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>>;
     /// Sends one outbox message to where it is addressed.
     fn deliver<'a>(&'a self, delivery: &'a Delivery) -> Sent<'a> {
         match &delivery.to {
@@ -77,7 +80,7 @@ impl Ports {
         self
     }
 
-    fn platforms(&self) -> Vec<Platform> {
+    pub fn platforms(&self) -> Vec<Platform> {
         let mut platforms: Vec<Platform> = self.ports.keys().copied().collect();
         platforms.sort_by_key(|p| p.as_str());
         platforms
@@ -123,6 +126,8 @@ impl DeliveryPolicy {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
     pub sent: usize,
+    /// Posts taken down because the words in them were deleted.
+    pub retracted: usize,
     pub retried: usize,
     pub failed: usize,
 }
@@ -176,34 +181,41 @@ async fn send(
     let Some(port) = ports.ports.get(&message.to.platform()) else {
         return Ok(()); // not claimed for platforms without a port
     };
-    let delivery = Delivery {
-        key: message.key.clone(),
-        to: message.to.clone(),
-        reply: message.reply.clone(),
+    let result = match &message.work {
+        Work::Send(reply) => {
+            let delivery = Delivery {
+                key: message.key.clone(),
+                to: message.to.clone(),
+                reply: reply.clone(),
+            };
+            port.deliver(&delivery).await.map(Some)
+        }
+        Work::Retract(posted) => port.retract(posted).await.map(|()| None),
     };
-    let result = port.deliver(&delivery).await;
     let now = engine.clock().now();
     let mut tx = engine.store().begin().await?;
     match result {
-        Ok(()) => {
-            outbox::mark_sent(&mut tx, message.id, now).await?;
+        Ok(Some(posted)) => {
+            outbox::mark_sent(&mut tx, message.id, now, &posted).await?;
             report.sent += 1;
+        }
+        Ok(None) => {
+            outbox::mark_retracted(&mut tx, message.id, now).await?;
+            report.retracted += 1;
         }
         Err(DeliveryError::Transient(error)) if message.attempts < policy.max_attempts => {
             tracing::warn!(message = message.id, attempts = message.attempts, %error, "delivery failed; will retry");
-            outbox::retry_at(
-                &mut tx,
-                message.id,
-                now + policy.backoff(message.attempts),
-                &error,
-            )
-            .await?;
+            let at = now + policy.backoff(message.attempts);
+            outbox::retry_at(&mut tx, message.id, at, &error).await?;
             report.retried += 1;
         }
         Err(error) => {
             tracing::warn!(message = message.id, %error, "delivery failed for good");
             outbox::mark_failed(&mut tx, message.id, now, &error.to_string()).await?;
-            if let (Destination::User(user), Some(couple_id)) = (&message.to, message.couple_id) {
+            let unreachable = matches!(message.work, Work::Send(_));
+            if let (true, Destination::User(user), Some(couple_id)) =
+                (unreachable, &message.to, message.couple_id)
+            {
                 tell_space_unreachable(engine, &mut tx, couple_id, user, now).await?;
             }
             report.failed += 1;
@@ -211,6 +223,14 @@ async fn send(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// When the next outbox row for these ports is due, for the scheduler.
+pub async fn next_due_at(engine: &Engine, ports: &Ports) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let mut tx = engine.store().begin().await?;
+    let next = outbox::next_due_at(&mut tx, &ports.platforms()).await?;
+    tx.commit().await?;
+    Ok(next)
 }
 
 /// Tells the couple's space, once per person, that rapport cannot write to
@@ -233,15 +253,22 @@ async fn tell_space_unreachable(
         .catalog()
         .render(Key::DeliveryUnreachable, &[("name", &name)]);
     let key = format!("unreachable:{couple_id}:{user}");
-    outbox::enqueue(
-        tx,
-        &key,
-        Some(couple_id),
-        &Destination::Space(space),
-        &Reply::public(text),
-        now,
-    )
-    .await?;
+    let about: Vec<i64> = users::find(tx, user)
+        .await?
+        .map(|u| u.id)
+        .into_iter()
+        .collect();
+    let message = NewMessage {
+        key: &key,
+        couple_id: Some(couple_id),
+        to: &Destination::Space(space),
+        reply: &Reply::public(text),
+        // It names the person: their deletion takes it down too.
+        authors: &about,
+        journal_entry: None,
+        not_before: now,
+    };
+    outbox::enqueue(tx, &message).await?;
     Ok(())
 }
 

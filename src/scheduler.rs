@@ -65,7 +65,14 @@ pub async fn pass(engine: &Engine, ports: &Ports, policy: &SchedulerPolicy) -> S
             tracing::error!(error.cause_chain = ?error, error.message = %error, "delivery pass failed")
         }
     }
-    match engine.next_wake_at().await {
+    let next = match (
+        engine.next_wake_at().await,
+        delivery::next_due_at(engine, ports).await,
+    ) {
+        (Ok(job), Ok(message)) => Ok(job.into_iter().chain(message).min()),
+        (Err(error), _) | (_, Err(error)) => Err(error),
+    };
+    match next {
         Ok(Some(at)) => (at - engine.clock().now())
             .to_std()
             .unwrap_or(StdDuration::ZERO)

@@ -15,11 +15,13 @@ use anyhow::Context;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-use crate::delivery::{ChatPort, Delivery, DeliveryError, Sent};
-use crate::domain::{Choice, Destination, Platform, Reply, SpaceRef, UserRef};
+use crate::delivery::{
+    self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, Ports, Sent,
+};
+use crate::domain::{Choice, Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::engine::command::{Command, PairCommand};
-use crate::engine::message::{Actor, Outgoing, Place, Recipient, Request};
+use crate::engine::message::{Actor, Place, Recipient, Request};
 use crate::prompts::Key;
 
 /// Who the console plays first, and where.
@@ -62,11 +64,17 @@ impl ChatPort for ConsolePort {
     ) -> Sent<'a> {
         Box::pin(async move { self.show(Destination::Space(space.clone()), key, reply) })
     }
+
+    /// A terminal cannot take back what it printed; nothing is kept to
+    /// take down.
+    fn retract<'a>(&'a self, _posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 impl ConsolePort {
     /// Hands a message to the console once per key.
-    fn show(&self, to: Destination, key: &str, reply: &Reply) -> Result<(), DeliveryError> {
+    fn show(&self, to: Destination, key: &str, reply: &Reply) -> Result<Posted, DeliveryError> {
         let first_time = self
             .delivered
             .lock()
@@ -82,14 +90,20 @@ impl ConsolePort {
                 .send(delivery)
                 .map_err(|_| DeliveryError::Transient("the console has closed".to_owned()))?;
         }
-        Ok(())
+        Ok(Posted::default())
     }
 }
+
+/// How often the console looks for queued messages between lines.
+const DELIVERY_TICK: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The console's own state: the current person and place, and the choices
 /// last offered to each person (so `1` picks the first).
 pub struct Console {
     engine: Arc<Engine>,
+    /// The console's own port: it delivers the outbox itself after every
+    /// line, so what a command queued shows before the next prompt.
+    ports: Ports,
     deliveries: mpsc::UnboundedReceiver<Delivery>,
     user: String,
     place: Place,
@@ -97,9 +111,14 @@ pub struct Console {
 }
 
 impl Console {
-    pub fn new(engine: Arc<Engine>, deliveries: mpsc::UnboundedReceiver<Delivery>) -> Console {
+    pub fn new(
+        engine: Arc<Engine>,
+        ports: Ports,
+        deliveries: mpsc::UnboundedReceiver<Delivery>,
+    ) -> Console {
         Console {
             engine,
+            ports,
             deliveries,
             user: FIRST_USER.to_owned(),
             place: Place::Space(SpaceRef::new(Platform::Console, FIRST_SPACE)),
@@ -124,6 +143,8 @@ impl Console {
         );
         write(&mut output, &format!("{welcome}\n")).await?;
         let mut lines = input.lines();
+        let mut due = tokio::time::interval(DELIVERY_TICK);
+        due.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         tokio::pin!(shutdown);
         loop {
             write(
@@ -138,6 +159,13 @@ impl Console {
                     Some(delivery) = self.deliveries.recv() => {
                         let text = self.render_delivery(&delivery);
                         write(&mut output, &format!("\n{text}{} @ {}> ", self.user, self.place_name())).await?;
+                    }
+                    // What the scheduler queued (a check-in coming due).
+                    _ = due.tick() => {
+                        let text = self.deliver().await;
+                        if !text.is_empty() {
+                            write(&mut output, &format!("\n{text}{} @ {}> ", self.user, self.place_name())).await?;
+                        }
                     }
                 }
             };
@@ -154,13 +182,18 @@ impl Console {
         .await
     }
 
-    /// A scheduled message, shown as it would arrive.
+    /// A queued message, shown as it would arrive.
     pub fn render_delivery(&mut self, delivery: &Delivery) -> String {
-        let outgoing = Outgoing {
-            to: delivery.to.clone().into(),
-            reply: delivery.reply.clone(),
-        };
-        self.render(&outgoing)
+        self.render(&delivery.to.clone().into(), &delivery.reply)
+    }
+
+    /// Delivers what is due through the console's port, then shows it.
+    async fn deliver(&mut self) -> String {
+        let policy = DeliveryPolicy::default();
+        if let Err(error) = delivery::deliver_due_once(&self.engine, &self.ports, &policy).await {
+            tracing::error!(error.cause_chain = ?error, "console delivery failed");
+        }
+        self.drain_deliveries()
     }
 
     /// Scheduled messages that have arrived, rendered; for callers that
@@ -230,17 +263,16 @@ impl Console {
     /// (privately) if the couple opted in to reword nudges.
     async fn post(&mut self, message: &str) -> String {
         let actor = Actor::new(UserRef::new(Platform::Console, &self.user), &self.user);
-        let outgoing = self.engine.observe(&actor, &self.place, message).await;
-        outgoing
-            .iter()
-            .map(|out| self.render(out))
-            .collect::<Vec<_>>()
-            .join("\n")
+        let to_author = Recipient::User(actor.user.clone());
+        match self.engine.observe(&actor, &self.place, message).await {
+            Some(nudge) => self.render(&to_author, &nudge),
+            None => String::new(),
+        }
     }
 
     async fn send(&mut self, line: &str) -> String {
         let actor = Actor::new(UserRef::new(Platform::Console, &self.user), &self.user);
-        let outgoing = match Command::parse(line) {
+        let answers = match Command::parse(line) {
             Ok(command) => {
                 let request = Request {
                     actor,
@@ -249,19 +281,23 @@ impl Console {
                 };
                 self.engine.handle(request).await
             }
-            Err(error) => vec![Outgoing::to_requester(self.engine.user_error_reply(&error))],
+            Err(error) => vec![self.engine.user_error_reply(&error)],
         };
-        outgoing
+        let mut shown: Vec<String> = answers
             .iter()
-            .map(|out| self.render(out))
-            .collect::<Vec<_>>()
-            .join("\n")
+            .map(|reply| self.render(&Recipient::Requester, reply))
+            .collect();
+        let delivered = self.deliver().await;
+        if !delivered.is_empty() {
+            shown.push(delivered.trim_end().to_owned());
+        }
+        shown.join("\n")
     }
 
     /// Prints one message with a label saying who would see it.
-    fn render(&mut self, outgoing: &Outgoing) -> String {
-        let (label, reader) = match &outgoing.to {
-            Recipient::Requester if outgoing.reply.private => {
+    fn render(&mut self, to: &Recipient, reply: &Reply) -> String {
+        let (label, reader) = match to {
+            Recipient::Requester if reply.private => {
                 (self.say(Key::ConsoleLabelPrivate, &[]), self.user.clone())
             }
             Recipient::Requester => (self.say(Key::ConsoleLabelPublic, &[]), self.user.clone()),
@@ -278,11 +314,11 @@ impl Console {
             ),
         };
         let mut text = format!("rapport ({label}):\n");
-        for line in outgoing.reply.text.lines() {
+        for line in reply.text.lines() {
             text.push_str(&format!("  {line}\n"));
         }
         // A terminal cannot show a picture; say what came with the message.
-        if let Some(attachment) = &outgoing.reply.attachment {
+        if let Some(attachment) = &reply.attachment {
             let size = attachment.bytes.len().to_string();
             let key = if attachment.mime_type.starts_with("image/") {
                 Key::ConsoleAttachment
@@ -294,7 +330,7 @@ impl Console {
             text.push_str(&format!("  {line}\n"));
         }
 
-        for (i, choice) in outgoing.reply.choices.iter().enumerate() {
+        for (i, choice) in reply.choices.iter().enumerate() {
             let number = (i + 1).to_string();
             let line = self.say(
                 Key::ConsoleChoice,
@@ -302,8 +338,8 @@ impl Console {
             );
             text.push_str(&format!("  {line}\n"));
         }
-        if !outgoing.reply.choices.is_empty() {
-            self.choices.insert(reader, outgoing.reply.choices.clone());
+        if !reply.choices.is_empty() {
+            self.choices.insert(reader, reply.choices.clone());
         }
         text
     }

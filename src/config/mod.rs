@@ -240,6 +240,10 @@ pub struct MatrixConfig {
     pub access_token_file: Option<PathBuf>,
     /// Where the session and the end-to-end encryption keys are kept.
     pub store_dir: PathBuf,
+    /// Encrypts a new Matrix store (`RAPPORT_MATRIX__STORE_PASSPHRASE`, or
+    /// a file named by `store_passphrase_file`). Unset: not encrypted.
+    pub store_passphrase: Option<SecretString>,
+    pub store_passphrase_file: Option<PathBuf>,
     /// What starts a command in a shared room (direct rooms need none).
     pub command_prefix: String,
     /// Whose invites the bot accepts: user ids (`@ana:example.org`) or
@@ -257,6 +261,8 @@ impl Default for MatrixConfig {
             access_token: None,
             access_token_file: None,
             store_dir: PathBuf::from("data/matrix"),
+            store_passphrase: None,
+            store_passphrase_file: None,
             command_prefix: "!rapport".to_owned(),
             allowed: Vec::new(),
         }

@@ -14,6 +14,7 @@ const SECRETS: &[(&str, &str)] = &[
     ("discord", "token"),
     ("matrix", "password"),
     ("matrix", "access_token"),
+    ("matrix", "store_passphrase"),
     ("reword_model", "api_key"),
 ];
 
@@ -63,6 +64,14 @@ pub fn resolve_secret_files(config: &mut Config) -> Vec<Problem> {
             "matrix.access_token",
             &mut problems,
         );
+        // A passphrase keeps inner and leading spaces: only the line end goes.
+        fill_from_file_trimmed(
+            &mut matrix.store_passphrase,
+            matrix.store_passphrase_file.as_deref(),
+            "matrix.store_passphrase",
+            &mut problems,
+            |text| text.trim_end_matches(['\n', '\r']),
+        );
     }
     let model = &mut config.reword_model;
     fill_from_file(
@@ -80,11 +89,23 @@ fn fill_from_file(
     key: &str,
     problems: &mut Vec<Problem>,
 ) {
+    fill_from_file_trimmed(secret, file, key, problems, str::trim);
+}
+
+/// [`fill_from_file`] with its own idea of what surrounds the secret.
+/// The problem names the key and the file, never what the file holds.
+fn fill_from_file_trimmed(
+    secret: &mut Option<SecretString>,
+    file: Option<&Path>,
+    key: &str,
+    problems: &mut Vec<Problem>,
+    trim: fn(&str) -> &str,
+) {
     let (None, Some(file)) = (secret.as_ref(), file) else {
         return;
     };
     match std::fs::read_to_string(file) {
-        Ok(text) => *secret = Some(SecretString::from(text.trim().to_owned())),
+        Ok(text) => *secret = Some(SecretString::from(trim(&text).to_owned())),
         Err(error) => problems.push(Problem::new(
             Key::ConfigSecretFileUnreadable,
             &[

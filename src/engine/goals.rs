@@ -9,16 +9,17 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use super::command::{GoalCommand, GoalFor, NewGoal};
-use super::message::Outgoing;
+use super::message::{Outgoing, Queued};
+use super::queue::queue_all;
 use super::{Ctx, Engine};
 use crate::domain::local_time::{local_of, resolve};
 use crate::domain::{Destination, Reply, UserRef};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
+use crate::store::Tx;
 use crate::store::couples::{self, Couple};
 use crate::store::goals::{self, Goal, GoalKind, GoalStatus, LogStatus};
 use crate::store::users::{self, User};
-use crate::store::{Tx, outbox};
 
 /// Kept-day counts worth celebrating.
 const MILESTONES: &[i64] = &[
@@ -471,9 +472,10 @@ pub(crate) async fn remind(
             Key::GoalDueReminder,
             &[("goal", &described), ("date", &due)],
         ));
-        if outbox::enqueue(tx, &key, Some(couple.id), &to, &reply, now).await? {
-            sent += 1;
-        }
+        // The goal's title is its proposer's words (or the owner's).
+        let authors = goal.proposed_by.into_iter().chain(goal.owner_id);
+        let message = Queued::new(key, to, reply).by(authors);
+        sent += queue_all(tx, Some(couple.id), &[message], now).await?;
     }
     goals::set_remind_at(tx, goal.id, postponed).await?;
     Ok(sent)

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use super::checkin::firing::Fired;
 use super::{Engine, checkin, goals, recap};
 use crate::store::goals as store_goals;
-use crate::store::{outbox, recaps, rounds, schedules};
+use crate::store::{recaps, rounds, schedules};
 
 /// Rows handled per transaction: big enough to be fast, small enough that
 /// a command never waits long behind the scheduler.
@@ -91,14 +91,14 @@ impl Engine {
         Ok(report)
     }
 
-    /// The earliest moment anything becomes due: schedule, close, nudge,
-    /// reminder, recap or outbox message.
+    /// The earliest moment a job becomes due: schedule, close, nudge,
+    /// reminder or recap (the outbox's own times are the delivery
+    /// worker's, which knows the platforms it serves).
     pub async fn next_wake_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
         let mut tx = self.store().begin().await?;
         let candidates = [
             schedules::next_due_at(&mut tx).await?,
             rounds::next_event_at(&mut tx).await?,
-            outbox::next_due_at(&mut tx).await?,
             store_goals::next_reminder_at(&mut tx).await?,
             recaps::next_due_at(&mut tx).await?,
         ];

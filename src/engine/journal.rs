@@ -10,6 +10,7 @@ use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples;
 use crate::store::journal;
+use crate::store::outbox::{self, Carrying};
 
 /// How many entries `journal list` shows.
 const RECENT: i64 = 10;
@@ -65,6 +66,8 @@ async fn delete(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<Vec<Outgoing>> {
     if !journal::delete_own(ctx.tx, ctx.me.id, id).await? {
         return Err(UserError::JournalNotFound.into());
     }
+    // Shared into a check-in, the entry was posted: take every copy down.
+    outbox::retract(ctx.tx, Carrying::JournalEntry(id), ctx.now).await?;
     reply(ctx.say(Key::JournalDeleted, &[("id", &id.to_string())]))
 }
 

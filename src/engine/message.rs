@@ -87,32 +87,99 @@ impl From<Destination> for Recipient {
     }
 }
 
-/// One message the engine wants delivered.
+/// One message the engine wants delivered. Only those to the
+/// [`Recipient::Requester`] leave [`crate::engine::Engine::handle`]; the rest
+/// are queued in the outbox inside the request's transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
     pub to: Recipient,
     pub reply: Reply,
+    /// The outbox key, when the message has a natural one (a round's
+    /// reveal); otherwise the engine makes one from the request.
+    pub key: Option<String>,
+    /// The users whose words the message carries; `None`: the requester's.
+    pub authors: Option<Vec<i64>>,
+    /// The journal entry the message quotes, if any.
+    pub journal_entry: Option<i64>,
 }
 
 impl Outgoing {
-    pub fn to_requester(reply: Reply) -> Outgoing {
+    fn new(to: Recipient, reply: Reply) -> Outgoing {
         Outgoing {
-            to: Recipient::Requester,
+            to,
             reply,
+            key: None,
+            authors: None,
+            journal_entry: None,
         }
+    }
+
+    pub fn to_requester(reply: Reply) -> Outgoing {
+        Outgoing::new(Recipient::Requester, reply)
     }
 
     pub fn to_user(user: UserRef, reply: Reply) -> Outgoing {
-        Outgoing {
-            to: Recipient::User(user),
-            reply,
-        }
+        Outgoing::new(Recipient::User(user), reply)
     }
 
     pub fn to_space(space: SpaceRef, reply: Reply) -> Outgoing {
-        Outgoing {
-            to: Recipient::Space(space),
+        Outgoing::new(Recipient::Space(space), reply)
+    }
+
+    /// Says whose words the message carries (none: an empty list).
+    pub fn by(mut self, authors: Vec<i64>) -> Outgoing {
+        self.authors = Some(authors);
+        self
+    }
+}
+
+/// A message for the outbox: what the engine says to someone other than
+/// the requester, or on its own (a question, a reveal at the deadline).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Queued {
+    /// Unique per message: queued once, shown once.
+    pub key: String,
+    pub to: Destination,
+    pub reply: Reply,
+    /// The users whose words it carries, so deleting them finds it.
+    pub authors: Vec<i64>,
+    /// The journal entry it quotes, if any.
+    pub journal_entry: Option<i64>,
+}
+
+impl Queued {
+    /// A message that carries nobody's words (a deck question, a reminder).
+    pub fn new(key: impl Into<String>, to: Destination, reply: Reply) -> Queued {
+        Queued {
+            key: key.into(),
+            to,
             reply,
+            authors: Vec::new(),
+            journal_entry: None,
+        }
+    }
+
+    /// Says whose words the message carries.
+    pub fn by(mut self, authors: impl IntoIterator<Item = i64>) -> Queued {
+        self.authors = authors.into_iter().collect();
+        self
+    }
+
+    /// Marks the journal entry the message quotes.
+    pub fn quoting(mut self, entry: i64) -> Queued {
+        self.journal_entry = Some(entry);
+        self
+    }
+}
+
+impl From<Queued> for Outgoing {
+    fn from(queued: Queued) -> Outgoing {
+        Outgoing {
+            to: queued.to.into(),
+            reply: queued.reply,
+            key: Some(queued.key),
+            authors: Some(queued.authors),
+            journal_entry: queued.journal_entry,
         }
     }
 }

@@ -19,6 +19,7 @@ pub(crate) mod jobs;
 mod journal;
 mod mydata;
 mod pairing;
+mod queue;
 mod recap;
 mod reword;
 mod settings;
@@ -33,16 +34,14 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::coach::Coach;
 use crate::coach::llm::ModelRewriter;
-use crate::domain::{Destination, Reply, UserRef};
+use crate::domain::{Reply, UserRef};
 use crate::error::{EngineError, EngineResult, UserError};
 use crate::prompts::{Catalog, Key};
-use crate::store::Store;
-use crate::store::outbox;
-use crate::store::users;
-use command::{Command, RewordCommand};
+use crate::store::{Store, couples, users};
+use command::{Command, JournalCommand, MyDataCommand, RewordCommand};
 pub(crate) use ctx::Ctx;
 pub use jobs::DueReport;
-use message::{Actor, Outgoing, Place, Recipient, Request};
+use message::{Actor, Outgoing, Place, Request};
 
 /// Rules an admin may tune in the config file.
 #[derive(Clone, Debug, PartialEq)]
@@ -153,7 +152,7 @@ impl Engine {
 
     /// Parses a typed line and handles it; a parse error is answered like
     /// any other user error.
-    pub async fn handle_text(&self, actor: Actor, place: Place, text: &str) -> Vec<Outgoing> {
+    pub async fn handle_text(&self, actor: Actor, place: Place, text: &str) -> Vec<Reply> {
         match Command::parse(text) {
             Ok(command) => {
                 self.handle(Request {
@@ -163,109 +162,80 @@ impl Engine {
                 })
                 .await
             }
-            Err(error) => vec![Outgoing::to_requester(self.user_error_reply(&error))],
+            Err(error) => vec![self.user_error_reply(&error)],
         }
     }
 
-    /// Handles one request in one transaction.
+    /// Handles one request in one transaction. Returns the answers for the
+    /// requester, which the adapter shows where they asked (privately when
+    /// a reply says so); everything else the request says, to anyone, is
+    /// already in the outbox.
     #[tracing::instrument(skip_all, fields(actor = %request.actor.user, command = command_family(&request.command)))]
-    pub async fn handle(&self, request: Request<Command>) -> Vec<Outgoing> {
+    pub async fn handle(&self, request: Request<Command>) -> Vec<Reply> {
         match self.run_in_transaction(&request).await {
-            Ok(outgoing) => outgoing,
+            Ok(answers) => answers,
             Err(EngineError::User(error)) => {
-                tracing::debug!(%error, "refused");
-                vec![Outgoing::to_requester(self.user_error_reply(&error))]
+                // The prompt's name only: the error's fields hold what was typed.
+                tracing::debug!(refusal = ?error.message().0, "refused");
+                vec![self.user_error_reply(&error)]
             }
             Err(EngineError::Internal(error)) => {
                 tracing::error!(error.cause_chain = ?error, error.message = %error, "request failed");
-                vec![Outgoing::to_requester(Reply::private(
-                    self.catalog.text(Key::ErrorInternal),
-                ))]
+                vec![Reply::private(self.catalog.text(Key::ErrorInternal))]
             }
         }
     }
 
-    async fn run_in_transaction(&self, request: &Request<Command>) -> EngineResult<Vec<Outgoing>> {
+    async fn run_in_transaction(&self, request: &Request<Command>) -> EngineResult<Vec<Reply>> {
         // A suggestion needs no store: nothing of the message is kept, and a
         // slow model must not hold a transaction open.
         if let Command::Reword(RewordCommand::Suggest { text, feeling }) = &request.command {
-            return reword::suggest(self, text, feeling.as_deref()).await;
+            let outgoing = reword::suggest(self, text, feeling.as_deref()).await?;
+            return Ok(outgoing.into_iter().map(|out| out.reply).collect());
         }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        let me = users::upsert(
-            &mut tx,
-            &request.actor.user,
-            &request.actor.display_name,
+        let actor = &request.actor;
+        let me = users::upsert(&mut tx, &actor.user, &actor.display_name, now).await?;
+        let origin = queue::Origin {
+            author: me.id,
+            couple_before: couples::active_for_user(&mut tx, me.id)
+                .await?
+                .map(|c| c.id),
             now,
-        )
-        .await?;
+        };
         let mut ctx = Ctx {
             engine: self,
             tx: &mut tx,
-            actor: &request.actor,
+            actor,
             me,
             place: &request.place,
             now,
         };
-        let outgoing = match &request.command {
-            Command::Help(topic) => help::run(&ctx, *topic),
-            Command::Pair(command) => pairing::run(&mut ctx, command).await?,
-            Command::Settings(command) => settings::run(&mut ctx, command).await?,
-            Command::Checkin(command) => checkin::run(&mut ctx, command).await?,
-            Command::Reword(RewordCommand::Nudges(setting)) => {
-                reword::nudges_setting(&mut ctx, *setting).await?
-            }
-            Command::Goal(command) => goals::run(&mut ctx, command).await?,
-            Command::Agree(command) => agreements::run(&mut ctx, command).await?,
-            Command::Journal(command) => journal::run(&mut ctx, command).await?,
-            Command::Appreciate(text) => appreciate::run(&mut ctx, text).await?,
-            Command::Recap(command) => recap::run(&mut ctx, command).await?,
-            Command::MyData(command) => mydata::run(&mut ctx, command).await?,
-            // Answered above without a transaction; kept for completeness.
-            Command::Reword(RewordCommand::Suggest { text, feeling }) => {
-                reword::suggest(self, text, feeling.as_deref()).await?
-            }
-        };
+        let outgoing = dispatch(&mut ctx, &request.command).await?;
+        let (answers, queued) = queue::split_request(self, &mut tx, &origin, outgoing).await?;
         tx.commit()
             .await
             .map_err(|error| anyhow::Error::new(error).context("cannot commit"))?;
-        if matches!(
-            request.command,
-            Command::Checkin(_)
-                | Command::Pair(_)
-                | Command::Goal(_)
-                | Command::Recap(_)
-                | Command::MyData(_)
-                | Command::Settings(_)
-        ) {
-            // Schedules may have changed: let the scheduler look again now.
+        if erases_words(&request.command) {
+            // Deleted words must not linger in the write-ahead log either.
+            self.store.checkpoint().await?;
+        }
+        if queued > 0 || changes_schedules(&request.command) {
+            // Let the scheduler look again now, and deliver what was queued.
             self.schedule_changed.notify_one();
         }
-        Ok(outgoing)
-    }
-
-    /// Hands a message to the delivery worker (durable, retried, shown once
-    /// per `key`), for adapters that reply inline only to the requester.
-    /// Refuses [`Recipient::Requester`], which has no address of its own.
-    pub async fn defer(&self, key: &str, outgoing: &Outgoing) -> anyhow::Result<()> {
-        let to = match &outgoing.to {
-            Recipient::User(user) => Destination::User(user.clone()),
-            Recipient::Space(space) => Destination::Space(space.clone()),
-            Recipient::Requester => anyhow::bail!("a reply to the requester cannot be deferred"),
-        };
-        let mut tx = self.store.begin().await?;
-        outbox::enqueue(&mut tx, key, None, &to, &outgoing.reply, self.clock.now()).await?;
-        tx.commit().await?;
-        // Wake the scheduler loop so the delivery worker sends it now.
-        self.schedule_changed.notify_one();
-        Ok(())
+        Ok(answers)
     }
 
     /// A message someone posted in a space. Returns a private nudge for its
     /// author when the couple opted in and the message reads as blaming;
     /// otherwise nothing. Never fails loudly: this is ordinary chat.
-    pub async fn observe(&self, actor: &Actor, place: &Place, text: &str) -> Vec<Outgoing> {
+    ///
+    /// The one message the engine does not queue: it quotes the person's
+    /// own words, so the adapter sends it at once to them alone, and drops
+    /// it if that fails. Only a count is stored.
+    pub async fn observe(&self, actor: &Actor, place: &Place, text: &str) -> Option<Reply> {
         reword::observe(self, actor, place, text).await
     }
 
@@ -303,6 +273,51 @@ impl Engine {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         draw(&mut rng)
     }
+}
+
+/// Runs a command's handler inside the request's transaction.
+async fn dispatch(ctx: &mut Ctx<'_>, command: &Command) -> EngineResult<Vec<Outgoing>> {
+    Ok(match command {
+        Command::Help(topic) => help::run(ctx, *topic),
+        Command::Pair(command) => pairing::run(ctx, command).await?,
+        Command::Settings(command) => settings::run(ctx, command).await?,
+        Command::Checkin(command) => checkin::run(ctx, command).await?,
+        Command::Reword(RewordCommand::Nudges(setting)) => {
+            reword::nudges_setting(ctx, *setting).await?
+        }
+        Command::Goal(command) => goals::run(ctx, command).await?,
+        Command::Agree(command) => agreements::run(ctx, command).await?,
+        Command::Journal(command) => journal::run(ctx, command).await?,
+        Command::Appreciate(text) => appreciate::run(ctx, text).await?,
+        Command::Recap(command) => recap::run(ctx, command).await?,
+        Command::MyData(command) => mydata::run(ctx, command).await?,
+        // Answered before any transaction; kept for completeness.
+        Command::Reword(RewordCommand::Suggest { text, feeling }) => {
+            reword::suggest(ctx.engine, text, feeling.as_deref()).await?
+        }
+    })
+}
+
+/// Commands after which the scheduler should look at the store again.
+fn changes_schedules(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Checkin(_)
+            | Command::Pair(_)
+            | Command::Goal(_)
+            | Command::Recap(_)
+            | Command::MyData(_)
+            | Command::Settings(_)
+    )
+}
+
+/// Commands that delete what someone wrote.
+fn erases_words(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::MyData(MyDataCommand::Delete { confirmed: true })
+            | Command::Journal(JournalCommand::Delete(_))
+    )
 }
 
 /// Names a command's family for logs; never its arguments, which may be private.

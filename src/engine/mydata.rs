@@ -9,6 +9,7 @@ use super::message::Outgoing;
 use crate::domain::{Attachment, Choice, Reply};
 use crate::error::EngineResult;
 use crate::prompts::Key;
+use crate::store::erase::{self, Removed};
 use crate::store::{couples, mydata};
 
 pub(super) async fn run(ctx: &mut Ctx<'_>, command: &MyDataCommand) -> EngineResult<Vec<Outgoing>> {
@@ -45,20 +46,49 @@ async fn delete(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing
             Reply::private(ctx.say(Key::MydataDeleteConfirm, &[])).with_choices(vec![choice]),
         )]);
     }
-    let mut outgoing = Vec::new();
-    if let Some(couple) = couples::active_for_user(ctx.tx, ctx.me.id).await? {
-        let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
-        ctx.end_couple(couple.id).await?;
-        let text = ctx.say(
-            Key::MydataDeletedPartner,
-            &[("partner", &ctx.actor.display_name)],
-        );
-        outgoing.push(Outgoing::to_user(partner.user, Reply::private(text)));
+    let partner = match couples::active_for_user(ctx.tx, ctx.me.id).await? {
+        Some(couple) => {
+            let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+            ctx.end_couple(couple.id).await?;
+            Some(partner)
+        }
+        None => None,
+    };
+    let removed = erase::delete(ctx.tx, ctx.me.id, &ctx.actor.user, ctx.now).await?;
+    let mut outgoing = vec![Outgoing::to_requester(Reply::private(
+        ctx.say(Key::MydataDeleted, &[]),
+    ))];
+    if let Some(partner) = partner {
+        let text = partner_notice(ctx, &removed);
+        // Names the person, quotes none of their words; they are gone, so
+        // the message is nobody's to take down later.
+        outgoing.push(Outgoing::to_user(partner.user, Reply::private(text)).by(Vec::new()));
     }
-    mydata::delete(ctx.tx, ctx.me.id, &ctx.actor.user).await?;
-    outgoing.insert(
-        0,
-        Outgoing::to_requester(Reply::private(ctx.say(Key::MydataDeleted, &[]))),
-    );
     Ok(outgoing)
+}
+
+/// The partner hears that the pairing ended and, by number only (the
+/// titles were the person's words), which shared goals and agreements
+/// went, with their own notes on them.
+fn partner_notice(ctx: &Ctx<'_>, removed: &Removed) -> String {
+    let name = ctx.actor.display_name.as_str();
+    let mut lines = vec![ctx.say(Key::MydataDeletedPartner, &[("partner", name)])];
+    let numbers = |ids: &[i64]| {
+        ids.iter()
+            .map(|id| format!("#{id}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !removed.goals.is_empty() {
+        let goals = numbers(&removed.goals);
+        lines.push(ctx.say(Key::MydataDeletedPartnerGoals, &[("goals", &goals)]));
+    }
+    if !removed.agreements.is_empty() {
+        let agreements = numbers(&removed.agreements);
+        lines.push(ctx.say(
+            Key::MydataDeletedPartnerAgreements,
+            &[("agreements", &agreements)],
+        ));
+    }
+    lines.join("\n")
 }

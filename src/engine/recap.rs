@@ -6,13 +6,12 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
-use super::checkin::firing::enqueue_all;
 use super::checkin::history::RatingTrend;
-use super::checkin::round::Message;
 use super::checkin::timing::{self, DueSchedule, Outcome};
 use super::command::RecapCommand;
 use super::goals::{describe, week_start};
-use super::message::Outgoing;
+use super::message::{Outgoing, Queued};
+use super::queue::queue_all;
 use super::{Ctx, Engine};
 use crate::domain::local_time::local_of;
 use crate::domain::recurrence::Recurrence;
@@ -256,36 +255,37 @@ pub(crate) async fn send_due(
         let reply = compose(engine, tx, &couple, now).await?;
         let occurrence = format_local(plan.occurrence);
         let messages = recap_messages(tx, &couple, &occurrence, reply).await?;
-        enqueue_all(tx, couple.id, &messages, now).await?;
+        queue_all(tx, Some(couple.id), &messages, now).await?;
     }
     recaps::advance(tx, recap.couple_id, plan.next_local, plan.next_fire_at).await?;
     Ok(fired)
 }
 
 /// The recap goes to the space; without one, to each partner privately.
+/// It quotes both partners (appreciations, goals).
 async fn recap_messages(
     tx: &mut Tx,
     couple: &Couple,
     occurrence: &str,
     reply: Reply,
-) -> anyhow::Result<Vec<Message>> {
-    if let Some(space) = &couple.space {
-        return Ok(vec![Message {
-            key: format!("recap:{}:{occurrence}", couple.id),
-            to: Destination::Space(space.clone()),
-            reply,
-        }]);
-    }
+) -> anyhow::Result<Vec<Queued>> {
     let members = users::in_couple(tx, couple.id).await?;
+    let authors: Vec<i64> = members.iter().map(|m| m.id).collect();
+    if let Some(space) = &couple.space {
+        let key = format!("recap:{}:{occurrence}", couple.id);
+        return Ok(vec![
+            Queued::new(key, Destination::Space(space.clone()), reply).by(authors),
+        ]);
+    }
     Ok(members
         .into_iter()
-        .map(|member| Message {
-            key: format!("recap:{}:{occurrence}:{}", couple.id, member.id),
-            to: Destination::User(member.user),
-            reply: Reply {
+        .map(|member| {
+            let key = format!("recap:{}:{occurrence}:{}", couple.id, member.id);
+            let private = Reply {
                 private: true,
                 ..reply.clone()
-            },
+            };
+            Queued::new(key, Destination::User(member.user), private).by(authors.clone())
         })
         .collect())
 }

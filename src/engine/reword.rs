@@ -66,22 +66,22 @@ pub(super) async fn observe(
     actor: &Actor,
     place: &Place,
     text: &str,
-) -> Vec<Outgoing> {
+) -> Option<Reply> {
     let Place::Space(space) = place else {
-        return Vec::new();
+        return None;
     };
     if text.chars().count() > super::command::MAX_INPUT_CHARS {
-        return Vec::new();
+        return None;
     }
     let analysis = engine.coach.analyze(text);
     if !analysis.blaming() && !analysis.crisis {
-        return Vec::new(); // most messages: no database work at all
+        return None; // most messages: no database work at all
     }
     match nudge(engine, actor, space, text, &analysis).await {
-        Ok(outgoing) => outgoing,
+        Ok(nudge) => nudge,
         Err(error) => {
             tracing::error!(error.cause_chain = ?error, error.message = %error, "nudge failed");
-            Vec::new()
+            None
         }
     }
 }
@@ -92,21 +92,21 @@ async fn nudge(
     space: &crate::domain::SpaceRef,
     text: &str,
     analysis: &Analysis,
-) -> anyhow::Result<Vec<Outgoing>> {
+) -> anyhow::Result<Option<Reply>> {
     let mut tx = engine.store.begin().await?;
     let Some(couple) = couples::active_for_space(&mut tx, space).await? else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     if !spaces::nudges_allowed(&mut tx, space).await? {
-        return Ok(Vec::new()); // the space's moderators said no
+        return Ok(None); // the space's moderators said no
     }
     let Some(author) = users::find(&mut tx, &actor.user).await? else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let members = users::in_couple(&mut tx, couple.id).await?;
     let (consented, total) = nudges::consent(&mut tx, couple.id).await?;
     if !members.iter().any(|m| m.id == author.id) || consented < total {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let reply = if analysis.crisis {
         Reply::private(crisis_text(engine))
@@ -120,7 +120,7 @@ async fn nudge(
         )
     };
     tx.commit().await?;
-    Ok(vec![Outgoing::to_user(actor.user.clone(), reply)])
+    Ok(Some(reply))
 }
 
 /// The rule suggestion, or the model's if one is configured and its

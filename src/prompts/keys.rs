@@ -156,6 +156,8 @@ message_keys! {
     MydataDeleteConfirm => "mydata.delete_confirm",
     MydataDeleted => "mydata.deleted",
     MydataDeletedPartner => "mydata.deleted_partner",
+    MydataDeletedPartnerGoals => "mydata.deleted_partner_goals",
+    MydataDeletedPartnerAgreements => "mydata.deleted_partner_agreements",
     MydataExported => "mydata.exported",
     RecapAppreciationLine => "recap.appreciation_line",
     RecapAppreciationsHeader => "recap.appreciations_header",

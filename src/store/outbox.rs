@@ -1,8 +1,13 @@
-//! The `outbox` table: every message rapport sends on its own (check-in
-//! questions, nudges, reveals at a deadline) is written here in the same
-//! transaction as the change that caused it, then delivered by the worker.
-//! Each row has an idempotency key, so nothing is queued twice, and adapters
-//! pass the key on so a re-sent message is not shown twice.
+//! The `outbox` table: every message rapport sends that is not the direct
+//! answer to a request (a partner's invite, a reveal, a check-in question)
+//! is written here in the same transaction as the change that caused it,
+//! then delivered by the worker. Each row has an idempotency key, so nothing
+//! is queued twice, and adapters pass the key on so a re-sent message is not
+//! shown twice.
+//!
+//! A row keeps its text only while it waits. At its final state the payload
+//! is erased; the key, state, times and where the platform shows it stay,
+//! so a later deletion can take the post down (`retract`).
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -10,16 +15,39 @@ use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 use super::{Tx, from_db, skip_locked, to_db};
-use crate::domain::{Destination, Platform, Reply, SpaceRef, UserRef};
+use crate::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 
-/// A queued message, as claimed by the delivery worker.
+/// A message to queue.
+#[derive(Clone, Debug)]
+pub struct NewMessage<'a> {
+    pub key: &'a str,
+    pub couple_id: Option<i64>,
+    pub to: &'a Destination,
+    pub reply: &'a Reply,
+    /// The users whose words it carries.
+    pub authors: &'a [i64],
+    /// The journal entry it quotes.
+    pub journal_entry: Option<i64>,
+    pub not_before: DateTime<Utc>,
+}
+
+/// What the worker is to do with a claimed row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// Deliver this message.
+    Send(Reply),
+    /// Take down what was posted: the words in it were deleted.
+    Retract(Posted),
+}
+
+/// A claimed row, as the delivery worker sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueuedMessage {
     pub id: i64,
     pub key: String,
     pub couple_id: Option<i64>,
     pub to: Destination,
-    pub reply: Reply,
+    pub work: Work,
     /// Attempts so far, including the current one.
     pub attempts: i64,
 }
@@ -32,7 +60,9 @@ struct OutboxRow {
     recipient_kind: String,
     platform: String,
     recipient_id: String,
-    payload: String,
+    state: String,
+    payload: Option<String>,
+    posted: Option<String>,
     attempts: i64,
 }
 
@@ -47,55 +77,74 @@ impl TryFrom<OutboxRow> for QueuedMessage {
             "space" => Destination::Space(SpaceRef::new(platform, row.recipient_id)),
             other => anyhow::bail!("outbox {} has unknown recipient kind {other}", row.id),
         };
-        let reply = serde_json::from_str(&row.payload)
-            .with_context(|| format!("outbox {} has a bad payload", row.id))?;
+        let (json, what) = match row.state.as_str() {
+            "retract" => (row.posted, "posted place"),
+            _ => (row.payload, "payload"),
+        };
+        let json = json.with_context(|| format!("outbox {} has no {what}", row.id))?;
+        let work = if row.state == "retract" {
+            Work::Retract(serde_json::from_str(&json).context("a bad posted place")?)
+        } else {
+            Work::Send(serde_json::from_str(&json).context("a bad payload")?)
+        };
         Ok(QueuedMessage {
             id: row.id,
             key: row.idempotency_key,
             couple_id: row.couple_id,
             to,
-            reply,
+            work,
             attempts: row.attempts,
         })
     }
 }
 
 /// Queues a message unless one with the same key exists; `true` if queued.
-pub async fn enqueue(
-    tx: &mut Tx,
-    key: &str,
-    couple_id: Option<i64>,
-    to: &Destination,
-    reply: &Reply,
-    not_before: DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    let (kind, platform, id) = match to {
+pub async fn enqueue(tx: &mut Tx, message: &NewMessage<'_>) -> anyhow::Result<bool> {
+    let (kind, platform, id) = match message.to {
         Destination::User(user) => ("user", user.platform, user.id.as_str()),
         Destination::Space(space) => ("space", space.platform, space.id.as_str()),
     };
-    let payload = serde_json::to_string(reply).context("cannot encode message")?;
-    let done = sqlx::query(
+    let payload = serde_json::to_string(message.reply).context("cannot encode message")?;
+    let queued: Option<i64> = sqlx::query_scalar(
         "INSERT INTO outbox (idempotency_key, couple_id, recipient_kind, platform, recipient_id, payload, state,
-                             next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7)
-         ON CONFLICT (idempotency_key) DO NOTHING",
+                             next_attempt_at, created_at, journal_entry_id)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $8)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id",
     )
-    .bind(key)
-    .bind(couple_id)
+    .bind(message.key)
+    .bind(message.couple_id)
     .bind(kind)
     .bind(platform.as_str())
     .bind(id)
     .bind(payload)
-    .bind(to_db(not_before))
-    .execute(&mut **tx)
+    .bind(to_db(message.not_before))
+    .bind(message.journal_entry)
+    .fetch_optional(&mut **tx)
     .await
     .context("cannot queue message")?;
-    Ok(done.rows_affected() == 1)
+    let Some(outbox_id) = queued else {
+        return Ok(false);
+    };
+    for author in message.authors {
+        // An author deleted in this very request has no row to point at.
+        sqlx::query(
+            "INSERT INTO outbox_authors (outbox_id, user_id)
+             SELECT $1, id FROM users WHERE id = $2
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(outbox_id)
+        .bind(*author)
+        .execute(&mut **tx)
+        .await
+        .context("cannot record whose words a message carries")?;
+    }
+    Ok(true)
 }
 
-/// Claims up to `limit` due messages for the given platforms until
-/// `lease_until`. A worker that dies after claiming simply lets the lease
-/// run out; the message is then claimed again with the same key.
+/// Claims up to `limit` due rows (to send or to retract) for the given
+/// platforms until `lease_until`. A worker that dies after claiming lets
+/// the lease run out; the row is then claimed again with the same key.
 pub async fn claim_due(
     tx: &mut Tx,
     platforms: &[Platform],
@@ -106,18 +155,16 @@ pub async fn claim_due(
     if platforms.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (0..platforms.len())
-        .map(|i| format!("${}", i + 4))
-        .collect();
     let sql = format!(
         "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM outbox
-                      WHERE state = 'pending' AND next_attempt_at <= $2
+                      WHERE state IN ('pending', 'retract') AND next_attempt_at <= $2
                         AND (claimed_until IS NULL OR claimed_until <= $2)
                         AND platform IN ({})
                       ORDER BY next_attempt_at, id LIMIT $3{})
-         RETURNING id, idempotency_key, couple_id, recipient_kind, platform, recipient_id, payload, attempts",
-        placeholders.join(", "),
+         RETURNING id, idempotency_key, couple_id, recipient_kind, platform, recipient_id,
+                   state, payload, posted, attempts",
+        placeholders(platforms, 4),
         skip_locked(tx)
     );
     let mut query = sqlx::query_as::<_, OutboxRow>(AssertSqlSafe(sql))
@@ -135,15 +182,50 @@ pub async fn claim_due(
     rows.into_iter().map(QueuedMessage::try_from).collect()
 }
 
-pub async fn mark_sent(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+/// `$first, $first+1, …` for a list of platforms.
+fn placeholders(platforms: &[Platform], first: usize) -> String {
+    (0..platforms.len())
+        .map(|i| format!("${}", i + first))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Sent: the text goes, where it was posted stays (for a later retraction).
+pub async fn mark_sent(
+    tx: &mut Tx,
+    id: i64,
+    now: DateTime<Utc>,
+    posted: &Posted,
+) -> anyhow::Result<()> {
+    let posted = (!posted.is_empty())
+        .then(|| serde_json::to_string(posted))
+        .transpose()
+        .context("cannot encode where a message was posted")?;
     sqlx::query(
-        "UPDATE outbox SET state = 'sent', finished_at = $1, claimed_until = NULL WHERE id = $2",
+        "UPDATE outbox SET state = 'sent', finished_at = $1, claimed_until = NULL, payload = NULL,
+                           posted = $2
+         WHERE id = $3",
+    )
+    .bind(to_db(now))
+    .bind(posted)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .context("cannot mark message sent")?;
+    Ok(())
+}
+
+/// Taken down: nothing of the post is left to point at.
+pub async fn mark_retracted(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET state = 'retracted', finished_at = $1, claimed_until = NULL, posted = NULL
+         WHERE id = $2",
     )
     .bind(to_db(now))
     .bind(id)
     .execute(&mut **tx)
     .await
-    .context("cannot mark message sent")?;
+    .context("cannot mark a post taken down")?;
     Ok(())
 }
 
@@ -158,6 +240,7 @@ pub async fn retry_at(tx: &mut Tx, id: i64, at: DateTime<Utc>, error: &str) -> a
     Ok(())
 }
 
+/// Failed for good: the text goes, and so does any claim on a post.
 pub async fn mark_failed(
     tx: &mut Tx,
     id: i64,
@@ -165,7 +248,9 @@ pub async fn mark_failed(
     error: &str,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "UPDATE outbox SET state = 'failed', finished_at = $1, claimed_until = NULL, last_error = $2 WHERE id = $3",
+        "UPDATE outbox SET state = 'failed', finished_at = $1, claimed_until = NULL, last_error = $2,
+                           payload = NULL, posted = NULL
+         WHERE id = $3",
     )
     .bind(to_db(now))
     .bind(error)
@@ -176,14 +261,15 @@ pub async fn mark_failed(
     Ok(())
 }
 
-/// Drops a couple's undelivered messages (they left: nothing more is sent).
+/// Drops a couple's undelivered messages and erases their text (they left:
+/// nothing more is sent).
 pub async fn cancel_for_couple(
     tx: &mut Tx,
     couple_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "UPDATE outbox SET state = 'failed', finished_at = $1, last_error = 'couple ended'
+        "UPDATE outbox SET state = 'cancelled', finished_at = $1, payload = NULL, claimed_until = NULL
          WHERE couple_id = $2 AND state = 'pending'",
     )
     .bind(to_db(now))
@@ -194,15 +280,90 @@ pub async fn cancel_for_couple(
     Ok(())
 }
 
-/// When the next pending message is due, for the scheduler's sleep.
-pub async fn next_due_at(tx: &mut Tx) -> anyhow::Result<Option<DateTime<Utc>>> {
-    let next: Option<i64> = sqlx::query_scalar(
+/// Which rows carry someone's deleted words.
+#[derive(Clone, Copy, Debug)]
+pub enum Carrying<'a> {
+    /// Everything of one person: their words, and messages addressed to them.
+    Person { user_id: i64, user: &'a UserRef },
+    /// One journal entry, wherever it was shared.
+    JournalEntry(i64),
+}
+
+impl Carrying<'_> {
+    /// The rows' condition, on the placeholders [`Carrying::bind`] fills,
+    /// and how many those are.
+    fn condition(self) -> (&'static str, usize) {
+        match self {
+            Carrying::Person { .. } => (
+                "(id IN (SELECT outbox_id FROM outbox_authors WHERE user_id = $1)
+                  OR (recipient_kind = 'user' AND platform = $2 AND recipient_id = $3))",
+                3,
+            ),
+            Carrying::JournalEntry(_) => ("journal_entry_id = $1", 1),
+        }
+    }
+
+    fn bind<'q>(self, query: Query<'q>) -> Query<'q>
+    where
+        Self: 'q,
+    {
+        match self {
+            Carrying::Person { user_id, user } => query
+                .bind(user_id)
+                .bind(user.platform.as_str())
+                .bind(user.id.as_str()),
+            Carrying::JournalEntry(entry) => query.bind(entry),
+        }
+    }
+}
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Forgets every queued copy of the words, and asks the worker to take
+/// down every posted one; returns how many posts are to come down.
+pub async fn retract(tx: &mut Tx, words: Carrying<'_>, now: DateTime<Utc>) -> anyhow::Result<u64> {
+    let (condition, used) = words.condition();
+    let pending = format!("DELETE FROM outbox WHERE state = 'pending' AND {condition}");
+    words
+        .bind(sqlx::query(AssertSqlSafe(pending)))
+        .execute(&mut **tx)
+        .await
+        .context("cannot drop queued copies of deleted words")?;
+    let posted = format!(
+        "UPDATE outbox SET state = 'retract', next_attempt_at = ${}, attempts = 0, claimed_until = NULL
+         WHERE state = 'sent' AND posted IS NOT NULL AND {condition}",
+        used + 1
+    );
+    let done = words
+        .bind(sqlx::query(AssertSqlSafe(posted)))
+        .bind(to_db(now))
+        .execute(&mut **tx)
+        .await
+        .context("cannot ask for posts of deleted words to be taken down")?;
+    Ok(done.rows_affected())
+}
+
+/// When the next row for these platforms is due, for the scheduler's sleep.
+pub async fn next_due_at(
+    tx: &mut Tx,
+    platforms: &[Platform],
+) -> anyhow::Result<Option<DateTime<Utc>>> {
+    if platforms.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!(
         "SELECT MIN(CASE WHEN claimed_until IS NOT NULL AND claimed_until > next_attempt_at
                          THEN claimed_until ELSE next_attempt_at END)
-         FROM outbox WHERE state = 'pending'",
-    )
-    .fetch_one(&mut **tx)
-    .await
-    .context("cannot find the next due message")?;
+         FROM outbox WHERE state IN ('pending', 'retract') AND platform IN ({})",
+        placeholders(platforms, 1)
+    );
+    let mut query = sqlx::query_scalar::<_, Option<i64>>(AssertSqlSafe(sql));
+    for platform in platforms {
+        query = query.bind(platform.as_str());
+    }
+    let next = query
+        .fetch_one(&mut **tx)
+        .await
+        .context("cannot find the next due message")?;
     next.map(from_db).transpose()
 }

@@ -260,3 +260,105 @@ fn the_discord_api_base_and_request_rate_are_checked() {
     );
     assert!(!discord.read_messages, "messages are not read unless asked");
 }
+
+/// A `[matrix]` section that is valid apart from what a test adds.
+const MATRIX: &str =
+    "[matrix]\nhomeserver = \"https://matrix.example.org\"\nuser_id = \"@rapport:example.org\"\n";
+
+#[test]
+fn the_matrix_store_passphrase_comes_from_a_file_or_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret_file = dir.path().join("passphrase");
+    // Only the line end goes: spaces inside (and around) are the passphrase's.
+    fs::write(&secret_file, " correct horse battery \n").unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(
+        &file,
+        format!(
+            "{MATRIX}store_passphrase_file = {:?}\n",
+            secret_file.display().to_string()
+        ),
+    )
+    .unwrap();
+    let password = ("RAPPORT_MATRIX__PASSWORD", "pw");
+    let loaded = config::load_from(Some(&file), env(&[password])).expect("valid");
+    let matrix = loaded.config.matrix.as_ref().unwrap();
+    assert_eq!(
+        matrix.store_passphrase.as_ref().unwrap().expose_secret(),
+        " correct horse battery "
+    );
+    let debug = format!("{:?}", loaded.config);
+    assert!(!debug.contains("horse"), "{debug}");
+    assert!(loaded.warnings.is_empty());
+
+    // The environment wins over the file, as for every secret.
+    let loaded = config::load_from(
+        Some(&file),
+        env(&[
+            password,
+            ("RAPPORT_MATRIX__STORE_PASSPHRASE", "from-the-env"),
+        ]),
+    )
+    .expect("valid");
+    let matrix = loaded.config.matrix.as_ref().unwrap();
+    assert_eq!(
+        matrix.store_passphrase.as_ref().unwrap().expose_secret(),
+        "from-the-env"
+    );
+
+    // Unset: the store is not encrypted.
+    fs::write(&file, MATRIX).unwrap();
+    let loaded = config::load_from(Some(&file), env(&[password])).expect("valid");
+    assert!(loaded.config.matrix.unwrap().store_passphrase.is_none());
+
+    // Written into the config file: works, but warns by key.
+    fs::write(
+        &file,
+        format!("{MATRIX}store_passphrase = \"inline-pass\"\n"),
+    )
+    .unwrap();
+    let loaded = config::load_from(Some(&file), env(&[password])).expect("valid");
+    assert_eq!(keys(&loaded.warnings), [Key::ConfigSecretInFile]);
+    let text = loaded.warnings[0].render(&Catalog::embedded().unwrap());
+    assert!(
+        text.contains("RAPPORT_MATRIX__STORE_PASSPHRASE") && !text.contains("inline-pass"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_config_names_an_unreadable_passphrase_file_without_its_contents() {
+    let dir = tempfile::tempdir().unwrap();
+    // Unreadable as text even to root: not UTF-8, around words that must not leak.
+    let secret_file = dir.path().join("passphrase");
+    fs::write(&secret_file, b"leaky-passphrase-words\xff\xfe\n").unwrap();
+    let config_text = format!(
+        "{MATRIX}store_passphrase_file = {:?}\n",
+        secret_file.display().to_string()
+    );
+    let file = dir.path().join("rapport.toml");
+    fs::write(&file, &config_text).unwrap();
+    let password = ("RAPPORT_MATRIX__PASSWORD", "pw");
+    let problems = config::load_from(Some(&file), env(&[password])).unwrap_err();
+    assert_eq!(keys(&problems), [Key::ConfigSecretFileUnreadable]);
+    let text = problems[0].render(&Catalog::embedded().unwrap());
+    assert!(text.contains("matrix.store_passphrase"), "{text}");
+    assert!(!text.contains("leaky"), "{text}");
+
+    // The same through the binary, as the admin runs it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("check-config")
+        .current_dir(dir.path())
+        .env_clear()
+        .env(password.0, password.1)
+        .output()
+        .expect("rapport runs");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("matrix.store_passphrase_file"), "{all}");
+    assert!(!all.contains("leaky"), "the contents leaked: {all}");
+}

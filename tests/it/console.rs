@@ -125,7 +125,7 @@ async fn scheduled_check_ins_arrive_in_the_console_as_they_would_in_chat() {
         .unwrap();
     let (port, deliveries) = ConsolePort::new();
     let ports = Ports::default().with(Arc::new(port));
-    let mut console = Console::new(app.engine().clone(), deliveries);
+    let mut console = Console::new(app.engine().clone(), ports.clone(), deliveries);
     for line in [
         "pair invite ben",
         "as ben",

@@ -11,9 +11,9 @@ use sqlx::Row;
 
 use rapport::clock::ManualClock;
 use rapport::delivery::{
-    self, ChatPort, Delivery, DeliveryError, DeliveryPolicy, DeliveryReport, Ports, Sent,
+    self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, DeliveryReport, Ports, Sent,
 };
-use rapport::domain::{Destination, Platform, Reply, SpaceRef, UserRef};
+use rapport::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use rapport::engine::DueReport;
 use rapport::engine::message::{Actor, Outgoing, Place, Recipient};
 use rapport::engine::{Engine, Policy};
@@ -77,11 +77,97 @@ pub fn space(name: &str) -> Place {
 }
 
 impl TestEngine {
-    /// `who` types `text` in `place`.
+    /// `who` types `text` in `place`: the answers to them, then what the
+    /// request queued in the outbox for anyone else, read back from the
+    /// store as the delivery worker finds it. Those are then marked sent, as
+    /// if an adapter had delivered them at once, so a test's ticks see only
+    /// what the scheduler adds; [`TestEngine::say_queued`] leaves them.
     pub async fn say(&self, who: &Actor, place: &Place, text: &str) -> Vec<Outgoing> {
-        self.engine
+        let before = self.outbox_keys().await;
+        let answers = self
+            .engine
             .handle_text(who.clone(), place.clone(), text)
+            .await;
+        let (keys, queued) = self.queued_except(&before).await;
+        // A test may have closed the store to force a failure.
+        if let Ok(mut tx) = self.engine.store().begin().await {
+            for key in keys {
+                sqlx::query(
+                    "UPDATE outbox SET state = 'sent', payload = NULL WHERE idempotency_key = $1",
+                )
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .expect("outbox writable");
+            }
+            tx.commit().await.expect("commit");
+        }
+        answers
+            .into_iter()
+            .map(Outgoing::to_requester)
+            .chain(queued)
+            .collect()
+    }
+
+    /// Like [`TestEngine::say`], but what the request queued stays in the
+    /// outbox for the delivery worker.
+    pub async fn say_queued(&self, who: &Actor, place: &Place, text: &str) -> Vec<Outgoing> {
+        let before = self.outbox_keys().await;
+        let answers = self
+            .engine
+            .handle_text(who.clone(), place.clone(), text)
+            .await;
+        let (_, queued) = self.queued_except(&before).await;
+        answers
+            .into_iter()
+            .map(Outgoing::to_requester)
+            .chain(queued)
+            .collect()
+    }
+
+    /// Every outbox key (SQLite reuses the ids of deleted rows, keys are
+    /// unique for good).
+    pub async fn outbox_keys(&self) -> std::collections::HashSet<String> {
+        let Ok(mut tx) = self.engine.store().begin().await else {
+            return Default::default(); // closed by the test
+        };
+        sqlx::query_scalar::<_, String>("SELECT idempotency_key FROM outbox")
+            .fetch_all(&mut *tx)
             .await
+            .expect("outbox readable")
+            .into_iter()
+            .collect()
+    }
+
+    /// Pending messages whose keys are not in `before`, in order, with
+    /// their keys.
+    pub async fn queued_except(
+        &self,
+        before: &std::collections::HashSet<String>,
+    ) -> (Vec<String>, Vec<Outgoing>) {
+        let Ok(mut tx) = self.engine.store().begin().await else {
+            return Default::default(); // closed by the test
+        };
+        let rows = sqlx::query(
+            "SELECT idempotency_key, recipient_kind, platform, recipient_id, payload FROM outbox
+             WHERE state = 'pending' ORDER BY id",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .expect("outbox readable");
+        rows.iter()
+            .filter(|row| !before.contains(&row.get::<String, _>("idempotency_key")))
+            .map(|row| {
+                let platform = Platform::parse(&row.get::<String, _>("platform")).unwrap();
+                let id: String = row.get("recipient_id");
+                let reply: Reply = serde_json::from_str(&row.get::<String, _>("payload")).unwrap();
+                let out = match row.get::<String, _>("recipient_kind").as_str() {
+                    "user" => Outgoing::to_user(UserRef::new(platform, id), reply),
+                    _ => Outgoing::to_space(SpaceRef::new(platform, id), reply),
+                };
+                (row.get::<String, _>("idempotency_key"), out)
+            })
+            .unzip()
     }
 
     /// The text of a prompt, for comparing replies.
@@ -175,6 +261,8 @@ pub struct RecordingPort {
     pub attempts: std::sync::Mutex<Vec<Delivery>>,
     /// What people actually saw: the first successful delivery per key.
     pub shown: std::sync::Mutex<Vec<Delivery>>,
+    /// Posts taken down (by key), because the words in them were deleted.
+    retracted: std::sync::Mutex<Vec<String>>,
 }
 
 impl RecordingPort {
@@ -218,10 +306,21 @@ impl ChatPort for RecordingPort {
     ) -> Sent<'a> {
         Box::pin(async move { self.record(Destination::Space(space.clone()), key, reply) })
     }
+
+    fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            self.retracted
+                .lock()
+                .unwrap()
+                .extend(posted.ids.iter().cloned());
+            Ok(())
+        })
+    }
 }
 
 impl RecordingPort {
-    fn record(&self, to: Destination, key: &str, reply: &Reply) -> Result<(), DeliveryError> {
+    /// Shows the message once per key; a post's id is its key.
+    fn record(&self, to: Destination, key: &str, reply: &Reply) -> Result<Posted, DeliveryError> {
         let delivery = Delivery {
             key: key.to_owned(),
             to,
@@ -238,7 +337,15 @@ impl RecordingPort {
         {
             shown.push(delivery);
         }
-        outcome
+        outcome.map(|()| Posted {
+            place: "recording".to_owned(),
+            ids: vec![key.to_owned()],
+        })
+    }
+
+    /// The keys of posts taken down, in order.
+    pub fn retracted(&self) -> Vec<String> {
+        self.retracted.lock().unwrap().clone()
     }
 }
 

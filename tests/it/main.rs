@@ -17,11 +17,13 @@ mod console;
 #[cfg(feature = "discord")]
 mod discord;
 mod dst;
+mod export_coverage;
 mod goals;
 #[cfg(feature = "matrix")]
 mod matrix;
 
 mod mydata;
+mod outbox;
 
 mod pairing;
 mod postgres;
@@ -32,4 +34,5 @@ mod reword_eval;
 mod reword_model;
 mod scheduler;
 mod settings;
+mod storage;
 mod together;

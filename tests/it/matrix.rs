@@ -263,6 +263,7 @@ impl Bot {
             store_dir: account.store.path().to_owned(),
             command_prefix: "!rapport".into(),
             allowed: Vec::new(),
+            store_passphrase: None,
         })
         .await
         .expect("the bot connects");

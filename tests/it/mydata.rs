@@ -86,9 +86,15 @@ async fn delete_asks_first_then_erases_the_asker_and_keeps_the_partners_entries(
 
     let done = t.say(&ana, &direct, "mydata delete confirm").await;
     assert_eq!(done[0].reply.text, t.text(Key::MydataDeleted, &[]));
+    // ben hears it, and which of ana's goals went (by number: the
+    // titles were her words).
     assert_eq!(
         texts_to(&done, &Recipient::User(ben.user.clone())),
-        [t.text(Key::MydataDeletedPartner, &[("partner", "ana")])]
+        [format!(
+            "{}\n{}",
+            t.text(Key::MydataDeletedPartner, &[("partner", "ana")]),
+            t.text(Key::MydataDeletedPartnerGoals, &[("goals", "#1")])
+        )]
     );
     let pairing = t.say(&ben, &direct, "pair").await;
     assert!(
@@ -133,4 +139,117 @@ async fn delete_asks_first_then_erases_the_asker_and_keeps_the_partners_entries(
     let fresh = export(&t, "ana").await;
     assert!(fresh["journal"].as_array().unwrap().is_empty());
     assert!(fresh["couples"].as_array().unwrap().is_empty());
+}
+
+/// ana after real use: carl's invite waits for her, she pairs with ben, a
+/// check-in she is nudged about and answers, ben's promise she confirms,
+/// her journal, ben's thanks and the recap she sets.
+async fn a_lived_in_export(t: &TestEngine) -> (Value, i64, i64) {
+    let (ana, ben, carl, direct) = (person("ana"), person("ben"), person("carl"), Place::Direct);
+    t.say(&carl, &direct, "pair invite ana").await;
+    pair_ana_and_ben(t).await;
+    for (who, line) in [
+        (&ana, "checkin now"),
+        (&ben, "checkin answer 6"),
+        (&ben, "goal promise Walk after dinner"),
+        (&ben, "goal log 1 ben's own note"),
+        (&ana, "goal kept 1"),
+        (&ana, "journal write a quiet morning"),
+        (&ben, "appreciate Thanks for the walk"),
+        (&ana, "recap weekly sun 18:00"),
+    ] {
+        t.say(who, &direct, line).await;
+    }
+    // Six hours on, ana has not answered: the scheduler queues her nudge.
+    t.clock.set(crate::helpers::utc(2026, 3, 2, 15, 0));
+    let due = t.engine.run_due_once().await.expect("scheduler pass");
+    assert_eq!(due.nudged, 1, "{due:?}");
+    t.say(&ana, &direct, "checkin answer 8 we laughed").await;
+    let ben_id = export(t, "ben").await["profile"]["id"].as_i64().unwrap();
+    let carl_id = export(t, "carl").await["profile"]["id"].as_i64().unwrap();
+    (export(t, "ana").await, ben_id, carl_id)
+}
+
+#[tokio::test]
+async fn the_export_names_the_couples_space_and_the_invites_either_way() {
+    let t = spawn_engine().await;
+    let (mine, ben, carl) = a_lived_in_export(&t).await;
+    let couple = &mine["couples"][0];
+    assert_eq!(couple["space_platform"], "console");
+    assert_eq!(couple["space_id"], "home");
+    assert!(couple["time_zone"].is_string() && couple["created_at"].is_string());
+
+    let sent = &mine["invites_sent"][0];
+    assert_eq!(sent["target_external_id"], "ben");
+    assert_eq!(sent["status"], "accepted");
+    assert_eq!(sent["answered_by"], ben, "who answered");
+    assert!(sent["answered_at"].is_string(), "and when");
+    let received = mine["invites_received"].as_array().unwrap();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0]["inviter_id"], carl);
+    assert_eq!(received[0]["target_external_id"], "ana");
+    assert_eq!(received[0]["status"], "pending");
+    assert!(received[0]["answered_by"].is_null());
+    assert!(!mine.to_string().contains("\"code\""), "no pairing secret");
+}
+
+#[tokio::test]
+async fn the_export_holds_the_couples_rounds_and_goals_and_what_she_confirmed() {
+    let t = spawn_engine().await;
+    let (mine, ben, _) = a_lived_in_export(&t).await;
+    let round = &mine["checkin_rounds"][0];
+    assert_eq!(round["question"], mine["checkin_answers"][0]["question"]);
+    assert_eq!(mine["checkin_answers"][0]["round_id"], round["id"]);
+    assert!(round["opened_at"].is_string() && round["closes_at"].is_string());
+    assert_eq!(mine["checkin_nudges"][0]["round_id"], round["id"]);
+
+    let confirmed = &mine["goal_confirmations"][0];
+    assert_eq!(confirmed["goal_id"], 1);
+    assert_eq!(confirmed["user_id"], ben, "whose log she confirmed");
+    assert_eq!(confirmed["status"], "kept");
+    assert_eq!(confirmed["local_date"], "2026-03-02");
+    assert!(confirmed["confirmed_at"].is_string());
+    let goal = &mine["couple_goals"][0];
+    assert_eq!(goal["id"], 1);
+    assert_eq!(goal["owner_id"], ben);
+    assert!(goal.get("title").is_none(), "ben's title is his");
+
+    assert_eq!(mine["journal"][0]["text"], "a quiet morning");
+    let thanks = &mine["appreciations_received"][0];
+    assert_eq!(thanks["text"], "Thanks for the walk");
+    assert_eq!(thanks["from_user"], ben);
+    let recap = &mine["recap_schedules_set"][0];
+    assert!(recap["recurrence"].is_string() && recap["next_fire_at"].is_string());
+    assert_eq!(recap["couple_id"], mine["couples"][0]["couple_id"]);
+
+    let text = mine.to_string();
+    assert!(
+        !text.contains("ben's own note"),
+        "the note on his log is his"
+    );
+    assert!(
+        !text.contains("Walk after dinner"),
+        "his promise is his words"
+    );
+}
+
+#[tokio::test]
+async fn the_export_holds_messages_queued_to_her_with_their_words_while_pending() {
+    let t = spawn_engine().await;
+    let (mine, _, _) = a_lived_in_export(&t).await;
+    let nudge = mine["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["recipient_id"] == "ana" && m["state"] == "pending")
+        .expect("ana's nudge is queued");
+    assert!(nudge["created_at"].is_string() && nudge["finished_at"].is_null());
+    let payload = mine["message_payloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["idempotency_key"] == nudge["idempotency_key"])
+        .expect("its words, while it waits");
+    let words = payload["payload"]["text"].as_str().unwrap();
+    assert!(words.starts_with("A gentle reminder"), "{words}");
 }

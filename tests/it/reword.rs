@@ -142,7 +142,7 @@ async fn nudges_need_both_partners_and_keep_only_a_count() {
     t.assert_refused(&refused, UserError::NotPaired);
     pair_ana_and_ben(&t).await;
     assert!(
-        t.engine.observe(&ana, &home, blaming).await.is_empty(),
+        t.engine.observe(&ana, &home, blaming).await.is_none(),
         "off until both opt in"
     );
 
@@ -154,43 +154,47 @@ async fn nudges_need_both_partners_and_keep_only_a_count() {
     assert_eq!(asked[1].to, Recipient::User(ben.user.clone()));
     assert_eq!(asked[1].reply.choices[0].command, "reword nudges on");
     assert!(
-        t.engine.observe(&ana, &home, blaming).await.is_empty(),
+        t.engine.observe(&ana, &home, blaming).await.is_none(),
         "one consent is not enough"
     );
     let agreed = t.say(&ben, &Place::Direct, "reword nudges on").await;
     assert_eq!(agreed[0].reply.text, t.text(Key::RewordNudgesOn, &[]));
 
-    let nudge = t.engine.observe(&ana, &home, blaming).await;
-    assert_eq!(nudge.len(), 1);
-    assert_eq!(
-        nudge[0].to,
-        Recipient::User(ana.user.clone()),
-        "only the author hears of it"
-    );
-    assert!(nudge[0].reply.private);
+    let queued_before = t.outbox_keys().await.len();
+    let nudge = t
+        .engine
+        .observe(&ana, &home, blaming)
+        .await
+        .expect("a nudge for the author");
+    assert!(nudge.private, "only the author hears of it");
     assert!(
-        nudge[0].reply.text.contains("when you leave the lights on"),
+        nudge.text.contains("when you leave the lights on"),
         "{}",
-        nudge[0].reply.text
+        nudge.text
+    );
+    assert_eq!(
+        t.outbox_keys().await.len(),
+        queued_before,
+        "a nudge quotes the message: it is never written to the outbox"
     );
     assert!(
         t.engine
             .observe(&ana, &home, "Dinner at 7?")
             .await
-            .is_empty()
+            .is_none()
     );
     assert!(
         t.engine
             .observe(&person("carl"), &home, blaming)
             .await
-            .is_empty(),
+            .is_none(),
         "not a member"
     );
     assert!(
         t.engine
             .observe(&ana, &Place::Direct, blaming)
             .await
-            .is_empty(),
+            .is_none(),
         "only in the space"
     );
     let status = t.say(&ben, &Place::Direct, "reword nudges").await;
@@ -210,7 +214,7 @@ async fn nudges_need_both_partners_and_keep_only_a_count() {
         t.text(Key::RewordNudgesOffPartner, &[("partner", "ben")])
     );
     assert!(
-        t.engine.observe(&ana, &home, blaming).await.is_empty(),
+        t.engine.observe(&ana, &home, blaming).await.is_none(),
         "either partner can stop them"
     );
 }
@@ -271,7 +275,7 @@ async fn a_spaces_moderators_can_keep_the_coach_out_of_it() {
     pair_ana_and_ben(&t).await;
     t.say(&ana, &Place::Direct, "reword nudges on").await;
     t.say(&ben, &Place::Direct, "reword nudges on").await;
-    assert_eq!(t.engine.observe(&ana, &home, blaming).await.len(), 1);
+    assert!(t.engine.observe(&ana, &home, blaming).await.is_some());
 
     let refused = t.say(&ben, &home, "settings space nudges off").await;
     t.assert_refused(&refused, UserError::NotModerator);
@@ -284,7 +288,7 @@ async fn a_spaces_moderators_can_keep_the_coach_out_of_it() {
     assert!(!off[0].reply.private, "everyone in the space learns of it");
     assert_eq!(off[0].reply.text, t.text(Key::SettingsSpaceNudgesOff, &[]));
     assert!(
-        t.engine.observe(&ana, &home, blaming).await.is_empty(),
+        t.engine.observe(&ana, &home, blaming).await.is_none(),
         "the couple's consent does not override the space"
     );
     let shown = t.say(&ben, &home, "settings space").await;
@@ -295,5 +299,5 @@ async fn a_spaces_moderators_can_keep_the_coach_out_of_it() {
     );
 
     t.say(&moderator, &home, "settings space nudges on").await;
-    assert_eq!(t.engine.observe(&ana, &home, blaming).await.len(), 1);
+    assert!(t.engine.observe(&ana, &home, blaming).await.is_some());
 }

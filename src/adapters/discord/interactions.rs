@@ -24,7 +24,7 @@ use super::render::{self, MAX_INPUT_LABEL, MENU_ID, Token};
 use super::{AppContext, Data, Error};
 use crate::domain::Reply;
 use crate::engine::command::MAX_INPUT_CHARS;
-use crate::engine::message::{Actor, Outgoing, Place, Recipient, Request};
+use crate::engine::message::{Actor, Place, Request};
 use crate::prompts::Key;
 
 /// The id of the one text field in a note form.
@@ -187,8 +187,8 @@ impl<'a> Answering<'a> {
         } else {
             tokio::time::timeout(defer_after, &mut work).await.ok()
         };
-        let (outgoing, deferred) = match in_time {
-            Some(outgoing) => (outgoing, false),
+        let (answers, deferred) = match in_time {
+            Some(answers) => (answers, false),
             None => {
                 // Privately while we wait: the answer may be private.
                 CreateInteractionResponse::Defer(
@@ -200,27 +200,20 @@ impl<'a> Answering<'a> {
                 (work.await, true)
             }
         };
-        self.answer(outgoing, deferred).await
+        self.answer(answers, deferred).await
     }
 
     /// The first answer to the person is the response; more answers to
-    /// them are follow-ups; the rest goes through the outbox, keyed by the
-    /// interaction so a repeated one is not sent twice.
-    async fn answer(&self, outgoing: Vec<Outgoing>, mut deferred: bool) -> Result<(), Error> {
+    /// them are follow-ups. What the request says to anyone else the engine
+    /// has already queued in the outbox.
+    async fn answer(&self, answers: Vec<Reply>, mut deferred: bool) -> Result<(), Error> {
         let mut responded = false;
-        for (index, out) in outgoing.into_iter().enumerate() {
-            if out.to != Recipient::Requester {
-                let key = format!("discord:{}:{index}", self.id);
-                if let Err(error) = self.data.engine.defer(&key, &out).await {
-                    tracing::error!(error.cause_chain = ?error, "cannot queue a Discord message");
-                }
-                continue;
-            }
-            let ephemeral = out.reply.private && matches!(self.place, Place::Space(_));
-            let parts = render::split_content(&out.reply.text);
+        for reply in &answers {
+            let ephemeral = reply.private && matches!(self.place, Place::Space(_));
+            let parts = render::split_content(&reply.text);
             let last = parts.len() - 1;
             for (part_index, part) in parts.into_iter().enumerate() {
-                let extras = (part_index == last).then_some(&out.reply);
+                let extras = (part_index == last).then_some(reply);
                 if !responded && !deferred {
                     self.respond(part, ephemeral, extras).await?;
                 } else if deferred && ephemeral {

@@ -27,7 +27,7 @@ mod suggest;
 pub mod table;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -35,6 +35,7 @@ use poise::serenity_prelude as serenity;
 use secrecy::{ExposeSecret, SecretString};
 use serenity::{FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction};
 
+use crate::delivery::ChatPort;
 use crate::engine::Engine;
 use crate::prompts::Key;
 pub use port::{DiscordPort, Pacer};
@@ -70,6 +71,9 @@ pub const DEFER_AFTER: Duration = Duration::from_millis(2500);
 pub struct Data {
     engine: Arc<Engine>,
     choices: Arc<ChoiceMemory>,
+    /// For nudges, which are sent at once rather than queued; set once the
+    /// client (whose HTTP the port uses) exists.
+    port: Arc<OnceLock<Arc<DiscordPort>>>,
     read_messages: bool,
     defer_after: Duration,
 }
@@ -98,9 +102,11 @@ impl DiscordBot {
                 .ratelimiter_disabled(true);
         }
         let choices = Arc::new(ChoiceMemory::default());
+        let port_slot = Arc::new(OnceLock::new());
         let data = Data {
             engine: engine.clone(),
             choices: choices.clone(),
+            port: port_slot.clone(),
             read_messages: settings.read_messages,
             defer_after: settings.defer_after,
         };
@@ -143,6 +149,7 @@ impl DiscordBot {
             choices,
             engine.shared_catalog(),
         ));
+        let _ = port_slot.set(port.clone());
         Ok(DiscordBot { client, port })
     }
 
@@ -185,12 +192,17 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, data: &Data) -> Re
             }
             let actor = convert::actor_of(&message.author, None);
             let place = convert::place_of(message.guild_id, message.channel_id);
-            let outgoing = data.engine.observe(&actor, &place, &message.content).await;
-            for (index, out) in outgoing.iter().enumerate() {
-                let key = format!("discord:message:{}:{index}", message.id);
-                if let Err(error) = data.engine.defer(&key, out).await {
-                    tracing::error!(error.cause_chain = ?error, "cannot queue a Discord nudge");
-                }
+            // A nudge quotes the person's own message: sent at once and
+            // never written down, so a failure drops it.
+            let Some(nudge) = data.engine.observe(&actor, &place, &message.content).await else {
+                return Ok(());
+            };
+            let Some(port) = data.port.get() else {
+                return Ok(());
+            };
+            let key = format!("discord:nudge:{}", message.id);
+            if let Err(error) = port.send_to_user(&actor.user, &key, &nudge).await {
+                tracing::warn!(%error, "cannot send a nudge; dropped");
             }
         }
         _ => {}

@@ -10,13 +10,16 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serenity::all::{ChannelId, CreateAttachment, CreateMessage, Http, Nonce, UserId};
+use serenity::all::{
+    ChannelId, CreateAllowedMentions, CreateAttachment, CreateMessage, Http, MessageId, Nonce,
+    UserId,
+};
 use tokio::sync::Mutex as AsyncMutex;
 use tokio::time::Instant;
 
 use super::render::{self, ChoiceMemory};
-use crate::delivery::{ChatPort, DeliveryError, Sent};
-use crate::domain::{Platform, Reply, SpaceRef, UserRef};
+use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Sent};
+use crate::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::prompts::Catalog;
 
 /// Discord's JSON error codes that retrying cannot fix.
@@ -86,20 +89,22 @@ impl DiscordPort {
     }
 
     /// Posts a reply in a channel: one message per 2000 characters, the
-    /// controls and the attachment on the last.
+    /// controls and the attachment on the last. Mentions ping nobody.
     pub async fn send_to_channel(
         &self,
         channel: ChannelId,
         key: &str,
         reply: &Reply,
-    ) -> Result<(), DeliveryError> {
+    ) -> Result<Posted, DeliveryError> {
+        let mut posted = Posted::new(channel.to_string());
         let parts = render::split_content(&reply.text);
         let last = parts.len() - 1;
         for (index, part) in parts.into_iter().enumerate() {
             let mut message = CreateMessage::new()
                 .content(part)
                 .nonce(Nonce::String(nonce(key, index)))
-                .enforce_nonce(true);
+                .enforce_nonce(true)
+                .allowed_mentions(CreateAllowedMentions::new());
             if index == last {
                 message =
                     message.components(render::components(reply, &self.choices, &self.catalog));
@@ -108,8 +113,30 @@ impl DiscordPort {
                         .add_file(CreateAttachment::bytes(file.bytes.clone(), &file.filename));
                 }
             }
-            self.call(|| channel.send_message(&self.http, message.clone()))
+            let sent = self
+                .call(|| channel.send_message(&self.http, message.clone()))
                 .await?;
+            posted.ids.push(sent.id.to_string());
+        }
+        Ok(posted)
+    }
+
+    /// Deletes the messages of one delivery; already deleted is fine.
+    async fn delete_posted(&self, posted: &Posted) -> Result<(), DeliveryError> {
+        let channel = parse_id(&posted.place).map(ChannelId::new).ok_or_else(|| {
+            DeliveryError::Unreachable(format!("not a Discord channel: {}", posted.place))
+        })?;
+        for id in &posted.ids {
+            let Some(message) = parse_id(id).map(MessageId::new) else {
+                continue;
+            };
+            match self
+                .call(|| channel.delete_message(&self.http, message))
+                .await
+            {
+                Ok(()) | Err(DeliveryError::Unreachable(_)) => {}
+                Err(error) => return Err(error),
+            }
         }
         Ok(())
     }
@@ -120,7 +147,7 @@ impl DiscordPort {
         user: &UserRef,
         key: &str,
         reply: &Reply,
-    ) -> Result<(), DeliveryError> {
+    ) -> Result<Posted, DeliveryError> {
         let user_id = parse_id(&user.id).map(UserId::new).ok_or_else(|| {
             DeliveryError::Unreachable(format!("not a Discord user id: {}", user.id))
         })?;
@@ -222,6 +249,10 @@ impl ChatPort for DiscordPort {
             })?;
             self.send_to_channel(channel, key, reply).await
         })
+    }
+
+    fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(self.delete_posted(posted))
     }
 }
 

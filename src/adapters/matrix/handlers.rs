@@ -11,9 +11,10 @@ use super::MatrixSettings;
 use super::choices::ChoiceMemory;
 use super::port::MatrixPort;
 use super::render::{self, Incoming};
-use crate::domain::{Platform, SpaceRef, UserRef};
+use crate::delivery::ChatPort;
+use crate::domain::{Platform, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
-use crate::engine::message::{Actor, Outgoing, Place, Recipient};
+use crate::engine::message::{Actor, Place};
 
 /// Matrix's customary power level for moderators.
 const MODERATOR_POWER_LEVEL: i64 = 50;
@@ -79,17 +80,14 @@ pub(super) async fn on_message(
             None => number.to_string(),
         },
         Incoming::Chat(body) => {
-            let outgoing = engine.observe(&actor, &place, &body).await;
-            deliver_all(
-                engine,
-                port,
-                &room,
-                &place,
-                &actor,
-                event.event_id.as_str(),
-                outgoing,
-            )
-            .await;
+            // A nudge quotes the person's own message: sent at once, to
+            // them alone, never written down; a failure drops it.
+            if let Some(nudge) = engine.observe(&actor, &place, &body).await {
+                let key = format!("matrix:nudge:{}", event.event_id);
+                if let Err(error) = port.send_to_user(&actor.user, &key, &nudge).await {
+                    tracing::warn!(%error, "cannot send a nudge; dropped");
+                }
+            }
             return;
         }
     };
@@ -107,8 +105,8 @@ async fn handle_line(
     event_id: &str,
     line: &str,
 ) {
-    let outgoing = engine.handle_text(actor.clone(), place.clone(), line).await;
-    deliver_all(engine, port, room, place, actor, event_id, outgoing).await;
+    let answers = engine.handle_text(actor.clone(), place.clone(), line).await;
+    answer_all(port, room, place, actor, event_id, answers).await;
 }
 
 pub(super) async fn on_reaction(
@@ -143,32 +141,27 @@ pub(super) async fn on_reaction(
     .await;
 }
 
-/// The answer to the requester goes out now; everything else through the
-/// outbox, keyed by the triggering event so a redelivered event is
-/// answered once.
-async fn deliver_all(
-    engine: &Engine,
+/// The answers go out now, keyed by the triggering event so a redelivered
+/// event is answered once; private ones asked in a shared room go to the
+/// person's direct room. Everything else the request says the engine has
+/// already queued in the outbox.
+async fn answer_all(
     port: &MatrixPort,
     room: &Room,
     place: &Place,
     actor: &Actor,
     event_id: &str,
-    outgoing: Vec<Outgoing>,
+    answers: Vec<Reply>,
 ) {
-    for (index, out) in outgoing.into_iter().enumerate() {
+    for (index, reply) in answers.iter().enumerate() {
         let key = format!("matrix:{event_id}:{index}");
-        if out.to == Recipient::Requester {
-            let private_elsewhere = out.reply.private && matches!(place, Place::Space(_));
-            let result = if private_elsewhere {
-                crate::delivery::ChatPort::send_to_user(port, &actor.user, &key, &out.reply).await
-            } else {
-                port.send_to_room(room, &key, &out.reply).await
-            };
-            if let Err(error) = result {
-                tracing::error!(%error, "cannot answer on Matrix");
-            }
-        } else if let Err(error) = engine.defer(&key, &out).await {
-            tracing::error!(error.cause_chain = ?error, "cannot queue a Matrix message");
+        let result = if reply.private && matches!(place, Place::Space(_)) {
+            port.send_to_user(&actor.user, &key, reply).await
+        } else {
+            port.send_to_room(room, &key, reply).await
+        };
+        if let Err(error) = result {
+            tracing::error!(%error, "cannot answer on Matrix");
         }
     }
 }

@@ -48,6 +48,9 @@ pub struct MatrixSettings {
     pub password: Option<SecretString>,
     pub access_token: Option<SecretString>,
     pub store_dir: PathBuf,
+    /// Encrypts the SDK store in `store_dir` (one made with it needs it
+    /// ever after; one made without it cannot take it later).
+    pub store_passphrase: Option<SecretString>,
     pub command_prefix: String,
     pub allowed: Vec<String>,
 }

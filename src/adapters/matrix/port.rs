@@ -8,14 +8,14 @@ use std::sync::Arc;
 use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
-use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, RoomId, TransactionId, UserId};
+use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, RoomId, TransactionId, UserId};
 use matrix_sdk::{Client, Room, RoomState};
 use tokio::sync::Mutex as AsyncMutex;
 
 use super::choices::ChoiceMemory;
 use super::{MatrixSettings, render};
-use crate::delivery::{ChatPort, DeliveryError, Sent};
-use crate::domain::{Platform, Reply, SpaceRef, UserRef};
+use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Sent};
+use crate::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::prompts::Catalog;
 
 /// The Matrix side of the delivery worker, and of direct answers.
@@ -52,7 +52,7 @@ impl MatrixPort {
         room: &Room,
         key: &str,
         reply: &Reply,
-    ) -> Result<(), DeliveryError> {
+    ) -> Result<Posted, DeliveryError> {
         if room.state() != RoomState::Joined {
             return Err(DeliveryError::Unreachable(format!(
                 "not in room {}",
@@ -67,6 +67,8 @@ impl MatrixPort {
             .with_transaction_id(<&TransactionId>::from(txn.as_str()).to_owned())
             .await
             .map_err(classify)?;
+        let mut posted = Posted::new(room.room_id().as_str());
+        posted.ids.push(sent.response.event_id.to_string());
         self.choices.offered(
             &room.room_id().to_owned(),
             Some(sent.response.event_id),
@@ -80,9 +82,35 @@ impl MatrixPort {
             let file_txn = txn_id(&format!("{key}:file"));
             let config = AttachmentConfig::new()
                 .txn_id(<&TransactionId>::from(file_txn.as_str()).to_owned());
-            room.send_attachment(file.filename.clone(), &mime, file.bytes.clone(), config)
+            let sent = room
+                .send_attachment(file.filename.clone(), &mime, file.bytes.clone(), config)
                 .await
                 .map_err(classify)?;
+            posted.ids.push(sent.event_id.to_string());
+        }
+        Ok(posted)
+    }
+
+    /// Redacts the events of one delivery, so the homeserver drops their
+    /// content; an event already gone is fine.
+    async fn redact_posted(&self, posted: &Posted) -> Result<(), DeliveryError> {
+        let room_id = <&RoomId>::try_from(posted.place.as_str()).map_err(|error| {
+            DeliveryError::Unreachable(format!("not a Matrix room id: {error}"))
+        })?;
+        let Some(room) = self.client.get_room(room_id) else {
+            return Ok(()); // we left the room; nothing we can still take down
+        };
+        for id in &posted.ids {
+            let Ok(event) = <&EventId>::try_from(id.as_str()) else {
+                continue;
+            };
+            let txn = txn_id(&format!("redact:{id}"));
+            let txn = <&TransactionId>::from(txn.as_str()).to_owned();
+            let redacted = room.redact(event, None, Some(txn)).await;
+            match redacted.map_err(|error| classify(error.into())) {
+                Ok(_) | Err(DeliveryError::Unreachable(_)) => {}
+                Err(error) => return Err(error),
+            }
         }
         Ok(())
     }
@@ -93,7 +121,7 @@ impl MatrixPort {
         user: &UserRef,
         key: &str,
         reply: &Reply,
-    ) -> Result<(), DeliveryError> {
+    ) -> Result<Posted, DeliveryError> {
         let user_id = UserId::parse(user.id.as_str()).map_err(|error| {
             DeliveryError::Unreachable(format!("not a Matrix user id: {error}"))
         })?;
@@ -168,6 +196,10 @@ impl ChatPort for MatrixPort {
                 .ok_or_else(|| DeliveryError::Unreachable(format!("not in room {room_id}")))?;
             self.send_to_room(&room, key, reply).await
         })
+    }
+
+    fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(self.redact_posted(posted))
     }
 }
 

@@ -5,14 +5,16 @@
 
 use chrono::{DateTime, Utc};
 
-use super::round::{self, Message, RoundSpec};
+use super::round::{self, RoundSpec};
 use super::timing::{self, DueSchedule, Outcome};
 use crate::domain::{Destination, Reply};
 use crate::engine::Engine;
+use crate::engine::message::Queued;
+use crate::engine::queue::queue_all;
 use crate::prompts::Key;
 use crate::store::rounds::{self, NewRound, Round, RoundStatus};
 use crate::store::schedules::{self, Schedule, format_local};
-use crate::store::{Tx, couples, outbox, users};
+use crate::store::{Tx, couples, users};
 
 /// What firing one schedule did, for the tick's report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -64,7 +66,7 @@ pub(crate) async fn fire(
                 deck: &schedule.deck,
             };
             if let Some((_, messages)) = round::open(engine, tx, &couple, spec, now).await? {
-                enqueue_all(tx, couple.id, &messages, now).await?;
+                queue_all(tx, Some(couple.id), &messages, now).await?;
                 fired.fired = true;
             }
         }
@@ -96,7 +98,7 @@ pub(crate) async fn close(
     let members = users::in_couple(tx, couple.id).await?;
     let answers = rounds::answers(tx, round.id).await?;
     let messages = round::reveal_messages(engine, &couple, round, &members, &answers, false);
-    enqueue_all(tx, couple.id, &messages, now).await?;
+    queue_all(tx, Some(couple.id), &messages, now).await?;
     Ok(true)
 }
 
@@ -135,37 +137,16 @@ pub(crate) async fn nudge(
             Key::CheckinNudge,
             &[("question", &round.question), ("closes", &closes)],
         );
-        let message = Message {
-            key: format!("round:{}:nudge:{}", round.id, member.id),
-            to: Destination::User(member.user.clone()),
-            reply: Reply::private(text),
-        };
-        enqueue_all(tx, couple.id, &[message], now).await?;
+        let message = Queued::new(
+            format!("round:{}:nudge:{}", round.id, member.id),
+            Destination::User(member.user.clone()),
+            Reply::private(text),
+        );
+        queue_all(tx, Some(couple.id), &[message], now).await?;
         nudged += 1;
     }
     rounds::set_nudge_at(tx, round.id, postponed).await?;
     Ok(nudged)
-}
-
-/// Queues messages for the delivery worker, each once per key.
-pub(crate) async fn enqueue_all(
-    tx: &mut Tx,
-    couple_id: i64,
-    messages: &[Message],
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    for message in messages {
-        outbox::enqueue(
-            tx,
-            &message.key,
-            Some(couple_id),
-            &message.to,
-            &message.reply,
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Keeps a trace of a check-in that could not be sent in time, for history.

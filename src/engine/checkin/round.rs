@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::questions;
 use crate::domain::CheckinKind;
 use crate::domain::{Choice, Destination, Reply};
-use crate::engine::message::Outgoing;
+use crate::engine::message::{Outgoing, Queued};
 use crate::engine::{Ctx, Engine};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -14,14 +14,6 @@ use crate::store::couples::{self, Couple};
 use crate::store::rounds::{self, Answer, NewRound, Round, RoundStatus};
 use crate::store::users::{self, User};
 use crate::store::{Tx, journal};
-
-/// A message for later delivery, with the key that makes it idempotent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Message {
-    pub key: String,
-    pub to: Destination,
-    pub reply: Reply,
-}
 
 /// What a round is opened for.
 pub struct RoundSpec<'a> {
@@ -39,7 +31,7 @@ pub async fn open(
     couple: &Couple,
     spec: RoundSpec<'_>,
     now: DateTime<Utc>,
-) -> anyhow::Result<Option<(Round, Vec<Message>)>> {
+) -> anyhow::Result<Option<(Round, Vec<Queued>)>> {
     let question = questions::pick(engine, tx, couple.id, spec.deck).await?;
     let policy = engine.policy();
     let closes_at = now + policy.round_duration;
@@ -77,7 +69,7 @@ async fn shared_journal(
     couple: &Couple,
     round: &Round,
     members: &[User],
-) -> anyhow::Result<Vec<Message>> {
+) -> anyhow::Result<Vec<Queued>> {
     let entries = journal::take_shared(tx, couple.id, round.id).await?;
     let mut messages = Vec::new();
     for entry in entries {
@@ -90,30 +82,24 @@ async fn shared_journal(
         );
         let key = format!("round:{}:journal:{}", round.id, entry.id);
         match &couple.space {
-            Some(space) => messages.push(Message {
-                key,
-                to: Destination::Space(space.clone()),
-                reply: Reply::public(text),
-            }),
-            None => {
-                messages.extend(
-                    members
-                        .iter()
-                        .filter(|m| m.id != author.id)
-                        .map(|m| Message {
-                            key: format!("{key}:{}", m.id),
-                            to: Destination::User(m.user.clone()),
-                            reply: Reply::private(text.clone()),
-                        }),
-                )
-            }
+            Some(space) => messages.push(
+                Queued::new(key, Destination::Space(space.clone()), Reply::public(text))
+                    .by([author.id])
+                    .quoting(entry.id),
+            ),
+            None => messages.extend(members.iter().filter(|m| m.id != author.id).map(|m| {
+                let to = Destination::User(m.user.clone());
+                Queued::new(format!("{key}:{}", m.id), to, Reply::private(text.clone()))
+                    .by([author.id])
+                    .quoting(entry.id)
+            })),
         }
     }
     Ok(messages)
 }
 
 /// The question, to the space (shared kind) or to each partner privately.
-fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec<Message> {
+fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec<Queued> {
     let texts = engine.catalog();
     let closes = |zone| engine.format_time(round.closes_at, zone);
     let ratings: Vec<Choice> = (1..=10)
@@ -131,11 +117,11 @@ fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec
                     ("closes", &closes(couple.time_zone)),
                 ],
             );
-            vec![Message {
-                key: format!("round:{}:ask:space", round.id),
-                to: Destination::Space(space.clone()),
-                reply: Reply::public(text).with_choices(ratings),
-            }]
+            vec![Queued::new(
+                format!("round:{}:ask:space", round.id),
+                Destination::Space(space.clone()),
+                Reply::public(text).with_choices(ratings),
+            )]
         }
         _ => members
             .iter()
@@ -145,11 +131,11 @@ fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec
                     Key::CheckinAskPrivate,
                     &[("question", &round.question), ("closes", &closes(zone))],
                 );
-                Message {
-                    key: format!("round:{}:ask:{}", round.id, member.id),
-                    to: Destination::User(member.user.clone()),
-                    reply: Reply::private(text).with_choices(ratings.clone()),
-                }
+                Queued::new(
+                    format!("round:{}:ask:{}", round.id, member.id),
+                    Destination::User(member.user.clone()),
+                    Reply::private(text).with_choices(ratings.clone()),
+                )
             })
             .collect(),
     }
@@ -184,10 +170,7 @@ pub(super) async fn answer(
     let mut outgoing = vec![Outgoing::to_requester(Reply::private(
         ctx.say(Key::CheckinAnswerThanks, &[]),
     ))];
-    outgoing.extend(reveal.into_iter().map(|m| Outgoing {
-        to: m.to.into(),
-        reply: m.reply,
-    }));
+    outgoing.extend(reveal.into_iter().map(Outgoing::from));
     Ok(outgoing)
 }
 
@@ -200,21 +183,27 @@ pub fn reveal_messages(
     members: &[User],
     answers: &[Answer],
     complete: bool,
-) -> Vec<Message> {
+) -> Vec<Queued> {
     let text = reveal_text(engine, round, members, answers, complete);
     let suffix = if complete { "reveal" } else { "close" };
     match &couple.space {
-        Some(space) => vec![Message {
-            key: format!("round:{}:{suffix}:space", round.id),
-            to: Destination::Space(space.clone()),
-            reply: Reply::public(text),
-        }],
+        Some(space) => vec![
+            Queued::new(
+                format!("round:{}:{suffix}:space", round.id),
+                Destination::Space(space.clone()),
+                Reply::public(text),
+            )
+            .by(answers.iter().map(|a| a.user_id)),
+        ],
         None => members
             .iter()
-            .map(|member| Message {
-                key: format!("round:{}:{suffix}:{}", round.id, member.id),
-                to: Destination::User(member.user.clone()),
-                reply: Reply::private(text.clone()),
+            .map(|member| {
+                Queued::new(
+                    format!("round:{}:{suffix}:{}", round.id, member.id),
+                    Destination::User(member.user.clone()),
+                    Reply::private(text.clone()),
+                )
+                .by(answers.iter().map(|a| a.user_id))
             })
             .collect(),
     }
@@ -299,9 +288,6 @@ pub(super) async fn now(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     let mut outgoing = vec![Outgoing::to_requester(Reply::private(
         ctx.say(Key::CheckinNowStarted, &[]),
     ))];
-    outgoing.extend(messages.into_iter().map(|m| Outgoing {
-        to: m.to.into(),
-        reply: m.reply,
-    }));
+    outgoing.extend(messages.into_iter().map(Outgoing::from));
     Ok(outgoing)
 }
