@@ -194,8 +194,8 @@ async fn run_raw_sql(store: &Store, due: usize) -> anyhow::Result<std::time::Dur
             for user in [2 * couple - 1, 2 * couple] {
                 sqlx::query(
                     "INSERT INTO outbox (idempotency_key, couple_id, recipient_kind, platform, recipient_id, payload,
-                                         state, next_attempt_at, created_at)
-                     VALUES ($1, $2, 'user', 'console', $3, $4, 'pending', $5, $5)",
+                                         state, next_attempt_at, created_at, journal_entry_id)
+                     VALUES ($1, $2, 'user', 'console', $3, $4, 'pending', $5, $5, NULL)",
                 )
                 .bind(format!("round:{round}:ask:{user}"))
                 .bind(couple)
@@ -229,9 +229,15 @@ async fn run_raw_sql(store: &Store, due: usize) -> anyhow::Result<std::time::Dur
         tx.commit().await?;
         for id in start..=end {
             let mut tx = store.begin().await?;
-            sqlx::query("UPDATE outbox SET state = 'sent', finished_at = $1, claimed_until = NULL WHERE id = $2")
-                .bind(now)
-                .bind(id)
+            // Delivered: the text is erased, where it was posted is kept.
+            sqlx::query(
+                "UPDATE outbox SET state = 'sent', finished_at = $1, claimed_until = NULL, payload = NULL,
+                                   posted = $2
+                 WHERE id = $3",
+            )
+            .bind(now)
+            .bind(Option::<String>::None)
+            .bind(id)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -264,8 +270,8 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("  raw SQL, same inserts/updates: {raw_time:.2?}");
     println!(
-        "  ratio engine / raw SQL: {ratio:.2}x (target <= 3x): {}",
-        if ratio <= 3.0 { "met" } else { "NOT met" }
+        "  ratio engine / raw SQL: {ratio:.2}x (target <= 1.5x): {}",
+        if ratio <= 1.5 { "met" } else { "NOT met" }
     );
     Ok(())
 }

@@ -34,6 +34,11 @@ pub enum UserError {
     NoPendingInvite,
     #[error("cannot pair with yourself")]
     PairWithSelf,
+    #[error("invite limit reached")]
+    TooManyInvites { limit: u32 },
+    /// The person declined this inviter's invite lately.
+    #[error("declined recently")]
+    RecentlyDeclined { after: String },
     #[error("already paired")]
     AlreadyPaired,
     #[error("that person cannot be paired right now")]
@@ -98,6 +103,12 @@ pub enum UserError {
     OwnPromise,
     #[error("nothing waits for confirmation")]
     NothingToConfirm,
+    /// A confirmation button pressed again, or after that day was answered.
+    #[error("that day is already confirmed")]
+    DayAlreadyConfirmed,
+    /// A rating button from a check-in that has closed.
+    #[error("that check-in has closed")]
+    RoundClosed,
     #[error("already logged today")]
     AlreadyLogged,
     #[error("no such agreement")]
@@ -182,6 +193,14 @@ impl UserError {
             UserError::NotYourPromise => (Key::ErrorNotYourPromise, Vec::new()),
             UserError::OwnPromise => (Key::ErrorOwnPromise, Vec::new()),
             UserError::NothingToConfirm => (Key::ErrorNothingToConfirm, Vec::new()),
+            UserError::TooManyInvites { limit } => {
+                (Key::ErrorTooManyInvites, vec![("limit", limit.to_string())])
+            }
+            UserError::RecentlyDeclined { after } => {
+                (Key::ErrorRecentlyDeclined, vec![("after", after.clone())])
+            }
+            UserError::DayAlreadyConfirmed => (Key::ErrorDayAlreadyConfirmed, Vec::new()),
+            UserError::RoundClosed => (Key::ErrorRoundClosed, Vec::new()),
             UserError::AlreadyLogged => (Key::ErrorAlreadyLogged, Vec::new()),
             UserError::AgreementNotFound => (Key::ErrorAgreementNotFound, Vec::new()),
             UserError::AgreementNotProposed => (Key::ErrorAgreementNotProposed, Vec::new()),

@@ -1,21 +1,74 @@
 //! Logging setup: one tracing subscriber writing to stderr, pretty or JSON.
 //! Logs never carry what people wrote or any secret; the engine logs command
 //! families and ids only.
+//!
+//! The chat libraries log whole events and gateway payloads (people's
+//! messages) at their debug and trace levels, so however verbose the
+//! admin's filter, those crates are held at `info`.
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::{Directive, LevelFilter};
 
 use crate::config::LogFormat;
+
+/// Crates whose debug and trace output can quote a message.
+const CHATTY: &[&str] = &[
+    "matrix_sdk",
+    "matrix_sdk_base",
+    "matrix_sdk_crypto",
+    "matrix_sdk_sqlite",
+    "matrix_sdk_common",
+    "ruma",
+    "ruma_common",
+    "ruma_events",
+    "serenity",
+    "poise",
+    "tungstenite",
+    "tokio_tungstenite",
+    "hyper",
+    "hyper_util",
+    "reqwest",
+    "h2",
+];
 
 /// Installs the global subscriber. A bad filter falls back to `info` rather
 /// than leaving the admin without logs.
 pub fn init(filter: &str, format: LogFormat) {
-    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(private_filter(filter))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     // A second init (tests, embedding) keeps the first subscriber.
     let _ = match format {
         LogFormat::Pretty => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+}
+
+/// The admin's filter with the chat libraries capped at `info`.
+pub fn private_filter(filter: &str) -> EnvFilter {
+    let mut filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    for name in CHATTY {
+        if let Ok(cap) = format!("{name}={}", LevelFilter::INFO).parse::<Directive>() {
+            filter = filter.add_directive(cap);
+        }
+    }
+    filter
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_libraries_stay_at_info_however_verbose_the_filter() {
+        let shown = private_filter("trace").to_string();
+        for name in CHATTY {
+            assert!(shown.contains(&format!("{name}=info")), "{shown}");
+        }
+        assert!(
+            shown.contains("trace"),
+            "our own crate keeps the admin's level"
+        );
+    }
 }

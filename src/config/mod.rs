@@ -78,12 +78,17 @@ impl Default for Defaults {
 pub struct PairingConfig {
     #[serde(deserialize_with = "lenient")]
     pub invite_ttl_hours: u32,
+    /// Named invites one person may send in a day: each is a private
+    /// message to someone who did not ask for it.
+    #[serde(deserialize_with = "lenient")]
+    pub invites_per_day: u32,
 }
 
 impl Default for PairingConfig {
     fn default() -> Self {
         PairingConfig {
             invite_ttl_hours: 48,
+            invites_per_day: 5,
         }
     }
 }

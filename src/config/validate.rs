@@ -152,6 +152,13 @@ pub fn problems(config: &Config) -> Vec<Problem> {
             &[("value", &ttl.to_string())],
         ));
     }
+    let per_day = config.pairing.invites_per_day;
+    if !(1..=100).contains(&per_day) {
+        problems.push(Problem::new(
+            Key::ConfigBadInvitesPerDay,
+            &[("value", &per_day.to_string())],
+        ));
+    }
     let checkins = &config.checkins;
     if !(1..=168).contains(&checkins.round_hours) {
         let value = checkins.round_hours.to_string();

@@ -62,6 +62,12 @@ pub struct Reply {
     #[serde(default)]
     pub choice_style: ChoiceStyle,
     pub attachment: Option<Attachment>,
+    /// For an answer to the requester: the people whose words it repeats
+    /// (store ids, set by the engine). An adapter that leaves the answer
+    /// standing on the platform reports where it was posted, so deleting
+    /// those words can take it down. Never serialised into the outbox.
+    #[serde(skip)]
+    pub quotes: Vec<i64>,
 }
 
 impl Reply {
@@ -73,6 +79,7 @@ impl Reply {
             choices: Vec::new(),
             choice_style: ChoiceStyle::Buttons,
             attachment: None,
+            quotes: Vec::new(),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use super::command::AgreeCommand;
-use super::message::Outgoing;
+use super::message::{Outgoing, quoting};
 use crate::domain::Reply;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -12,13 +12,38 @@ use crate::store::agreements::{self, Agreement};
 use crate::store::couples;
 
 pub(super) async fn run(ctx: &mut Ctx<'_>, command: &AgreeCommand) -> EngineResult<Vec<Outgoing>> {
-    match command {
-        AgreeCommand::List => list(ctx).await,
-        AgreeCommand::Add(text) => propose(ctx, text, None).await,
-        AgreeCommand::Edit { id, text } => propose(ctx, text, Some(*id)).await,
-        AgreeCommand::Accept(id) => answer(ctx, *id, true).await,
-        AgreeCommand::Decline(id) => answer(ctx, *id, false).await,
+    let about = match command {
+        AgreeCommand::Edit { id, .. } | AgreeCommand::Accept(id) | AgreeCommand::Decline(id) => {
+            Some(*id)
+        }
+        AgreeCommand::List | AgreeCommand::Add(_) => None,
+    };
+    let outgoing = match command {
+        AgreeCommand::List => list(ctx).await?,
+        AgreeCommand::Add(text) => propose(ctx, text, None).await?,
+        AgreeCommand::Edit { id, text } => propose(ctx, text, Some(*id)).await?,
+        AgreeCommand::Accept(id) => answer(ctx, *id, true).await?,
+        AgreeCommand::Decline(id) => answer(ctx, *id, false).await?,
+    };
+    let Some(id) = about else {
+        return Ok(outgoing);
+    };
+    // An agreement's messages quote its wording (and an edit the wording
+    // it replaces): the proposer's words, and the requester's.
+    let mut authors = vec![ctx.me.id];
+    let couple = couples::active_for_user(ctx.tx, ctx.me.id).await?;
+    let mut next = couple.as_ref().map(|_| id);
+    while let Some(id) = next.take() {
+        let Some(couple) = &couple else { break };
+        let Some(agreement) = agreements::get(ctx.tx, couple.id, id).await? else {
+            break;
+        };
+        authors.extend(agreement.proposed_by);
+        next = agreement.replaces_id.filter(|_| authors.len() < 8);
     }
+    authors.sort_unstable();
+    authors.dedup();
+    Ok(quoting(outgoing, &authors))
 }
 
 fn describe(ctx: &Ctx<'_>, agreement: &Agreement) -> String {

@@ -5,6 +5,7 @@
 use super::Ctx;
 use super::message::Outgoing;
 use crate::domain::Reply;
+use crate::domain::text::{QUOTE_INDENT, indent_continuation};
 use crate::error::EngineResult;
 use crate::prompts::Key;
 use crate::store::{appreciations, couples};
@@ -13,10 +14,11 @@ pub(super) async fn run(ctx: &mut Ctx<'_>, text: &str) -> EngineResult<Vec<Outgo
     let couple = ctx.my_couple().await?;
     let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
     appreciations::add(ctx.tx, couple.id, ctx.me.id, partner.id, text, ctx.now).await?;
+    let quoted = indent_continuation(text, QUOTE_INDENT);
     let vars = [
         ("from", ctx.actor.display_name.as_str()),
         ("to", &partner.display_name),
-        ("text", text),
+        ("text", &quoted),
     ];
     let post = ctx.say(Key::AppreciatePosted, &vars);
     let delivered = match couple.space {

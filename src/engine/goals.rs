@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use super::command::{GoalCommand, GoalFor, NewGoal};
-use super::message::{Outgoing, Queued};
+use super::message::{Outgoing, Queued, quoting};
 use super::queue::queue_all;
 use super::{Ctx, Engine};
 use crate::domain::local_time::{local_of, resolve};
@@ -33,13 +33,40 @@ const REMINDER_TIME: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
 };
 
 pub(super) async fn run(ctx: &mut Ctx<'_>, command: &GoalCommand) -> EngineResult<Vec<Outgoing>> {
+    let about = match command {
+        GoalCommand::Accept(id)
+        | GoalCommand::Decline(id)
+        | GoalCommand::Log { id, .. }
+        | GoalCommand::Confirm { id, .. }
+        | GoalCommand::Done(id)
+        | GoalCommand::Drop(id) => Some(*id),
+        GoalCommand::List | GoalCommand::Add(_) => None,
+    };
+    let outgoing = dispatch(ctx, command).await?;
+    let Some(id) = about else {
+        return Ok(outgoing);
+    };
+    // Every message about a goal names it by its title: its proposer's
+    // (or owner's) words, and the requester's note.
+    let mut authors = vec![ctx.me.id];
+    if let Some(couple) = couples::active_for_user(ctx.tx, ctx.me.id).await?
+        && let Some(goal) = goals::get(ctx.tx, couple.id, id).await?
+    {
+        authors.extend(goal.proposed_by.into_iter().chain(goal.owner_id));
+    }
+    authors.sort_unstable();
+    authors.dedup();
+    Ok(quoting(outgoing, &authors))
+}
+
+async fn dispatch(ctx: &mut Ctx<'_>, command: &GoalCommand) -> EngineResult<Vec<Outgoing>> {
     match command {
         GoalCommand::List => list(ctx).await,
         GoalCommand::Add(new) => add(ctx, new).await,
         GoalCommand::Accept(id) => answer(ctx, *id, true).await,
         GoalCommand::Decline(id) => answer(ctx, *id, false).await,
         GoalCommand::Log { id, note } => log(ctx, *id, note.as_deref()).await,
-        GoalCommand::Confirm { id, kept } => confirm(ctx, *id, *kept).await,
+        GoalCommand::Confirm { id, kept, day } => confirm(ctx, *id, *kept, *day).await,
         GoalCommand::Done(id) => finish(ctx, *id, GoalStatus::Done).await,
         GoalCommand::Drop(id) => finish(ctx, *id, GoalStatus::Dropped).await,
     }
@@ -256,8 +283,13 @@ async fn log(ctx: &mut Ctx<'_>, id: i64, note: Option<&str>) -> EngineResult<Vec
             partner.user,
             to_partner,
             &[
-                (Key::GoalChoiceKept, format!("goal kept {}", goal.id)),
-                (Key::GoalChoiceMissed, format!("goal missed {}", goal.id)),
+                // The button names the day it is about, so a late press
+                // confirms that day and no other.
+                (Key::GoalChoiceKept, format!("goal kept {} {day}", goal.id)),
+                (
+                    Key::GoalChoiceMissed,
+                    format!("goal missed {} {day}", goal.id),
+                ),
             ],
         ));
     }
@@ -280,7 +312,12 @@ async fn log(ctx: &mut Ctx<'_>, id: i64, note: Option<&str>) -> EngineResult<Vec
     Ok(outgoing)
 }
 
-async fn confirm(ctx: &mut Ctx<'_>, id: i64, kept: bool) -> EngineResult<Vec<Outgoing>> {
+async fn confirm(
+    ctx: &mut Ctx<'_>,
+    id: i64,
+    kept: bool,
+    asked_day: Option<NaiveDate>,
+) -> EngineResult<Vec<Outgoing>> {
     let (couple, goal) = my_goal(ctx, id).await?;
     if goal.status != GoalStatus::Active {
         return Err(UserError::GoalNotActive.into());
@@ -292,10 +329,14 @@ async fn confirm(ctx: &mut Ctx<'_>, id: i64, kept: bool) -> EngineResult<Vec<Out
         return Err(UserError::OwnPromise.into());
     }
     let (before, _) = goals::kept_days(ctx.tx, goal.id, ctx.now.date_naive()).await?;
-    let Some(day) =
-        goals::confirm_oldest_waiting(ctx.tx, goal.id, ctx.me.id, kept, ctx.now).await?
-    else {
-        return Err(UserError::NothingToConfirm.into());
+    let confirmed = goals::confirm_waiting(ctx.tx, goal.id, asked_day, ctx.me.id, kept, ctx.now);
+    let Some(day) = confirmed.await? else {
+        // A button pressed again, or after the day was answered.
+        return Err(match asked_day {
+            Some(_) => UserError::DayAlreadyConfirmed,
+            None => UserError::NothingToConfirm,
+        }
+        .into());
     };
     let owner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
     let members = [ctx.me.clone(), owner.clone()];

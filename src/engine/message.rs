@@ -133,6 +133,21 @@ impl Outgoing {
     }
 }
 
+/// Marks the messages that say nothing yet of whose words they carry as
+/// quoting these people: a command about a goal or an agreement repeats
+/// its proposer's title in every message it sends.
+pub fn quoting(outgoing: Vec<Outgoing>, authors: &[i64]) -> Vec<Outgoing> {
+    outgoing
+        .into_iter()
+        .map(|mut out| {
+            if out.authors.is_none() {
+                out.authors = Some(authors.to_vec());
+            }
+            out
+        })
+        .collect()
+}
+
 /// A message for the outbox: what the engine says to someone other than
 /// the requester, or on its own (a question, a reveal at the deadline).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -34,10 +34,10 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::coach::Coach;
 use crate::coach::llm::ModelRewriter;
-use crate::domain::{Reply, UserRef};
+use crate::domain::{Destination, Posted, Reply, UserRef};
 use crate::error::{EngineError, EngineResult, UserError};
 use crate::prompts::{Catalog, Key};
-use crate::store::{Store, couples, users};
+use crate::store::{Store, couples, outbox, users};
 use command::{Command, JournalCommand, MyDataCommand, RewordCommand};
 pub(crate) use ctx::Ctx;
 pub use jobs::DueReport;
@@ -59,6 +59,11 @@ pub struct Policy {
     pub catch_up_grace: chrono::Duration,
     /// The admin's crisis resources, one line each (empty: general advice).
     pub crisis_resources: Vec<String>,
+    /// Named invites one person may send in a day.
+    pub invites_per_day: u32,
+    /// How long someone who declined an invite is not invited again by the
+    /// same person.
+    pub decline_quiet: chrono::Duration,
 }
 
 impl Default for Policy {
@@ -71,6 +76,8 @@ impl Default for Policy {
             nudge_after: chrono::Duration::hours(6),
             catch_up_grace: chrono::Duration::hours(24),
             crisis_resources: Vec::new(),
+            invites_per_day: 5,
+            decline_quiet: chrono::Duration::days(7),
         }
     }
 }
@@ -237,6 +244,24 @@ impl Engine {
     /// it if that fails. Only a count is stored.
     pub async fn observe(&self, actor: &Actor, place: &Place, text: &str) -> Option<Reply> {
         reword::observe(self, actor, place, text).await
+    }
+
+    /// Records where an adapter left an answer standing on the platform (a
+    /// Matrix room keeps it), so deleting the words it repeats
+    /// (`reply.quotes`) can take it down later. Nothing of its text is kept.
+    pub async fn remember_answer(
+        &self,
+        to: &Destination,
+        posted: &Posted,
+        reply: &Reply,
+    ) -> anyhow::Result<()> {
+        if reply.quotes.is_empty() || posted.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.store.begin().await?;
+        outbox::record_posted(&mut tx, to, posted, &reply.quotes, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The open goals of a person's couple as (number, title), for adapters

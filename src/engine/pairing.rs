@@ -82,6 +82,7 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
                 return Err(UserError::PartnerUnavailable.into());
             }
         }
+        refuse_unwanted_invite(ctx, target).await?;
     }
     // A new invite replaces any older one, so only one code is ever live.
     invites::cancel_open(ctx.tx, ctx.me.id, ctx.now).await?;
@@ -356,4 +357,25 @@ async fn here(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
         ],
     );
     Ok(vec![Outgoing::to_requester(Reply::public(text))])
+}
+
+/// Each named invite is a private message to someone who did not ask for
+/// it: a few a day at most, and none for a while to someone who said no.
+async fn refuse_unwanted_invite(ctx: &mut Ctx<'_>, target: &UserRef) -> EngineResult<()> {
+    let policy = &ctx.engine.policy;
+    let sent = invites::named_since(ctx.tx, ctx.me.id, ctx.now - chrono::Duration::days(1)).await?;
+    if sent >= i64::from(policy.invites_per_day) {
+        return Err(UserError::TooManyInvites {
+            limit: policy.invites_per_day,
+        }
+        .into());
+    }
+    let since = ctx.now - policy.decline_quiet;
+    if let Some(declined) = invites::declined_since(ctx.tx, ctx.me.id, target, since).await? {
+        let after = ctx
+            .engine
+            .format_time(declined + policy.decline_quiet, ctx.zone_of(&ctx.me));
+        return Err(UserError::RecentlyDeclined { after }.into());
+    }
+    Ok(())
 }

@@ -73,7 +73,9 @@ pub(super) async fn split_request(
     for (index, out) in outgoing.into_iter().enumerate() {
         let to = match out.to {
             Recipient::Requester => {
-                answers.push(out.reply);
+                let mut answer = out.reply;
+                answer.quotes = out.authors.unwrap_or_else(|| vec![origin.author]);
+                answers.push(answer);
                 continue;
             }
             Recipient::User(user) => Destination::User(user),

@@ -15,6 +15,7 @@ use super::queue::queue_all;
 use super::{Ctx, Engine};
 use crate::domain::local_time::local_of;
 use crate::domain::recurrence::Recurrence;
+use crate::domain::text::{QUOTE_INDENT, indent_continuation};
 use crate::domain::{Destination, Reply};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -214,7 +215,7 @@ pub(super) async fn compose(
                 &[
                     ("from", &name_of(Some(thank.from_user))),
                     ("to", &name_of(thank.to_user)),
-                    ("text", &thank.text),
+                    ("text", &indent_continuation(&thank.text, QUOTE_INDENT)),
                 ],
             ));
         }

@@ -314,18 +314,22 @@ pub async fn log(
 
 /// Confirms (or not) the oldest log still waiting on the goal; returns its
 /// date, or `None` when nothing waits.
-pub async fn confirm_oldest_waiting(
+pub async fn confirm_waiting(
     tx: &mut Tx,
     goal_id: i64,
+    day: Option<NaiveDate>,
     confirmed_by: i64,
     kept: bool,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<NaiveDate>> {
+    // The day asked about (a button names it), else the oldest waiting.
     let waiting: Option<(i64, String)> = sqlx::query_as(
-        "SELECT id, local_date FROM goal_logs WHERE goal_id = $1 AND status = 'waiting'
+        "SELECT id, local_date FROM goal_logs
+         WHERE goal_id = $1 AND status = 'waiting' AND ($2 IS NULL OR local_date = $2)
          ORDER BY local_date, id LIMIT 1",
     )
     .bind(goal_id)
+    .bind(day.map(|day| day.format(DATE_FORMAT).to_string()))
     .fetch_optional(&mut **tx)
     .await
     .context("cannot load the waiting log")?;

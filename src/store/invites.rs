@@ -132,6 +132,45 @@ pub async fn create(tx: &mut Tx, new: NewInvite<'_>) -> anyhow::Result<Invite> {
 }
 
 /// Whether a code was ever issued (codes are never reused).
+/// Named invites a person sent since `since` (the daily limit).
+pub async fn named_since(
+    tx: &mut Tx,
+    inviter_id: i64,
+    since: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invites
+         WHERE inviter_id = $1 AND target_external_id IS NOT NULL AND created_at >= $2",
+    )
+    .bind(inviter_id)
+    .bind(to_db(since))
+    .fetch_one(&mut **tx)
+    .await
+    .context("cannot count recent invites")
+}
+
+/// When `target` last declined an invite from this inviter, since `since`.
+pub async fn declined_since(
+    tx: &mut Tx,
+    inviter_id: i64,
+    target: &UserRef,
+    since: DateTime<Utc>,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let at: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT MAX(answered_at) FROM invites
+         WHERE inviter_id = $1 AND target_platform = $2 AND target_external_id = $3
+           AND status = 'declined' AND answered_at >= $4",
+    )
+    .bind(inviter_id)
+    .bind(target.platform.as_str())
+    .bind(&target.id)
+    .bind(to_db(since))
+    .fetch_optional(&mut **tx)
+    .await
+    .context("cannot look up a declined invite")?;
+    at.flatten().map(from_db).transpose()
+}
+
 pub async fn code_exists(tx: &mut Tx, code: &InviteCode) -> anyhow::Result<bool> {
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invites WHERE code = $1")
         .bind(code.as_str())

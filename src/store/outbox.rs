@@ -126,19 +126,7 @@ pub async fn enqueue(tx: &mut Tx, message: &NewMessage<'_>) -> anyhow::Result<bo
     let Some(outbox_id) = queued else {
         return Ok(false);
     };
-    for author in message.authors {
-        // An author deleted in this very request has no row to point at.
-        sqlx::query(
-            "INSERT INTO outbox_authors (outbox_id, user_id)
-             SELECT $1, id FROM users WHERE id = $2
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(outbox_id)
-        .bind(*author)
-        .execute(&mut **tx)
-        .await
-        .context("cannot record whose words a message carries")?;
-    }
+    record_authors(tx, outbox_id, message.authors).await?;
     Ok(true)
 }
 
@@ -188,6 +176,64 @@ fn placeholders(platforms: &[Platform], first: usize) -> String {
         .map(|i| format!("${}", i + first))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Records a post rapport made outside the outbox (an answer shown where
+/// the person asked) as already sent: no text, only where it stands and
+/// whose words it repeats, so a deletion can take it down.
+pub async fn record_posted(
+    tx: &mut Tx,
+    to: &Destination,
+    posted: &Posted,
+    authors: &[i64],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let Some(first) = posted.ids.first() else {
+        return Ok(());
+    };
+    let (kind, platform, id) = match to {
+        Destination::User(user) => ("user", user.platform, user.id.as_str()),
+        Destination::Space(space) => ("space", space.platform, space.id.as_str()),
+    };
+    let key = format!("posted:{platform}:{}:{first}", posted.place);
+    let place = serde_json::to_string(posted).context("cannot encode where a post stands")?;
+    let recorded: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO outbox (idempotency_key, recipient_kind, platform, recipient_id, state,
+                             next_attempt_at, created_at, finished_at, posted)
+         VALUES ($1, $2, $3, $4, 'sent', $5, $5, $5, $6)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id",
+    )
+    .bind(&key)
+    .bind(kind)
+    .bind(platform.as_str())
+    .bind(id)
+    .bind(to_db(now))
+    .bind(place)
+    .fetch_optional(&mut **tx)
+    .await
+    .context("cannot record a post")?;
+    if let Some(outbox_id) = recorded {
+        record_authors(tx, outbox_id, authors).await?;
+    }
+    Ok(())
+}
+
+async fn record_authors(tx: &mut Tx, outbox_id: i64, authors: &[i64]) -> anyhow::Result<()> {
+    for author in authors {
+        // An author deleted in this very request has no row to point at.
+        sqlx::query(
+            "INSERT INTO outbox_authors (outbox_id, user_id)
+             SELECT $1, id FROM users WHERE id = $2
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(outbox_id)
+        .bind(*author)
+        .execute(&mut **tx)
+        .await
+        .context("cannot record whose words a message carries")?;
+    }
+    Ok(())
 }
 
 /// Sent: the text goes, where it was posted stays (for a later retraction).

@@ -19,6 +19,7 @@ OPERATIONS = [
     ("/webhooks/{webhook_id}/{webhook_token}/messages/@original", "delete"),
     ("/users/@me/channels", "post"),
     ("/channels/{channel_id}/messages", "post"),
+    ("/channels/{channel_id}/messages/{message_id}", "delete"),
 ]
 
 

@@ -73,7 +73,13 @@ async fn a_round_asks_privately_and_reveals_only_when_both_answered() {
     assert!(asked[0].starts_with("Check-in time."), "{}", asked[0]);
     let choices = &port.shown()[0].reply.choices;
     assert_eq!(choices.len(), 10);
-    assert_eq!(choices[6].command, "checkin answer 7");
+    // Each button names its round, so a late press cannot answer another.
+    assert!(
+        choices[6].command.starts_with("checkin answer round:")
+            && choices[6].command.ends_with(" 7"),
+        "{}",
+        choices[6].command
+    );
     assert!(
         port.shown_to(&space_of("home")).is_empty(),
         "private kind asks nobody in the space"

@@ -103,3 +103,80 @@ fn console_keeps_its_state_in_a_sqlite_file() {
     let header = std::fs::read(&db).unwrap();
     assert_eq!(&header[18..20], &[2, 2], "the database is in WAL mode");
 }
+
+/// Every file rapport keeps beside the console's database, as bytes.
+fn data_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.join("data")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            bytes.extend(std::fs::read(path).unwrap());
+        }
+    }
+    bytes
+}
+
+fn holds(bytes: &[u8], marker: &str) -> bool {
+    bytes.windows(marker.len()).any(|w| w == marker.as_bytes())
+}
+
+#[test]
+fn mydata_delete_in_the_console_leaves_no_byte_of_her_words_in_the_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    // ana and ben pair in #home and each write into everything; ben's
+    // markers must survive ana's deletion, ana's must not.
+    let life = "pair invite ben\nas ben\n1\n\
+        as ana\ndm\njournal write ana-marker-journal\njournal share 1\n\
+        appreciate ana-marker-thanks\ngoal promise ana-marker-promise\n\
+        agree add ana-marker-agreement\ncheckin now\ncheckin answer 7 ana-marker-answer\n\
+        as ben\njournal write ben-marker-journal\nappreciate ben-marker-thanks\n\
+        checkin answer 8 ben-marker-answer\ngoal log 1 ben-marker-note\n";
+    let out = rapport(dir.path(), &["console"], &[], life);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let before = data_bytes(dir.path());
+    for marker in [
+        "ana-marker-journal",
+        "ana-marker-answer",
+        "ana-marker-thanks",
+    ] {
+        assert!(
+            holds(&before, marker),
+            "{marker} was stored to begin with: {}",
+            text(&out.stdout)
+        );
+    }
+
+    let out = rapport(dir.path(), &["console"], &[], "dm\nmydata delete confirm\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let after = data_bytes(dir.path());
+    for marker in [
+        "ana-marker-journal",
+        "ana-marker-thanks",
+        "ana-marker-promise",
+        "ana-marker-agreement",
+        "ana-marker-answer",
+    ] {
+        assert!(!holds(&after, marker), "{marker} is still in data/");
+    }
+    for marker in [
+        "ben-marker-journal",
+        "ben-marker-thanks",
+        "ben-marker-answer",
+    ] {
+        assert!(holds(&after, marker), "ben's {marker} went too");
+    }
+    let mode = |path: &str| {
+        std::fs::metadata(dir.path().join(path))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(
+        mode("data"),
+        0o700,
+        "the data folder is the service's alone"
+    );
+    assert_eq!(mode("data/rapport.db"), 0o600);
+}

@@ -76,7 +76,11 @@ async fn a_promise_counts_only_when_the_partner_confirms_and_never_resets() {
         .iter()
         .map(|c| c.command.as_str())
         .collect();
-    assert_eq!(commands, ["goal kept 1", "goal missed 1"]);
+    // The buttons name the day they are about.
+    assert_eq!(
+        commands,
+        ["goal kept 1 2026-03-02", "goal missed 1 2026-03-02"]
+    );
     t.assert_refused(
         &t.say(&ana, &direct, "goal log 1").await,
         UserError::AlreadyLogged,

@@ -21,12 +21,15 @@ mod export_coverage;
 mod goals;
 #[cfg(feature = "matrix")]
 mod matrix;
+#[cfg(feature = "matrix")]
+mod matrix_privacy;
 
 mod mydata;
 mod outbox;
 
 mod pairing;
 mod postgres;
+mod privacy;
 mod recap;
 
 mod reword;

@@ -39,7 +39,7 @@ fn shared_secret() -> String {
 }
 
 /// `Some(url)` when Synapse answers; otherwise a note (or a failure in CI).
-async fn synapse(test: &str) -> Option<String> {
+pub(crate) async fn synapse(test: &str) -> Option<String> {
     let url = synapse_url();
     let up = reqwest::get(format!("{url}/_matrix/client/versions"))
         .await
@@ -92,23 +92,23 @@ async fn register(url: &str, name: &str) -> (OwnedUserId, String) {
 
 /// A message a partner's client received: room, event, sender, text.
 #[derive(Clone, Debug)]
-struct Seen {
-    room: OwnedRoomId,
-    event: OwnedEventId,
-    sender: OwnedUserId,
-    body: String,
+pub(crate) struct Seen {
+    pub(crate) room: OwnedRoomId,
+    pub(crate) event: OwnedEventId,
+    pub(crate) sender: OwnedUserId,
+    pub(crate) body: String,
 }
 
 /// A partner: a real matrix-sdk client that joins every invite and keeps
 /// every text it can read (encrypted ones after decryption).
-struct Partner {
-    client: Client,
-    user: OwnedUserId,
-    seen: Arc<Mutex<Vec<Seen>>>,
+pub(crate) struct Partner {
+    pub(crate) client: Client,
+    pub(crate) user: OwnedUserId,
+    pub(crate) seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl Partner {
-    async fn new(url: &str, name: &str) -> Partner {
+    pub(crate) async fn new(url: &str, name: &str) -> Partner {
         let (user, password) = register(url, name).await;
         // Our loop below retries; the SDK's own back-off would wait long.
         let client = Client::builder()
@@ -175,7 +175,7 @@ impl Partner {
 
     /// Waits (on the real homeserver, up to 30 s) for a text from `from`
     /// containing `needle`.
-    async fn expect(&self, from: &OwnedUserId, needle: &str) -> Seen {
+    pub(crate) async fn expect(&self, from: &OwnedUserId, needle: &str) -> Seen {
         for _ in 0..600 {
             if let Some(found) = self
                 .seen
@@ -195,7 +195,7 @@ impl Partner {
         );
     }
 
-    async fn say(&self, room: &OwnedRoomId, text: &str) {
+    pub(crate) async fn say(&self, room: &OwnedRoomId, text: &str) {
         let room = self.client.get_room(room).expect("in the room");
         room.send(RoomMessageEventContent::text_plain(text))
             .await
@@ -222,14 +222,14 @@ impl Partner {
 }
 
 /// The bot's account and store, kept across restarts of the bot.
-struct Account {
-    user: OwnedUserId,
+pub(crate) struct Account {
+    pub(crate) user: OwnedUserId,
     password: String,
-    store: tempfile::TempDir,
+    pub(crate) store: tempfile::TempDir,
 }
 
 impl Account {
-    async fn new(url: &str) -> Account {
+    pub(crate) async fn new(url: &str) -> Account {
         let (user, password) = register(url, "rapport").await;
         Account {
             user,
@@ -240,11 +240,11 @@ impl Account {
 }
 
 /// The bot: an engine on a manual clock behind the Matrix adapter.
-struct Bot {
-    t: TestEngine,
-    user: OwnedUserId,
+pub(crate) struct Bot {
+    pub(crate) t: TestEngine,
+    pub(crate) user: OwnedUserId,
     device: Option<String>,
-    ports: Ports,
+    pub(crate) ports: Ports,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     running: Option<tokio::task::JoinHandle<()>>,
 }
@@ -254,7 +254,7 @@ impl Bot {
         Bot::start_on(url, account, spawn_engine().await).await
     }
 
-    async fn start_on(url: &str, account: &Account, t: TestEngine) -> Bot {
+    pub(crate) async fn start_on(url: &str, account: &Account, t: TestEngine) -> Bot {
         let bot = MatrixBot::connect(MatrixSettings {
             homeserver: url.to_owned(),
             user_id: account.user.to_string(),
@@ -284,7 +284,7 @@ impl Bot {
     }
 
     /// One scheduler and delivery pass.
-    async fn tick(&self) {
+    pub(crate) async fn tick(&self) {
         self.t.tick(&self.ports).await;
     }
 
@@ -314,7 +314,7 @@ impl Drop for Bot {
 
 /// ana and ben in an encrypted room with the bot, paired through it.
 /// Returns the room.
-async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoomId {
+pub(crate) async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoomId {
     let room = ana.create_encrypted_room(&[&bot.user, &ben.user]).await;
     // The bot joins on its own (same server, so allowed); wait until it has.
     for _ in 0..600 {
@@ -345,7 +345,7 @@ async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoomId {
 
 /// A bot, ana and ben on `url`, paired in an encrypted room (the account
 /// holds the bot's store, so it must live as long as the bot).
-async fn paired_couple(url: &str) -> (Account, Bot, Partner, Partner, OwnedRoomId) {
+pub(crate) async fn paired_couple(url: &str) -> (Account, Bot, Partner, Partner, OwnedRoomId) {
     let account = Account::new(url).await;
     let bot = Bot::start(url, &account).await;
     let (ana, ben) = (

@@ -209,7 +209,9 @@ impl<'a> Answering<'a> {
     async fn answer(&self, answers: Vec<Reply>, mut deferred: bool) -> Result<(), Error> {
         let mut responded = false;
         for reply in &answers {
-            let ephemeral = reply.private && matches!(self.place, Place::Space(_));
+            // Private answers are ephemeral in DMs too: a DM would keep
+            // them, where deleting someone's words could not reach.
+            let ephemeral = reply.private;
             let parts = render::split_content(&reply.text);
             let last = parts.len() - 1;
             for (part_index, part) in parts.into_iter().enumerate() {

@@ -227,7 +227,11 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         }
         poise::FrameworkError::GuildOnly { ctx, .. } => (ctx, Key::DiscordServerOnly),
         other => {
-            tracing::warn!(error = %other, "Discord framework error");
+            // Only the kind: some variants quote what was typed.
+            tracing::warn!(
+                kind = framework_error_kind(&other),
+                "Discord framework error"
+            );
             let Some(ctx) = other.ctx() else { return };
             (ctx, Key::ErrorInternal)
         }
@@ -236,5 +240,19 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     let reply = poise::CreateReply::default().content(text).ephemeral(true);
     if let Err(error) = ctx.send(reply).await {
         tracing::warn!(%error, "cannot tell the person about an error");
+    }
+}
+
+/// A framework error's kind, for the log, without its fields.
+fn framework_error_kind(error: &poise::FrameworkError<'_, Data, Error>) -> &'static str {
+    match error {
+        poise::FrameworkError::ArgumentParse { .. } => "argument parse",
+        poise::FrameworkError::CommandStructureMismatch { .. } => "command structure mismatch",
+        poise::FrameworkError::CooldownHit { .. } => "cooldown",
+        poise::FrameworkError::MissingBotPermissions { .. } => "missing bot permissions",
+        poise::FrameworkError::NotAnOwner { .. } => "not an owner",
+        poise::FrameworkError::UnknownInteraction { .. } => "unknown interaction",
+        poise::FrameworkError::CommandCheckFailed { .. } => "command check failed",
+        _ => "other",
     }
 }

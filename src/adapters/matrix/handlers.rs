@@ -12,7 +12,7 @@ use super::choices::ChoiceMemory;
 use super::port::MatrixPort;
 use super::render::{self, Incoming};
 use crate::delivery::ChatPort;
-use crate::domain::{Platform, Reply, SpaceRef, UserRef};
+use crate::domain::{Destination, Platform, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::engine::message::{Actor, Place};
 
@@ -106,7 +106,7 @@ async fn handle_line(
     line: &str,
 ) {
     let answers = engine.handle_text(actor.clone(), place.clone(), line).await;
-    answer_all(port, room, place, actor, event_id, answers).await;
+    answer_all(engine, port, room, place, actor, event_id, answers).await;
 }
 
 pub(super) async fn on_reaction(
@@ -146,6 +146,7 @@ pub(super) async fn on_reaction(
 /// person's direct room. Everything else the request says the engine has
 /// already queued in the outbox.
 async fn answer_all(
+    engine: &Engine,
     port: &MatrixPort,
     room: &Room,
     place: &Place,
@@ -155,13 +156,24 @@ async fn answer_all(
 ) {
     for (index, reply) in answers.iter().enumerate() {
         let key = format!("matrix:{event_id}:{index}");
-        let result = if reply.private && matches!(place, Place::Space(_)) {
-            port.send_to_user(&actor.user, &key, reply).await
+        let (to, result) = if reply.private && matches!(place, Place::Space(_)) {
+            let to = Destination::User(actor.user.clone());
+            (to, port.send_to_user(&actor.user, &key, reply).await)
         } else {
-            port.send_to_room(room, &key, reply).await
+            let to = Destination::Space(SpaceRef::new(Platform::Matrix, room.room_id().as_str()));
+            (to, port.send_to_room(room, &key, reply).await)
         };
-        if let Err(error) = result {
-            tracing::error!(%error, "cannot answer on Matrix");
+        // A room keeps the answer: remember where, so deleting the words it
+        // repeats can redact it.
+        let remembered = match result {
+            Ok(posted) => engine.remember_answer(&to, &posted, reply).await,
+            Err(error) => {
+                tracing::error!(%error, "cannot answer on Matrix");
+                continue;
+            }
+        };
+        if let Err(error) = remembered {
+            tracing::warn!(error.cause_chain = ?error, "cannot record where an answer stands");
         }
     }
 }

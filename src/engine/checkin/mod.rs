@@ -39,9 +39,11 @@ pub(super) async fn run(
         CheckinCommand::Skip => schedule::skip(ctx).await,
         CheckinCommand::Stop => schedule::stop(ctx).await,
         CheckinCommand::Now => round::now(ctx).await,
-        CheckinCommand::Answer { rating, text } => {
-            round::answer(ctx, *rating, text.as_deref()).await
-        }
+        CheckinCommand::Answer {
+            round,
+            rating,
+            text,
+        } => round::answer(ctx, *round, *rating, text.as_deref()).await,
         CheckinCommand::History => history::show(ctx).await,
     }
 }

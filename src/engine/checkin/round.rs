@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::questions;
 use crate::domain::CheckinKind;
+use crate::domain::text::{QUOTE_INDENT, indent_continuation};
 use crate::domain::{Choice, Destination, Reply};
 use crate::engine::message::{Outgoing, Queued};
 use crate::engine::{Ctx, Engine};
@@ -78,7 +79,10 @@ async fn shared_journal(
         };
         let text = engine.catalog().render(
             Key::JournalSharedInRound,
-            &[("author", &author.display_name), ("text", &entry.text)],
+            &[
+                ("author", &author.display_name),
+                ("text", &indent_continuation(&entry.text, QUOTE_INDENT)),
+            ],
         );
         let key = format!("round:{}:journal:{}", round.id, entry.id);
         match &couple.space {
@@ -104,8 +108,11 @@ fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec
     let closes = |zone| engine.format_time(round.closes_at, zone);
     let ratings: Vec<Choice> = (1..=10)
         .map(|n| {
-            Choice::new(n.to_string(), format!("checkin answer {n}"))
-                .with_note(texts.text(Key::CheckinAnswerNote))
+            Choice::new(
+                n.to_string(),
+                format!("checkin answer round:{} {n}", round.id),
+            )
+            .with_note(texts.text(Key::CheckinAnswerNote))
         })
         .collect();
     match (&couple.space, round.kind) {
@@ -144,13 +151,21 @@ fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec
 /// `checkin answer`: saves a private answer; reveals when both answered.
 pub(super) async fn answer(
     ctx: &mut Ctx<'_>,
+    asked: Option<i64>,
     rating: u8,
     text: Option<&str>,
 ) -> EngineResult<Vec<Outgoing>> {
     let couple = ctx.my_couple().await?;
-    let round = rounds::open_for_couple(ctx.tx, couple.id)
-        .await?
-        .ok_or(UserError::NoOpenRound)?;
+    let open = rounds::open_for_couple(ctx.tx, couple.id).await?;
+    let round = match (open, asked) {
+        // A button from an earlier question never answers today's.
+        (Some(round), Some(asked)) if round.id != asked => {
+            return Err(UserError::RoundClosed.into());
+        }
+        (None, Some(_)) => return Err(UserError::RoundClosed.into()),
+        (Some(round), _) => round,
+        (None, None) => return Err(UserError::NoOpenRound.into()),
+    };
     rounds::save_answer(ctx.tx, round.id, ctx.me.id, rating, text, ctx.now).await?;
     let members = users::in_couple(ctx.tx, couple.id).await?;
     let answers = rounds::answers(ctx.tx, round.id).await?;
@@ -227,7 +242,11 @@ fn reveal_text(
         lines.push(match &answer.answer {
             Some(text) => texts.render(
                 Key::CheckinRevealLine,
-                &[("name", name), ("rating", &rating), ("answer", text)],
+                &[
+                    ("name", name),
+                    ("rating", &rating),
+                    ("answer", &indent_continuation(text, QUOTE_INDENT)),
+                ],
             ),
             None => texts.render(
                 Key::CheckinRevealLineRatingOnly,

@@ -152,6 +152,8 @@ pub enum CheckinCommand {
     Now,
     Stop,
     Answer {
+        /// The round a button asked about; typed answers go to the open one.
+        round: Option<i64>,
         rating: u8,
         text: Option<String>,
     },
@@ -180,6 +182,10 @@ impl Command {
                 limit: MAX_INPUT_CHARS,
             });
         }
+        // Overrides and control characters never reach the store or a
+        // partner's screen.
+        let cleaned = crate::domain::text::clean(text);
+        let text = cleaned.as_str();
         let mut words = text.trim().trim_start_matches('/').split_whitespace();
         let Some(first) = words.next() else {
             return Ok(Command::Help(None));
@@ -295,7 +301,16 @@ fn parse_checkin(text: &str, args: &[&str]) -> Result<CheckinCommand, UserError>
         ("now", []) => Ok(CheckinCommand::Now),
         ("stop", []) => Ok(CheckinCommand::Stop),
         ("history", []) => Ok(CheckinCommand::History),
-        ("answer", [rating, ..]) => {
+        ("answer", [first, more @ ..]) => {
+            // A rating button names its round: `answer round:12 7`.
+            let round = first
+                .strip_prefix("round:")
+                .map(|id| id.parse::<i64>().map_err(|_| usage()));
+            let (round, rating, skip) = match (round, more.first()) {
+                (Some(round), Some(rating)) => (Some(round?), rating, 4),
+                (Some(_), None) => return Err(usage()),
+                (None, _) => (None, first, 3),
+            };
             let rating = rating
                 .parse::<u8>()
                 .ok()
@@ -304,10 +319,11 @@ fn parse_checkin(text: &str, args: &[&str]) -> Result<CheckinCommand, UserError>
                     given: rating.to_string(),
                 })?;
             // Keep the answer exactly as written, line breaks included.
-            let answer = text_after_words(text, 3)
+            let answer = text_after_words(text, skip)
                 .filter(|a| !a.is_empty())
                 .map(str::to_owned);
             Ok(CheckinCommand::Answer {
+                round,
                 rating,
                 text: answer,
             })
@@ -376,6 +392,8 @@ fn parse_schedule(words: &[&str]) -> Result<CheckinCommand, UserError> {
 }
 
 /// The raw text after the first `count` words (the command words).
+/// The free text after the command's first `count` words; text that shows
+/// nothing (only zero-width characters, say) counts as none.
 pub(crate) fn text_after_words(text: &str, count: usize) -> Option<&str> {
     let mut rest = text.trim().trim_start_matches('/');
     for _ in 0..count {
@@ -383,7 +401,12 @@ pub(crate) fn text_after_words(text: &str, count: usize) -> Option<&str> {
         let end = rest.find(char::is_whitespace)?;
         rest = &rest[end..];
     }
-    Some(rest.trim())
+    let rest = rest.trim();
+    Some(if crate::domain::text::is_visible(rest) {
+        rest
+    } else {
+        ""
+    })
 }
 
 #[cfg(test)]
@@ -527,6 +550,7 @@ mod tests {
         assert_eq!(
             parse("checkin answer 7  I felt  heard\nmostly"),
             Ok(Command::Checkin(CheckinCommand::Answer {
+                round: None,
                 rating: 7,
                 text: Some("I felt  heard\nmostly".into())
             }))
@@ -534,10 +558,20 @@ mod tests {
         assert_eq!(
             parse("checkin answer 10"),
             Ok(Command::Checkin(CheckinCommand::Answer {
+                round: None,
                 rating: 10,
                 text: None
             }))
         );
+        assert_eq!(
+            parse("checkin answer round:12 7 from the button"),
+            Ok(Command::Checkin(CheckinCommand::Answer {
+                round: Some(12),
+                rating: 7,
+                text: Some("from the button".into())
+            }))
+        );
+        assert!(parse("checkin answer round:x 7").is_err());
         assert_eq!(
             parse("checkin pause until 2026-12-24"),
             Ok(Command::Checkin(CheckinCommand::Pause {

@@ -20,10 +20,12 @@ pub enum GoalCommand {
         id: i64,
         note: Option<String>,
     },
-    /// The partner confirms (or not) the oldest day waiting on a promise.
+    /// The partner confirms (or not) a day waiting on a promise: the one a
+    /// button names, else the oldest.
     Confirm {
         id: i64,
         kept: bool,
+        day: Option<NaiveDate>,
     },
     Done(i64),
     Drop(i64),
@@ -127,8 +129,19 @@ pub fn parse_goal(text: &str, args: &[&str]) -> Result<GoalCommand, UserError> {
         "decline" => one(GoalCommand::Decline),
         "done" => one(GoalCommand::Done),
         "drop" => one(GoalCommand::Drop),
-        "kept" => one(|id| GoalCommand::Confirm { id, kept: true }),
-        "missed" => one(|id| GoalCommand::Confirm { id, kept: false }),
+        "kept" | "missed" => {
+            let kept = sub == "kept";
+            let day = match rest {
+                [_] => None,
+                [_, day] => Some(
+                    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                        .map_err(|_| usage(Key::UsageGoal))?,
+                ),
+                _ => return Err(usage(Key::UsageGoal)),
+            };
+            let id = id().ok_or_else(|| usage(Key::UsageGoal))?;
+            Ok(GoalCommand::Confirm { id, kept, day })
+        }
         "log" => {
             let id = id().ok_or_else(|| usage(Key::UsageGoal))?;
             let note = text_after_words(text, 3)
@@ -245,9 +258,10 @@ pub fn parse_journal(text: &str, args: &[&str]) -> Result<JournalCommand, UserEr
     let bad = || usage(Key::UsageJournal);
     match (sub.to_lowercase().as_str(), rest) {
         ("list", []) => Ok(JournalCommand::List),
-        ("write", [_, ..]) => Ok(JournalCommand::Write(
-            text_after_words(text, 2).unwrap_or_default().to_owned(),
-        )),
+        ("write", [_, ..]) => match text_after_words(text, 2).unwrap_or_default() {
+            "" => Err(bad()),
+            entry => Ok(JournalCommand::Write(entry.to_owned())),
+        },
         ("share", [id]) => number(id).map(JournalCommand::Share).ok_or_else(bad),
         ("unshare", [id]) => number(id).map(JournalCommand::Unshare).ok_or_else(bad),
         ("delete", [id]) => number(id).map(JournalCommand::Delete).ok_or_else(bad),
@@ -258,7 +272,7 @@ pub fn parse_journal(text: &str, args: &[&str]) -> Result<JournalCommand, UserEr
 /// `appreciate <text>`
 pub fn parse_appreciate(text: &str, args: &[&str]) -> Result<String, UserError> {
     let said = text_after_words(text, 1).unwrap_or_default();
-    if args.is_empty() || said.chars().count() > MAX_TITLE_CHARS {
+    if args.is_empty() || said.is_empty() || said.chars().count() > MAX_TITLE_CHARS {
         return Err(usage(Key::UsageAppreciate));
     }
     Ok(said.to_owned())

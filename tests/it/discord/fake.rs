@@ -7,7 +7,8 @@
 //!   tests assert there are none.
 //! - Every gateway event is first parsed with serenity's own types, so a
 //!   payload serenity would silently drop fails the test instead.
-//! - Behaviour: DM channels, messages with `enforce_nonce`, interaction
+//! - Behaviour: DM channels, messages with `enforce_nonce`, deleting a
+//!   message (gone from the fake's state; 10008 when unknown), interaction
 //!   callbacks and follow-ups, command registration, a 50007 for people
 //!   whose DMs are closed, scripted failures, an optional global rate
 //!   limit, and gateway sessions that can be dropped and resumed.
@@ -65,6 +66,16 @@ pub struct Posted {
     pub json: Value,
 }
 
+impl Posted {
+    /// The message's snowflake, as Discord gave it.
+    pub fn id(&self) -> u64 {
+        self.json["id"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
 /// What the bot answered to one interaction.
 #[derive(Clone, Debug)]
 pub struct Answer {
@@ -84,7 +95,10 @@ struct State {
     dm_channels: HashMap<u64, u64>,
     dm_closed: HashSet<u64>,
     messages: Vec<Posted>,
-    nonces: HashMap<(u64, String), usize>,
+    /// Messages deleted through the API, in order.
+    deleted: Vec<Posted>,
+    /// The message each (channel, nonce) created, by id.
+    nonces: HashMap<(u64, String), u64>,
     answers: Vec<Answer>,
     /// Follow-ups and edits, by interaction token.
     followups: Vec<(String, String, Value)>,
@@ -183,6 +197,7 @@ impl FakeDiscord {
         FakeView {
             requests: state.requests.clone(),
             messages: state.messages.clone(),
+            deleted: state.deleted.clone(),
             answers: state.answers.clone(),
             dm_channels: state.dm_channels.clone(),
             commands: state.commands.clone(),
@@ -636,15 +651,15 @@ impl FakeDiscord {
                 }
                 if body["enforce_nonce"] == json!(true)
                     && let Some(nonce) = body["nonce"].as_str()
-                    && let Some(index) = state.nonces.get(&(channel, nonce.to_owned()))
+                    && let Some(id) = state.nonces.get(&(channel, nonce.to_owned()))
+                    && let Some(earlier) = state.messages.iter().find(|m| m.id() == *id)
                 {
-                    return (200, Some(state.messages[*index].json.clone()));
+                    return (200, Some(earlier.json.clone()));
                 }
                 let id = Self::next_id(&mut state);
                 let json = message_json(id, channel, body, files);
                 if let Some(nonce) = body["nonce"].as_str() {
-                    let index = state.messages.len();
-                    state.nonces.insert((channel, nonce.to_owned()), index);
+                    state.nonces.insert((channel, nonce.to_owned()), id);
                 }
                 state.messages.push(Posted {
                     channel_id: channel,
@@ -654,6 +669,35 @@ impl FakeDiscord {
                     json: json.clone(),
                 });
                 (200, Some(json))
+            }
+            ("delete", ["channels", channel, "messages", message]) => {
+                let known_channel = channel.parse::<u64>().ok().filter(|channel| {
+                    *channel == CHANNEL_ID || state.dm_channels.values().any(|c| c == channel)
+                });
+                let Some(channel) = known_channel else {
+                    return (
+                        404,
+                        Some(json!({"code": 10003, "message": "Unknown Channel"})),
+                    );
+                };
+                // Only in the channel it was posted in; the bot may delete
+                // its own messages anywhere, and every message here is its own.
+                let found = message.parse::<u64>().ok().and_then(|id| {
+                    state
+                        .messages
+                        .iter()
+                        .position(|m| m.channel_id == channel && m.id() == id)
+                });
+                let Some(index) = found else {
+                    return (
+                        404,
+                        Some(json!({"code": 10008, "message": "Unknown Message"})),
+                    );
+                };
+                let gone = state.messages.remove(index);
+                state.nonces.retain(|_, id| *id != gone.id());
+                state.deleted.push(gone);
+                (204, None)
             }
             ("post", ["interactions", id, token, "callback"]) => {
                 let known = state.tokens.get(*token).copied();
@@ -710,7 +754,10 @@ impl FakeDiscord {
 /// A snapshot of the fake's records.
 pub struct FakeView {
     pub requests: Vec<Recorded>,
+    /// Messages in channels now (deleted ones are gone).
     pub messages: Vec<Posted>,
+    /// Messages deleted through the API, in order.
+    pub deleted: Vec<Posted>,
     pub answers: Vec<Answer>,
     pub dm_channels: HashMap<u64, u64>,
     pub commands: Value,
@@ -739,6 +786,22 @@ impl FakeView {
             Some(channel) => self.messages_in(*channel),
             None => Vec::new(),
         }
+    }
+
+    /// The message deletions the bot asked for, as (channel, message, status).
+    pub fn deletions(&self) -> Vec<(u64, u64, u16)> {
+        self.requests
+            .iter()
+            .filter(|r| r.method == "delete")
+            .filter_map(
+                |r| match r.path.trim_matches('/').split('/').collect::<Vec<_>>()[..] {
+                    ["channels", channel, "messages", message] => {
+                        Some((channel.parse().ok()?, message.parse().ok()?, r.status))
+                    }
+                    _ => None,
+                },
+            )
+            .collect()
     }
 
     pub fn answer_to(&self, interaction: u64) -> Option<&Answer> {

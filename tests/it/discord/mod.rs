@@ -2,6 +2,7 @@
 //! real serenity and poise over HTTP and a WebSocket on 127.0.0.1, every
 //! body checked against Discord's OpenAPI document.
 
+mod erasure;
 pub mod fake;
 
 use std::time::Duration;
@@ -14,7 +15,7 @@ use rapport::delivery::{ChatPort, Delivery, Ports};
 use rapport::domain::{Destination, Platform, Reply, UserRef};
 use rapport::prompts::Key;
 
-use crate::helpers::{TestEngine, spawn_engine, utc};
+use crate::helpers::{TestEngine, spawn_engine, spawn_engine_on, utc};
 use fake::{BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, user_json};
 
 pub const ANA: u64 = 100_000_000_000_000_001;
@@ -48,10 +49,18 @@ impl Running {
     }
 
     pub async fn start_with(adjust: impl FnOnce(&mut DiscordSettings)) -> Running {
+        Running::launch(spawn_engine().await, adjust).await
+    }
+
+    /// A bot whose engine keeps its data at `url` (a SQLite file, say).
+    pub async fn start_on(url: &str) -> Running {
+        Running::launch(spawn_engine_on(url).await, |_| {}).await
+    }
+
+    async fn launch(t: TestEngine, adjust: impl FnOnce(&mut DiscordSettings)) -> Running {
         let fake = FakeDiscord::start().await;
         fake.add_user(ANA, "ana");
         fake.add_user(BEN, "ben");
-        let t = spawn_engine().await;
         let mut settings = settings(&fake.api_base);
         adjust(&mut settings);
         let bot = DiscordBot::connect(settings, t.engine.clone())

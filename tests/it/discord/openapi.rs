@@ -321,6 +321,10 @@ fn the_checker_catches_what_discord_would_refuse() {
             .as_deref(),
         Some("/webhooks/{webhook_id}/{webhook_token}/messages/@original")
     );
+    assert_eq!(
+        api.template("delete", "/channels/1/messages/2").as_deref(),
+        Some("/channels/{channel_id}/messages/{message_id}")
+    );
     assert!(
         !api.check("get", "/nowhere", Body::Response { status: 200 }, None)
             .is_empty()
