@@ -20,7 +20,9 @@ use crate::domain::{Destination, Reply};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples::{self, Couple};
+use crate::store::consent::{self, RecapProposal};
 use crate::store::recaps::{self, RecapSchedule};
+use crate::store::users::User;
 use crate::store::rounds::RoundStatus;
 use crate::store::schedules::format_local;
 use crate::store::{Tx, appreciations, goals, users};
@@ -33,7 +35,9 @@ const WINDOW_DAYS: i64 = 7;
 pub(super) async fn run(ctx: &mut Ctx<'_>, command: &RecapCommand) -> EngineResult<Vec<Outgoing>> {
     match command {
         RecapCommand::Status => status(ctx).await,
-        RecapCommand::Set(recurrence) => set(ctx, recurrence).await,
+        RecapCommand::Set(recurrence) => propose(ctx, recurrence).await,
+        RecapCommand::Accept => answer(ctx, true).await,
+        RecapCommand::Decline => answer(ctx, false).await,
         RecapCommand::Off => off(ctx).await,
         RecapCommand::Now => {
             let couple = ctx.my_couple().await?;
@@ -64,51 +68,84 @@ async fn status(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     Ok(vec![Outgoing::to_requester(Reply::private(text))])
 }
 
-async fn set(ctx: &mut Ctx<'_>, recurrence: &Recurrence) -> EngineResult<Vec<Outgoing>> {
+/// `recap <when>`: a proposal; the recap starts once the partner says yes.
+async fn propose(ctx: &mut Ctx<'_>, recurrence: &Recurrence) -> EngineResult<Vec<Outgoing>> {
     let couple = ctx.my_couple().await?;
     let zone = ctx.me.time_zone.unwrap_or(couple.time_zone);
-    let Some((next_local, next_fire_at)) = timing::first_after(recurrence, zone, ctx.now) else {
+    if timing::first_after(recurrence, zone, ctx.now).is_none() {
         return Err(UserError::BadSchedule {
             given: recurrence.canonical(),
+        }
+        .into());
+    }
+    let proposal = RecapProposal {
+        recurrence: recurrence.clone(),
+        time_zone: zone,
+        proposed_by: ctx.me.id,
+    };
+    consent::propose_recap(ctx.tx, couple.id, &proposal, ctx.now).await?;
+    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    let when = recurrence.canonical();
+    let vars = [("partner", partner.display_name.as_str()), ("when", &when), ("zone", zone.name())];
+    let to_me = ctx.say(Key::RecapProposed, &vars);
+    let asking = [("partner", ctx.actor.display_name.as_str()), ("when", &when), ("zone", zone.name())];
+    let to_partner = ctx.say(Key::RecapProposedPartner, &asking);
+    Ok(ctx.ask_partner(
+        to_me,
+        partner.user,
+        to_partner,
+        &[
+            (Key::RecapChoiceAccept, "recap accept".to_owned()),
+            (Key::RecapChoiceDecline, "recap decline".to_owned()),
+        ],
+    ))
+}
+
+/// The partner's answer to a proposed recap schedule.
+async fn answer(ctx: &mut Ctx<'_>, accept: bool) -> EngineResult<Vec<Outgoing>> {
+    let couple = ctx.my_couple().await?;
+    let proposal = consent::take_recap(ctx.tx, couple.id).await?;
+    let Some(proposal) = proposal else {
+        return Err(UserError::NoProposal.into());
+    };
+    if proposal.proposed_by == ctx.me.id {
+        // Put it back: only the partner can answer it.
+        consent::propose_recap(ctx.tx, couple.id, &proposal, ctx.now).await?;
+        return Err(UserError::ProposalIsYours.into());
+    }
+    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
+    let me = ctx.actor.display_name.clone();
+    if !accept {
+        let to_partner = ctx.say(Key::RecapDeclinedPartner, &[("partner", &me)]);
+        return Ok(vec![
+            Outgoing::to_requester(Reply::private(ctx.say(Key::RecapDeclined, &[]))),
+            Outgoing::to_user(partner.user, Reply::private(to_partner)),
+        ]);
+    }
+    let zone = proposal.time_zone;
+    let Some((next_local, next_fire_at)) = timing::first_after(&proposal.recurrence, zone, ctx.now)
+    else {
+        return Err(UserError::BadSchedule {
+            given: proposal.recurrence.canonical(),
         }
         .into());
     };
     let schedule = RecapSchedule {
         couple_id: couple.id,
-        recurrence: recurrence.clone(),
+        recurrence: proposal.recurrence.clone(),
         time_zone: zone,
         next_local,
         next_fire_at,
     };
-    recaps::set(ctx.tx, &schedule, ctx.me.id, ctx.now).await?;
-    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
-    let when = recurrence.canonical();
-    let to_me = ctx.say(
-        Key::RecapSet,
-        &[
-            ("when", &when),
-            ("zone", zone.name()),
-            (
-                "next",
-                &ctx.engine.format_time(next_fire_at, ctx.zone_of(&ctx.me)),
-            ),
-        ],
-    );
-    let to_partner = ctx.say(
-        Key::RecapSetPartner,
-        &[
-            ("partner", &ctx.actor.display_name),
-            ("when", &when),
-            ("zone", zone.name()),
-            (
-                "next",
-                &ctx.engine.format_time(next_fire_at, ctx.zone_of(&partner)),
-            ),
-        ],
-    );
+    recaps::set(ctx.tx, &schedule, proposal.proposed_by, ctx.now).await?;
+    let when = proposal.recurrence.canonical();
+    let started = |to: &User| {
+        let next = ctx.engine.format_time(next_fire_at, ctx.zone_of(to));
+        ctx.say(Key::RecapSet, &[("when", &when), ("zone", zone.name()), ("next", &next)])
+    };
     Ok(vec![
-        Outgoing::to_requester(Reply::private(to_me)),
-        Outgoing::to_user(partner.user, Reply::private(to_partner)),
+        Outgoing::to_requester(Reply::private(started(&ctx.me))),
+        Outgoing::to_user(partner.user.clone(), Reply::private(started(&partner))),
     ])
 }
 

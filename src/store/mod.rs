@@ -9,6 +9,7 @@
 
 pub mod agreements;
 pub mod appreciations;
+pub mod consent;
 pub mod couples;
 pub mod decks;
 pub mod erase;

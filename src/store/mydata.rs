@@ -158,6 +158,17 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
          ORDER BY recap_schedules.created_at",
     ),
     (
+        "recap_proposed",
+        "recap_proposals.couple_id, recap_proposals.recurrence, recap_proposals.time_zone,
+         recap_proposals.created_at",
+        "FROM recap_proposals WHERE recap_proposals.proposed_by = $1",
+    ),
+    (
+        "checkin_now_requested",
+        "checkin_now_requests.couple_id, checkin_now_requests.requested_at",
+        "FROM checkin_now_requests WHERE checkin_now_requests.requested_by = $1",
+    ),
+    (
         // To the person, to their couples (either partner or the space), or
         // carrying their words. Only the key, where and when: what a message
         // says is in `message_payloads`, for those the person may read.
@@ -228,6 +239,8 @@ pub const EXEMPT: &[(&str, &str)] = &[
     ("journal_entries.user_id", OWN),
     ("appreciations.id", INTERNAL),
     ("recap_schedules.set_by", OWN),
+    ("recap_proposals.proposed_by", OWN),
+    ("checkin_now_requests.requested_by", OWN),
     ("space_settings.platform", SPACE),
     ("space_settings.space_id", SPACE),
     ("space_settings.nudges_allowed", SPACE),

@@ -307,6 +307,12 @@ async fn leaving_stops_every_schedule_and_queued_message_at_once() {
 async fn checkin_now_and_bad_input_change_nothing() {
     let t = spawn_engine().await;
     pair_ana_and_ben(&t).await;
+    // Without a schedule, a check-in now needs both: ana asks, ben agrees.
+    let asked = t.say(&person("ana"), &Place::Direct, "checkin now").await;
+    assert_eq!(
+        asked[1].reply.choices[0].command, "checkin now",
+        "{asked:#?}"
+    );
     let started = t.say(&person("ben"), &Place::Direct, "checkin now").await;
     assert_eq!(
         started.len(),

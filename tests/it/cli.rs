@@ -129,7 +129,8 @@ fn mydata_delete_in_the_console_leaves_no_byte_of_her_words_in_the_files() {
     let life = "pair invite ben\nas ben\n1\n\
         as ana\ndm\njournal write ana-marker-journal\njournal share 1\n\
         appreciate ana-marker-thanks\ngoal promise ana-marker-promise\n\
-        agree add ana-marker-agreement\ncheckin now\ncheckin answer 7 ana-marker-answer\n\
+        agree add ana-marker-agreement\ncheckin now\nas ben\ncheckin now\nas ana\n\
+        checkin answer 7 ana-marker-answer\n\
         as ben\njournal write ben-marker-journal\nappreciate ben-marker-thanks\n\
         checkin answer 8 ben-marker-answer\ngoal log 1 ben-marker-note\n";
     let out = rapport(dir.path(), &["console"], &[], life);

@@ -30,6 +30,7 @@ pub async fn a_shared_life(t: &TestEngine) {
         (&ben, "appreciate Thanks for listening"),
         (&ana, "goal promise Call when I'm late"),
         (&ben, "agree add We say goodnight"),
+        (&ben, "checkin now"),
         (&ana, "checkin now"),
         (&ana, "checkin answer 7 it was a good week"),
         (&ben, "checkin answer 9 ben's answer"),
@@ -149,6 +150,7 @@ async fn a_lived_in_export(t: &TestEngine) -> (Value, i64, i64) {
     t.say(&carl, &direct, "pair invite ana").await;
     pair_ana_and_ben(t).await;
     for (who, line) in [
+        (&ben, "checkin now"),
         (&ana, "checkin now"),
         (&ben, "checkin answer 6"),
         (&ben, "goal promise Walk after dinner"),
@@ -157,6 +159,7 @@ async fn a_lived_in_export(t: &TestEngine) -> (Value, i64, i64) {
         (&ana, "journal write a quiet morning"),
         (&ben, "appreciate Thanks for the walk"),
         (&ana, "recap weekly sun 18:00"),
+        (&ben, "recap accept"),
     ] {
         t.say(who, &direct, line).await;
     }

@@ -139,6 +139,7 @@ async fn deleting_a_shared_journal_entry_takes_down_where_it_was_shown() {
     t.say(&ana, &direct, "journal write marker-journal-entry")
         .await;
     t.say(&ana, &direct, "journal share 1").await;
+    t.say(&person("ben"), &direct, "checkin now").await;
     t.say_queued(&ana, &direct, "checkin now").await;
     t.tick(&ports).await;
     let shown = port

@@ -183,6 +183,7 @@ async fn goals_recaps_and_mydata_work_on_postgres() {
     .await;
     t.say(&ben, &Place::Direct, "goal accept 2").await;
     t.say(&ana, &Place::Direct, "recap weekly sun 18:00").await;
+    t.say(&person("ben"), &Place::Direct, "recap accept").await;
     let list = t.say(&ana, &Place::Direct, "goal").await;
     assert!(
         list[0].reply.text.contains("kept days in all: 1"),

@@ -47,6 +47,7 @@ async fn a_rating_button_from_a_closed_check_in_saves_nothing_today() {
     let (_port, ports) = recording_ports();
     pair_ana_and_ben(&t).await;
     let (ana, direct) = (person("ana"), Place::Direct);
+    t.say(&person("ben"), &direct, "checkin now").await;
     let first = t.say(&ana, &direct, "checkin now").await;
     let stale = first
         .iter()
@@ -58,6 +59,7 @@ async fn a_rating_button_from_a_closed_check_in_saves_nothing_today() {
         .clone();
     t.clock.advance(Duration::hours(25));
     t.tick(&ports).await; // the first round closes unanswered
+    t.say(&person("ben"), &direct, "checkin now").await;
     t.say(&ana, &direct, "checkin now").await;
 
     let pressed = t.say(&ana, &direct, &stale).await;
@@ -117,6 +119,7 @@ async fn invisible_or_disguised_text_never_reaches_the_partner() {
     let document: Value = serde_json::from_slice(&file.bytes).unwrap();
     assert_eq!(document["journal"][0]["text"], "fine enif ton m'i really");
 
+    t.say(&person("ben"), &direct, "checkin now").await;
     t.say(&ana, &direct, "checkin now").await;
     t.say(
         &ana,

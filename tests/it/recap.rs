@@ -29,10 +29,17 @@ async fn the_recap_arrives_on_schedule_with_the_week_in_it() {
     pair_ana_and_ben(&t).await;
     let (ana, ben, direct) = (person("ana"), person("ben"), Place::Direct);
     let set = t.say(&ana, &direct, "recap weekly sun 18:00").await;
-    assert_eq!(set.len(), 2, "ben is told: {set:#?}");
-    assert!(set[1].reply.text.contains("recap off"));
+    assert_eq!(set.len(), 2, "ben is asked: {set:#?}");
+    assert_eq!(set[1].reply.choices[0].command, "recap accept");
+    assert_eq!(t.tick(&ports).await.0.recaps, 0, "nothing runs on one word");
+    let agreed = t.say(&ben, &direct, "recap accept").await;
+    assert!(
+        agreed[0].reply.text.starts_with("Your weekly recap comes"),
+        "{agreed:#?}"
+    );
 
     // A week with a check-in, a kept promise and a thank-you.
+    t.say(&ben, &direct, "checkin now").await;
     t.say(&ana, &direct, "checkin now").await;
     t.say(&ana, &direct, "checkin answer 6").await;
     t.say(&ben, &direct, "checkin answer 8").await;
@@ -118,6 +125,7 @@ async fn recap_now_is_private_and_recap_off_stops_it() {
     );
 
     t.say(&ana, &direct, "recap daily 20:00").await;
+    t.say(&ben, &direct, "recap accept").await;
     let status = t.say(&ben, &direct, "recap").await;
     assert!(
         status[0].reply.text.contains("daily 20:00"),
@@ -152,6 +160,7 @@ async fn a_recap_missed_while_down_for_days_is_not_sent_late() {
     pair_ana_and_ben(&t).await;
     t.say(&person("ana"), &Place::Direct, "recap weekly sun 18:00")
         .await;
+    t.say(&person("ben"), &Place::Direct, "recap accept").await;
     // Down from Sunday 17:00 until Tuesday: the occurrence passed the day.
     t.clock.set(utc(2026, 3, 10, 9, 0));
     assert_eq!(t.tick(&ports).await.0.recaps, 0);

@@ -179,6 +179,7 @@ async fn the_journal_is_the_authors_alone_until_one_entry_is_shared_into_a_round
         queued[0].reply.text,
         t.text(Key::JournalShareQueued, &[("id", "1"), ("partner", "ben")])
     );
+    t.say(&ana, &direct, "checkin now").await;
     let round = t.say(&ben, &direct, "checkin now").await;
     let shared = t.text(
         Key::JournalSharedInRound,
@@ -202,6 +203,7 @@ async fn the_journal_is_the_authors_alone_until_one_entry_is_shared_into_a_round
     t.say(&ana, &direct, "journal unshare 2").await;
     t.say(&ana, &direct, "checkin answer 7").await;
     t.say(&ben, &direct, "checkin answer 8").await;
+    t.say(&ben, &direct, "checkin now").await;
     let next = t.say(&ana, &direct, "checkin now").await;
     assert!(next.iter().all(|o| !o.reply.text.contains("Dinner")));
 

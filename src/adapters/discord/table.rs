@@ -160,6 +160,8 @@ pub const LEAVES: &[Leaf] = &[
     leaf("appreciate", &[req("text", Kind::Text)]),
     leaf("recap status", &[]),
     leaf("recap schedule", &[req("when", Kind::Text)]),
+    leaf("recap accept", &[]),
+    leaf("recap decline", &[]),
     leaf("recap off", &[]),
     leaf("recap now", &[]),
     leaf("mydata export", &[]),

@@ -14,7 +14,7 @@ use crate::prompts::Key;
 use crate::store::couples::{self, Couple};
 use crate::store::rounds::{self, Answer, NewRound, Round, RoundStatus};
 use crate::store::users::{self, User};
-use crate::store::{Tx, journal};
+use crate::store::{Tx, consent, journal};
 
 /// What a round is opened for.
 pub struct RoundSpec<'a> {
@@ -277,6 +277,37 @@ fn reveal_text(
     lines.join("\n")
 }
 
+/// How long a request for a check-in now waits for the partner.
+const NOW_REQUEST_LASTS: chrono::Duration = chrono::Duration::hours(24);
+
+/// Whether the partner asked for a check-in now lately (then this is the
+/// second yes, and the request is used up).
+async fn partner_asked_too(ctx: &mut Ctx<'_>, couple_id: i64) -> EngineResult<bool> {
+    let asked = consent::now_request(ctx.tx, couple_id).await?;
+    let fresh = asked.is_some_and(|(by, at)| by != ctx.me.id && ctx.now - at < NOW_REQUEST_LASTS);
+    if fresh {
+        consent::clear_now_request(ctx.tx, couple_id).await?;
+    }
+    Ok(fresh)
+}
+
+/// Asks the partner whether now is a good time for a check-in.
+async fn ask_for_now(ctx: &mut Ctx<'_>, couple_id: i64) -> EngineResult<Vec<Outgoing>> {
+    consent::request_now(ctx.tx, couple_id, ctx.me.id, ctx.now).await?;
+    let partner = couples::partner_of(ctx.tx, couple_id, ctx.me.id).await?;
+    let to_me = ctx.say(Key::CheckinNowAsked, &[("partner", &partner.display_name)]);
+    let to_partner = ctx.say(
+        Key::CheckinNowAskedPartner,
+        &[("partner", &ctx.actor.display_name)],
+    );
+    Ok(ctx.ask_partner(
+        to_me,
+        partner.user,
+        to_partner,
+        &[(Key::CheckinNowChoiceYes, "checkin now".to_owned())],
+    ))
+}
+
 /// `checkin now`: a round outside the schedule, asked at once.
 pub(super) async fn now(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     let couple = ctx.my_couple().await?;
@@ -289,6 +320,10 @@ pub(super) async fn now(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
         crate::store::schedules::ScheduleStatus::Active,
     )
     .await?;
+    // An agreed schedule is consent to check in; without one, both say so.
+    if schedule.is_none() && !partner_asked_too(ctx, couple.id).await? {
+        return ask_for_now(ctx, couple.id).await;
+    }
     let (kind, deck) = schedule
         .as_ref()
         .map(|s| (s.kind, s.deck.clone()))

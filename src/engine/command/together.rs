@@ -77,7 +77,10 @@ pub enum JournalCommand {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RecapCommand {
     Status,
+    /// Proposes a schedule; it starts once the partner accepts.
     Set(Recurrence),
+    Accept,
+    Decline,
     Off,
     /// This week's recap now, privately.
     Now,
@@ -285,6 +288,8 @@ pub fn parse_recap(args: &[&str]) -> Result<RecapCommand, UserError> {
         [word] if word.eq_ignore_ascii_case("status") => Ok(RecapCommand::Status),
         [word] if word.eq_ignore_ascii_case("off") => Ok(RecapCommand::Off),
         [word] if word.eq_ignore_ascii_case("now") => Ok(RecapCommand::Now),
+        [word] if word.eq_ignore_ascii_case("accept") => Ok(RecapCommand::Accept),
+        [word] if word.eq_ignore_ascii_case("decline") => Ok(RecapCommand::Decline),
         when => Recurrence::parse(when).map(RecapCommand::Set),
     }
 }

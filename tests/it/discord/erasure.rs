@@ -104,6 +104,8 @@ async fn leaving_before_delivery_reaches_nobody() {
         ]),
     )
     .await;
+    // Without a schedule both say yes: ben asks, ana agrees.
+    bot.slash(BEN, true, "checkin now", json!([])).await;
     bot.slash(ANA, true, "checkin now", json!([])).await;
     for (user, rating, answer) in [
         (ANA, 7, "ana-marker-checkin"),
@@ -329,6 +331,8 @@ async fn deleting_my_data_leaves_no_byte_behind() {
             .await;
         assert!(content(&logged).contains(&format!("#{goal}")), "{logged:?}");
     }
+    // Without a schedule both say yes: ben asks, ana agrees.
+    bot.slash(BEN, true, "checkin now", json!([])).await;
     bot.slash(ANA, true, "checkin now", json!([])).await;
     for (user, rating, name) in [(ANA, 7, "ana"), (BEN, 8, "ben")] {
         bot.slash(
