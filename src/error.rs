@@ -78,6 +78,12 @@ pub enum UserError {
     BadRating { given: String },
     #[error("no open check-in")]
     NoOpenRound,
+    /// A check-in answer typed in a shared space.
+    #[error("answers are private")]
+    AnswerPrivateOnly,
+    /// A reword asked for in a shared space.
+    #[error("reword is private")]
+    RewordPrivateOnly,
     #[error("a check-in is already open")]
     RoundAlreadyOpen,
     #[error("unknown feeling `{given}`")]
@@ -193,6 +199,8 @@ impl UserError {
             UserError::NotYourPromise => (Key::ErrorNotYourPromise, Vec::new()),
             UserError::OwnPromise => (Key::ErrorOwnPromise, Vec::new()),
             UserError::NothingToConfirm => (Key::ErrorNothingToConfirm, Vec::new()),
+            UserError::AnswerPrivateOnly => (Key::ErrorAnswerPrivateOnly, Vec::new()),
+            UserError::RewordPrivateOnly => (Key::ErrorRewordPrivateOnly, Vec::new()),
             UserError::TooManyInvites { limit } => {
                 (Key::ErrorTooManyInvites, vec![("limit", limit.to_string())])
             }

@@ -107,7 +107,9 @@ pub struct Console {
     deliveries: mpsc::UnboundedReceiver<Delivery>,
     user: String,
     place: Place,
-    choices: HashMap<String, Vec<Choice>>,
+    /// Per person, where the last choices were shown and what they were:
+    /// picking one acts there, as a button would.
+    choices: HashMap<String, (Place, Vec<Choice>)>,
 }
 
 impl Console {
@@ -246,17 +248,17 @@ impl Console {
 
     async fn pick(&mut self, number: &str) -> String {
         let index = number.parse::<usize>().ok().and_then(|n| n.checked_sub(1));
-        let command = index
-            .and_then(|i| {
-                self.choices
-                    .get(&self.user)
-                    .and_then(|choices| choices.get(i))
-            })
-            .map(|choice| choice.command.clone());
-        match command {
-            Some(command) => self.send(&command).await,
-            None => self.say(Key::ConsoleNoSuchChoice, &[("number", number)]),
-        }
+        let chosen = index.and_then(|i| {
+            let (place, choices) = self.choices.get(&self.user)?;
+            Some((place.clone(), choices.get(i)?.command.clone()))
+        });
+        let Some((place, command)) = chosen else {
+            return self.say(Key::ConsoleNoSuchChoice, &[("number", number)]);
+        };
+        let here = std::mem::replace(&mut self.place, place);
+        let answered = self.send(&command).await;
+        self.place = here;
+        answered
     }
 
     /// An ordinary chat message in the current place: rapport only answers
@@ -339,7 +341,13 @@ impl Console {
             text.push_str(&format!("  {line}\n"));
         }
         if !reply.choices.is_empty() {
-            self.choices.insert(reader, reply.choices.clone());
+            let shown_in = match to {
+                Recipient::Requester => self.place.clone(),
+                Recipient::User(_) => Place::Direct,
+                Recipient::Space(space) => Place::Space(space.clone()),
+            };
+            self.choices
+                .insert(reader, (shown_in, reply.choices.clone()));
         }
         text
     }

@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use super::command::JournalCommand;
-use super::message::{Outgoing, Place};
+use super::message::Outgoing;
 use crate::domain::Reply;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -37,7 +37,7 @@ fn reply(text: String) -> EngineResult<Vec<Outgoing>> {
 async fn write(ctx: &mut Ctx<'_>, text: &str) -> EngineResult<Vec<Outgoing>> {
     // Typed in a shared room, the words would already be in front of the
     // partner: a journal is written to the bot directly.
-    if matches!(ctx.place, Place::Space(_)) {
+    if ctx.actor.words_seen_in(ctx.place) {
         return Err(UserError::JournalPrivateOnly.into());
     }
     let entry = journal::write(ctx.tx, ctx.me.id, text, ctx.now).await?;

@@ -27,6 +27,11 @@ pub struct Actor {
     /// Names the platform showed with this request for other people it
     /// names (a Discord user option), for someone rapport has not met yet.
     pub named_others: Vec<(UserRef, String)>,
+    /// Whether others in the place could read what the person typed: a
+    /// line in a Matrix room, yes; a Discord slash command or button, no
+    /// (only its private answer is shown). Private words typed in view are
+    /// refused with a pointer to a direct message.
+    pub typed_in_view: bool,
 }
 
 impl Actor {
@@ -36,7 +41,19 @@ impl Actor {
             display_name: display_name.into(),
             moderator: false,
             named_others: Vec::new(),
+            typed_in_view: true,
         }
+    }
+
+    /// The platform showed only the person what they typed.
+    pub fn typed_privately(mut self) -> Actor {
+        self.typed_in_view = false;
+        self
+    }
+
+    /// Whether words typed here reach others: in a shared space, in view.
+    pub fn words_seen_in(&self, place: &Place) -> bool {
+        self.typed_in_view && matches!(place, Place::Space(_))
     }
 
     pub fn with_moderator(mut self, moderator: bool) -> Actor {

@@ -197,6 +197,9 @@ impl Engine {
         // A suggestion needs no store: nothing of the message is kept, and a
         // slow model must not hold a transaction open.
         if let Command::Reword(RewordCommand::Suggest { text, feeling }) = &request.command {
+            if request.actor.words_seen_in(&request.place) {
+                return Err(UserError::RewordPrivateOnly.into());
+            }
             let outgoing = reword::suggest(self, text, feeling.as_deref()).await?;
             return Ok(outgoing.into_iter().map(|out| out.reply).collect());
         }

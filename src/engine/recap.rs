@@ -19,12 +19,12 @@ use crate::domain::text::{QUOTE_INDENT, indent_continuation};
 use crate::domain::{Destination, Reply};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
-use crate::store::couples::{self, Couple};
 use crate::store::consent::{self, RecapProposal};
+use crate::store::couples::{self, Couple};
 use crate::store::recaps::{self, RecapSchedule};
-use crate::store::users::User;
 use crate::store::rounds::RoundStatus;
 use crate::store::schedules::format_local;
+use crate::store::users::User;
 use crate::store::{Tx, appreciations, goals, users};
 
 /// The prompt list the recap's tip comes from.
@@ -86,9 +86,17 @@ async fn propose(ctx: &mut Ctx<'_>, recurrence: &Recurrence) -> EngineResult<Vec
     consent::propose_recap(ctx.tx, couple.id, &proposal, ctx.now).await?;
     let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
     let when = recurrence.canonical();
-    let vars = [("partner", partner.display_name.as_str()), ("when", &when), ("zone", zone.name())];
+    let vars = [
+        ("partner", partner.display_name.as_str()),
+        ("when", &when),
+        ("zone", zone.name()),
+    ];
     let to_me = ctx.say(Key::RecapProposed, &vars);
-    let asking = [("partner", ctx.actor.display_name.as_str()), ("when", &when), ("zone", zone.name())];
+    let asking = [
+        ("partner", ctx.actor.display_name.as_str()),
+        ("when", &when),
+        ("zone", zone.name()),
+    ];
     let to_partner = ctx.say(Key::RecapProposedPartner, &asking);
     Ok(ctx.ask_partner(
         to_me,
@@ -141,7 +149,10 @@ async fn answer(ctx: &mut Ctx<'_>, accept: bool) -> EngineResult<Vec<Outgoing>> 
     let when = proposal.recurrence.canonical();
     let started = |to: &User| {
         let next = ctx.engine.format_time(next_fire_at, ctx.zone_of(to));
-        ctx.say(Key::RecapSet, &[("when", &when), ("zone", zone.name()), ("next", &next)])
+        ctx.say(
+            Key::RecapSet,
+            &[("when", &when), ("zone", zone.name()), ("next", &next)],
+        )
     };
     Ok(vec![
         Outgoing::to_requester(Reply::private(started(&ctx.me))),

@@ -157,13 +157,38 @@ async fn a_shared_check_in_asks_in_the_space() {
     scheduled(&t, "UTC", "daily 20:00 shared").await;
     t.clock.set(utc(2026, 3, 2, 20, 0));
     let (_, delivered) = t.tick(&ports).await;
-    assert_eq!(delivered.sent, 1);
+    assert_eq!(
+        delivered.sent, 3,
+        "the question, and a note to answer in for each"
+    );
     let asked = port.shown_to(&space_of("home"));
     assert!(
         asked[0].starts_with("Check-in time for the two of you"),
         "{asked:?}"
     );
-    assert!(!port.shown()[0].reply.private);
+    let in_space = port
+        .shown()
+        .into_iter()
+        .find(|d| d.to == space_of("home"))
+        .unwrap();
+    assert!(!in_space.reply.private);
+    assert!(
+        in_space.reply.choices.is_empty(),
+        "no rating can be picked in view"
+    );
+    for name in ["ana", "ben"] {
+        let note = port
+            .shown()
+            .into_iter()
+            .find(|d| d.to == dm(name))
+            .expect("a private note");
+        assert_eq!(note.reply.choices.len(), 10, "{name} rates privately");
+    }
+    // An answer typed in the space is refused and saves nothing.
+    let typed = t
+        .say(&person("ana"), &space("home"), "checkin answer 7")
+        .await;
+    t.assert_refused(&typed, UserError::AnswerPrivateOnly);
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ async fn a_suggestion_is_private_offers_feelings_and_stores_nothing() {
     let reply = t
         .say(
             &person("ana"),
-            &space("home"),
+            &Place::Direct,
             "reword You NEVER text me back!",
         )
         .await;
@@ -300,4 +300,17 @@ async fn a_spaces_moderators_can_keep_the_coach_out_of_it() {
 
     t.say(&moderator, &home, "settings space nudges on").await;
     assert!(t.engine.observe(&ana, &home, blaming).await.is_some());
+}
+
+#[tokio::test]
+async fn a_reword_typed_in_view_of_the_space_is_refused_with_a_pointer() {
+    let t = spawn_engine().await;
+    let refused = t
+        .say(
+            &person("ana"),
+            &space("home"),
+            "reword You never listen to me",
+        )
+        .await;
+    t.assert_refused(&refused, UserError::RewordPrivateOnly);
 }

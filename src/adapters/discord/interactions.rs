@@ -63,7 +63,9 @@ pub async fn on_slash(ctx: AppContext<'_>) -> Result<(), Error> {
         &ctx.serenity_context().http,
         ctx.data(),
         (interaction.id, &interaction.token),
+        // A slash command's options are shown to nobody but the person.
         actor_of(&interaction.user, interaction.member.as_deref())
+            .typed_privately()
             .with_named_others(named_users(ctx.args)),
         place_of(interaction.guild_id, interaction.channel_id),
     );
@@ -88,7 +90,7 @@ pub async fn on_component(http: &Http, data: &Data, interaction: &ComponentInter
         http,
         data,
         (interaction.id, &interaction.token),
-        actor_of(&interaction.user, interaction.member.as_ref()),
+        actor_of(&interaction.user, interaction.member.as_ref()).typed_privately(),
         place_of(interaction.guild_id, interaction.channel_id),
     );
     let result =
@@ -110,7 +112,7 @@ pub async fn on_modal(http: &Http, data: &Data, interaction: &ModalInteraction) 
         http,
         data,
         (interaction.id, &interaction.token),
-        actor_of(&interaction.user, interaction.member.as_ref()),
+        actor_of(&interaction.user, interaction.member.as_ref()).typed_privately(),
         place_of(interaction.guild_id, interaction.channel_id),
     );
     let chosen = Token::decode(&interaction.data.custom_id).and_then(|t| data.choices.resolve(&t));

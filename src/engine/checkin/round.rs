@@ -124,11 +124,23 @@ fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec
                     ("closes", &closes(couple.time_zone)),
                 ],
             );
-            vec![Queued::new(
+            // The question is shared; the answers are not: a rating picked
+            // in the space would show before the reveal, so each partner
+            // answers from a private note.
+            let mut asked = vec![Queued::new(
                 format!("round:{}:ask:space", round.id),
                 Destination::Space(space.clone()),
-                Reply::public(text).with_choices(ratings),
-            )]
+                Reply::public(text),
+            )];
+            asked.extend(members.iter().map(|member| {
+                let text = texts.render(Key::CheckinAnswerHere, &[("question", &round.question)]);
+                Queued::new(
+                    format!("round:{}:answer:{}", round.id, member.id),
+                    Destination::User(member.user.clone()),
+                    Reply::private(text).with_choices(ratings.clone()),
+                )
+            }));
+            asked
         }
         _ => members
             .iter()
@@ -155,7 +167,12 @@ pub(super) async fn answer(
     rating: u8,
     text: Option<&str>,
 ) -> EngineResult<Vec<Outgoing>> {
+    // Typed where the partner (or anyone) reads along, an answer would
+    // show before the reveal: answers come to rapport directly.
     let couple = ctx.my_couple().await?;
+    if ctx.actor.words_seen_in(ctx.place) {
+        return Err(UserError::AnswerPrivateOnly.into());
+    }
     let open = rounds::open_for_couple(ctx.tx, couple.id).await?;
     let round = match (open, asked) {
         // A button from an earlier question never answers today's.
