@@ -50,6 +50,17 @@ impl Ctx<'_> {
         ]
     }
 
+    /// A person as others should know them: the display name anyone can
+    /// choose, with the handle nobody else can beside it.
+    pub(super) fn named(&self, user: &User) -> String {
+        named(&user.display_name, user.handle.as_deref())
+    }
+
+    /// The requester, named the same way.
+    pub(super) fn me_named(&self) -> String {
+        named(&self.actor.display_name, self.actor.handle.as_deref())
+    }
+
     /// The zone to show times to a person in.
     pub(super) fn zone_of(&self, user: &User) -> Tz {
         user.time_zone.unwrap_or(self.engine.policy.default_zone)
@@ -93,5 +104,15 @@ impl Ctx<'_> {
         recaps::delete(self.tx, couple_id).await?;
         crate::store::journal::cancel_shares(self.tx, couple_id).await?;
         Ok(())
+    }
+}
+
+/// `ana (@ana.k)`; just the name when the handle says nothing more.
+fn named(name: &str, handle: Option<&str>) -> String {
+    match handle {
+        Some(handle) if !handle.trim_start_matches('@').eq_ignore_ascii_case(name) => {
+            format!("{name} ({handle})")
+        }
+        _ => name.to_owned(),
     }
 }

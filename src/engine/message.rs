@@ -32,6 +32,9 @@ pub struct Actor {
     /// (only its private answer is shown). Private words typed in view are
     /// refused with a pointer to a direct message.
     pub typed_in_view: bool,
+    /// The platform's handle (Discord `@username`, a Matrix id): unlike a
+    /// display name, nobody else can take it.
+    pub handle: Option<String>,
 }
 
 impl Actor {
@@ -42,7 +45,13 @@ impl Actor {
             moderator: false,
             named_others: Vec::new(),
             typed_in_view: true,
+            handle: None,
         }
+    }
+
+    pub fn with_handle(mut self, handle: impl Into<String>) -> Actor {
+        self.handle = Some(handle.into());
+        self
     }
 
     /// The platform showed only the person what they typed.

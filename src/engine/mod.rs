@@ -206,7 +206,8 @@ impl Engine {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         let actor = &request.actor;
-        let me = users::upsert(&mut tx, &actor.user, &actor.display_name, now).await?;
+        let handle = actor.handle.as_deref();
+        let me = users::upsert(&mut tx, &actor.user, &actor.display_name, handle, now).await?;
         let origin = queue::Origin {
             author: me.id,
             couple_before: couples::active_for_user(&mut tx, me.id)

@@ -42,7 +42,7 @@ async fn status(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
             .format_time(couple.created_at, ctx.zone_of(&ctx.me));
         let mut text = ctx.say(
             Key::PairStatusPaired,
-            &[("partner", &partner.display_name), ("since", &since)],
+            &[("partner", &ctx.named(&partner)), ("since", &since)],
         );
         if couple.space.is_none() {
             text = format!("{text}\n{}", ctx.say(Key::PairStatusNoSpace, &[]));
@@ -137,7 +137,7 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
     let to_them = ctx.say(
         Key::PairInviteReceived,
         &[
-            ("inviter", &ctx.actor.display_name),
+            ("inviter", &ctx.me_named()),
             ("code", &code),
             ("expires", &expires_for_them),
         ],
@@ -238,14 +238,11 @@ async fn accept(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Vec<Outgo
         Err(CreateRefused::MemberTaken) => return Err(UserError::AlreadyPaired.into()),
         Err(CreateRefused::SpaceTaken) => return Err(UserError::SpaceTaken.into()),
     };
-    let mut to_me = ctx.say(Key::PairAcceptedYou, &[("partner", &inviter.display_name)]);
+    let mut to_me = ctx.say(Key::PairAcceptedYou, &[("partner", &ctx.named(&inviter))]);
     if couple.space.is_none() {
         to_me = format!("{to_me}\n{}", ctx.say(Key::PairStatusNoSpace, &[]));
     }
-    let to_inviter = ctx.say(
-        Key::PairAcceptedInviter,
-        &[("partner", &ctx.actor.display_name)],
-    );
+    let to_inviter = ctx.say(Key::PairAcceptedInviter, &[("partner", &ctx.me_named())]);
     let mut outgoing = vec![
         Outgoing::to_requester(Reply::private(to_me)),
         Outgoing::to_user(inviter.user.clone(), Reply::private(to_inviter)),
@@ -254,8 +251,8 @@ async fn accept(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Vec<Outgo
         let announce = ctx.say(
             Key::PairAcceptedSpace,
             &[
-                ("inviter", &inviter.display_name),
-                ("partner", &ctx.actor.display_name),
+                ("inviter", &ctx.named(&inviter)),
+                ("partner", &ctx.me_named()),
             ],
         );
         outgoing.push(Outgoing::to_space(space, Reply::public(announce)));

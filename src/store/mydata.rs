@@ -25,7 +25,7 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
     (
         "profile",
         "users.id, users.platform, users.external_id, users.display_name, users.time_zone,
-         users.quiet_start, users.quiet_end, users.created_at",
+         users.quiet_start, users.quiet_end, users.created_at, users.handle",
         "FROM users WHERE users.id = $1",
     ),
     (

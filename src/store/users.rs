@@ -16,6 +16,9 @@ pub struct User {
     pub id: i64,
     pub user: UserRef,
     pub display_name: String,
+    /// The platform's handle (Discord `@username`, a Matrix id), shown
+    /// beside the display name anyone can choose.
+    pub handle: Option<String>,
     /// `None` until the person sets one; the couple's or the admin's default applies.
     pub time_zone: Option<Tz>,
     pub quiet_hours: Option<QuietHours>,
@@ -27,12 +30,14 @@ struct UserRow {
     platform: String,
     external_id: String,
     display_name: String,
+    handle: Option<String>,
     time_zone: Option<String>,
     quiet_start: Option<i64>,
     quiet_end: Option<i64>,
 }
 
-const COLUMNS: &str = "id, platform, external_id, display_name, time_zone, quiet_start, quiet_end";
+const COLUMNS: &str =
+    "id, platform, external_id, display_name, handle, time_zone, quiet_start, quiet_end";
 
 impl TryFrom<UserRow> for User {
     type Error = anyhow::Error;
@@ -56,23 +61,27 @@ impl TryFrom<UserRow> for User {
             id: row.id,
             user: UserRef::new(platform, row.external_id),
             display_name: row.display_name,
+            handle: row.handle,
             time_zone,
             quiet_hours,
         })
     }
 }
 
-/// Finds or creates the person, refreshing the display name.
-#[tracing::instrument(skip(tx, display_name), fields(user = %user))]
+/// Finds or creates the person, refreshing the display name and handle.
+#[tracing::instrument(skip(tx, display_name, handle), fields(user = %user))]
 pub async fn upsert(
     tx: &mut Tx,
     user: &UserRef,
     display_name: &str,
+    handle: Option<&str>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<User> {
     let sql = format!(
-        "INSERT INTO users (platform, external_id, display_name, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (platform, external_id) DO UPDATE SET display_name = excluded.display_name
+        "INSERT INTO users (platform, external_id, display_name, created_at, handle)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (platform, external_id) DO UPDATE SET display_name = excluded.display_name,
+                                                           handle = COALESCE(excluded.handle, users.handle)
          RETURNING {COLUMNS}"
     );
     let row: UserRow = sqlx::query_as(AssertSqlSafe(sql))
@@ -80,6 +89,7 @@ pub async fn upsert(
         .bind(&user.id)
         .bind(display_name)
         .bind(to_db(now))
+        .bind(handle)
         .fetch_one(&mut **tx)
         .await
         .context("cannot upsert user")?;

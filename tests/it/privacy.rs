@@ -186,3 +186,21 @@ async fn no_log_line_at_any_level_carries_what_someone_typed() {
         "a log line quotes what was typed:\n{logs}"
     );
 }
+
+#[tokio::test]
+async fn a_stranger_who_calls_themselves_ana_is_named_by_their_handle_too() {
+    use rapport::domain::{Platform, UserRef};
+    use rapport::engine::message::Actor;
+    let t = spawn_engine().await;
+    let ana = Actor::new(UserRef::new(Platform::Discord, "111"), "Ana").with_handle("@ana.k");
+    let fake = Actor::new(UserRef::new(Platform::Discord, "333"), "Ana").with_handle("@carl99");
+    let ben = UserRef::new(Platform::Discord, "222");
+    for (who, handle) in [(&fake, "@carl99"), (&ana, "@ana.k")] {
+        let sent = t.say(who, &Place::Direct, "pair invite 222").await;
+        let to_ben = texts_to(&sent, &Recipient::User(ben.clone()));
+        assert!(
+            to_ben[0].starts_with(&format!("Ana ({handle}) would like to pair")),
+            "{to_ben:?}"
+        );
+    }
+}

@@ -52,6 +52,7 @@ async fn add_user(store: &Store, id: &str, name: &str) -> i64 {
         &mut tx,
         &UserRef::new(Platform::Console, id),
         name,
+        None,
         start_time(),
     )
     .await

@@ -26,7 +26,9 @@ pub fn actor_of(user: &User, member: Option<&Member>) -> Actor {
     let moderator = member
         .and_then(|m| m.permissions)
         .is_some_and(|p| p.manage_guild());
-    Actor::new(user_ref(user.id), name).with_moderator(moderator)
+    Actor::new(user_ref(user.id), name)
+        .with_moderator(moderator)
+        .with_handle(format!("@{}", user.name))
 }
 
 /// The name Discord shows for a person: the server nickname, else the

@@ -52,7 +52,10 @@ async fn actor_of(room: &Room, sender: &UserId) -> Actor {
         UserPowerLevel::Infinite => true,
         _ => false,
     });
-    Actor::new(UserRef::new(Platform::Matrix, sender.as_str()), name).with_moderator(moderator)
+    // The Matrix id is the handle: a display name anyone in the room can copy.
+    Actor::new(UserRef::new(Platform::Matrix, sender.as_str()), name)
+        .with_moderator(moderator)
+        .with_handle(sender.as_str())
 }
 
 pub(super) async fn on_message(
