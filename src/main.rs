@@ -2,7 +2,7 @@
 //! the configuration.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -17,6 +17,7 @@ use rapport::clock::SystemClock;
 use rapport::coach::Coach;
 use rapport::config::{self, Config, Problem};
 use rapport::prompts::{Catalog, Key};
+use rapport::store::ConnectError;
 use rapport::telemetry;
 
 /// rapport: check-ins, kind words and kept promises for two.
@@ -32,7 +33,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Action {
-    /// Run the bot on the configured platforms (the default).
+    /// Run the bot on the configured platforms (the default). Refuses when
+    /// none is configured; a bare `rapport` at a terminal then starts the
+    /// console instead.
     Run,
     /// Try rapport locally, playing both partners.
     Console,
@@ -58,18 +61,22 @@ fn main() -> ExitCode {
         eprintln!("rapport: the built-in prompts are damaged; please reinstall");
         return ExitCode::FAILURE;
     };
+    if let Some(Action::CheckConfig) = cli.command {
+        return check_config(&texts, cli.config.as_deref());
+    }
     let loaded = match config::load(cli.config.as_deref()) {
         Ok(loaded) => loaded,
-        Err(problems) => return report_problems(&texts, &problems),
+        Err(problems) => {
+            eprintln!("{}", which_file(&texts, cli.config.as_deref()));
+            return report_problems(&texts, &rendered(&texts, &problems));
+        }
     };
+    // `rapport run` means the chat platforms; a bare `rapport` at a terminal
+    // may fall back to the console.
+    let explicit_run = matches!(cli.command, Some(Action::Run));
     let action = cli.command.unwrap_or(Action::Run);
     if let Action::Reword { json } = action {
         return reword_lines(&loaded.config, json, &texts);
-    }
-    if let Action::CheckConfig = action {
-        print_warnings(&texts, &loaded.warnings);
-        println!("{}", texts.text(Key::AdminConfigOk));
-        return ExitCode::SUCCESS;
     }
     let console_only = matches!(action, Action::Console);
     let filter = match (&loaded.config.log.filter[..], console_only) {
@@ -83,25 +90,82 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return fail(&texts, &error.into()),
     };
-    match runtime.block_on(start(&texts, &loaded.config, console_only)) {
+    let started = start(&texts, &loaded.config, console_only, explicit_run);
+    match runtime.block_on(started) {
         Ok(code) => code,
         Err(error) => fail(&texts, &error),
     }
 }
 
-async fn start(texts: &Catalog, config: &Config, console_only: bool) -> anyhow::Result<ExitCode> {
+/// `rapport check-config`: which file, every problem, then the store and
+/// the platforms. Exits 1 when anything must be fixed.
+fn check_config(texts: &Catalog, path: Option<&Path>) -> ExitCode {
+    println!("{}", which_file(texts, path));
+    let loaded = match config::load(path) {
+        Ok(loaded) => loaded,
+        Err(problems) => return report_problems(texts, &rendered(texts, &problems)),
+    };
+    print_warnings(texts, &loaded.warnings);
+    let config = &loaded.config;
+    let mut problems: Vec<String> = missing_features(config)
+        .map(|platform| texts.render(Key::AdminFeatureMissing, &[("platform", platform)]))
+        .collect();
+    let store = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(config::check::store(config)),
+        Err(error) => return fail(texts, &error.into()),
+    };
+    match store {
+        Ok(found) => println!("{}", found.render(texts)),
+        Err(problem) => problems.push(problem.render(texts)),
+    }
+    if !problems.is_empty() {
+        return report_problems(texts, &problems);
+    }
+    if !config.has_discord() && !config.has_matrix() {
+        println!("{}", texts.text(Key::AdminConfigNoPlatform));
+    }
+    println!("{}", texts.text(Key::AdminConfigOk));
+    ExitCode::SUCCESS
+}
+
+/// The configured platforms this build cannot run.
+fn missing_features(config: &Config) -> impl Iterator<Item = &'static str> {
+    [
+        (config.has_discord(), DISCORD_AVAILABLE, "Discord"),
+        (config.has_matrix(), MATRIX_AVAILABLE, "Matrix"),
+    ]
+    .into_iter()
+    .filter(|(configured, available, _)| *configured && !available)
+    .map(|(_, _, platform)| platform)
+}
+
+/// Which config file is read, or that none is and defaults apply.
+fn which_file(texts: &Catalog, path: Option<&Path>) -> String {
+    match config::chosen_file(path) {
+        Some(file) => {
+            let shown = std::path::absolute(&file).unwrap_or(file);
+            texts.render(
+                Key::AdminConfigFile,
+                &[("path", &shown.display().to_string())],
+            )
+        }
+        None => texts.render(Key::AdminConfigNoFile, &[("path", config::DEFAULT_PATH)]),
+    }
+}
+
+async fn start(
+    texts: &Catalog,
+    config: &Config,
+    console_only: bool,
+    explicit_run: bool,
+) -> anyhow::Result<ExitCode> {
     if !console_only {
-        for (configured, available, platform) in [
-            (config.has_discord(), DISCORD_AVAILABLE, "Discord"),
-            (config.has_matrix(), MATRIX_AVAILABLE, "Matrix"),
-        ] {
-            if configured && !available {
-                eprintln!(
-                    "{}",
-                    texts.render(Key::AdminFeatureMissing, &[("platform", platform)])
-                );
-                return Ok(ExitCode::FAILURE);
-            }
+        if let Some(platform) = missing_features(config).next() {
+            eprintln!(
+                "{}",
+                texts.render(Key::AdminFeatureMissing, &[("platform", platform)])
+            );
+            return Ok(ExitCode::FAILURE);
         }
         #[cfg(any(feature = "discord", feature = "matrix"))]
         if config.has_discord() || config.has_matrix() {
@@ -116,7 +180,7 @@ async fn start(texts: &Catalog, config: &Config, console_only: bool) -> anyhow::
         }
 
         eprintln!("{}", texts.text(Key::AdminNoPlatform));
-        if !std::io::stdin().is_terminal() {
+        if explicit_run || !std::io::stdin().is_terminal() {
             return Ok(ExitCode::from(EXIT_NOTHING_TO_RUN));
         }
         eprintln!("{}", texts.text(Key::AdminStartingConsole));
@@ -164,12 +228,18 @@ fn reword_lines(config: &Config, json: bool, texts: &Catalog) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn report_problems(texts: &Catalog, problems: &[Problem]) -> ExitCode {
-    for problem in problems {
-        let message = problem.render(texts);
+fn rendered(texts: &Catalog, problems: &[Problem]) -> Vec<String> {
+    problems
+        .iter()
+        .map(|problem| problem.render(texts))
+        .collect()
+}
+
+fn report_problems(texts: &Catalog, problems: &[String]) -> ExitCode {
+    for message in problems {
         eprintln!(
             "{}",
-            texts.render(Key::AdminConfigProblem, &[("message", &message)])
+            texts.render(Key::AdminConfigProblem, &[("message", message)])
         );
     }
     let count = problems.len().to_string();
@@ -190,11 +260,20 @@ fn print_warnings(texts: &Catalog, warnings: &[Problem]) {
     }
 }
 
+/// A failed start in words: an unreachable store by its address, anything
+/// else with every URL in it stripped of its userinfo.
 fn fail(texts: &Catalog, error: &anyhow::Error) -> ExitCode {
-    tracing::error!(error.cause_chain = ?error, error.message = %error, "start failed");
+    let connect = error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<ConnectError>());
+    let reason = match connect {
+        Some(connect) => config::check::connect_problem(connect).render(texts),
+        None => config::redact::redact_urls(&format!("{error:#}")),
+    };
+    tracing::error!(error.message = %reason, "start failed");
     eprintln!(
         "{}",
-        texts.render(Key::AdminStartFailed, &[("reason", &format!("{error:#}"))])
+        texts.render(Key::AdminStartFailed, &[("reason", &reason)])
     );
     ExitCode::FAILURE
 }

@@ -1,6 +1,7 @@
 //! Environment overrides: `RAPPORT_<SECTION>__<KEY>=value` sets `key` in
 //! `[section]`, so a container or systemd unit needs no config file at all.
 
+use std::collections::HashMap;
 use std::fmt::Display;
 use std::str::FromStr;
 
@@ -12,10 +13,16 @@ const SEPARATOR: &str = "__";
 /// Applies every `RAPPORT_A__B` variable to the table as text at `a.b`.
 /// Values stay text; numeric fields accept text through [`lenient`], so a
 /// token that happens to be all digits is never turned into a number.
+/// Also returns which variable set each `a.b` (and `a`, for its first), so
+/// a problem can name the variable.
 pub fn overlay(
     mut table: toml::Table,
     environment: impl IntoIterator<Item = (String, String)>,
-) -> toml::Table {
+) -> (toml::Table, HashMap<String, String>) {
+    let mut names = HashMap::new();
+    let mut environment: Vec<(String, String)> = environment.into_iter().collect();
+    // One order whatever the process's, so the first variable of a section is stable.
+    environment.sort();
     for (name, value) in environment {
         let Some(path) = name.strip_prefix(PREFIX) else {
             continue;
@@ -24,9 +31,13 @@ pub fn overlay(
         if segments.len() < 2 || segments.iter().any(String::is_empty) {
             continue;
         }
+        names
+            .entry(segments[0].clone())
+            .or_insert_with(|| name.clone());
+        names.insert(format!("{}.{}", segments[0], segments[1]), name);
         set_path(&mut table, &segments, value);
     }
-    table
+    (table, names)
 }
 
 fn set_path(table: &mut toml::Table, segments: &[String], value: String) {
@@ -90,7 +101,7 @@ mod tests {
     #[test]
     fn variables_land_in_their_section() {
         let table: toml::Table = toml::from_str("[store]\nurl = \"sqlite://a.db\"\n").unwrap();
-        let table = overlay(
+        let (table, names) = overlay(
             table,
             env(&[
                 ("RAPPORT_STORE__URL", "sqlite://b.db"),
@@ -102,5 +113,7 @@ mod tests {
         assert_eq!(table["store"]["url"].as_str(), Some("sqlite://b.db"));
         assert_eq!(table["discord"]["token"].as_str(), Some("123456"));
         assert_eq!(table.len(), 2);
+        assert_eq!(names["discord.token"], "RAPPORT_DISCORD__TOKEN");
+        assert_eq!(names["store"], "RAPPORT_STORE__URL");
     }
 }

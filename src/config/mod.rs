@@ -5,22 +5,33 @@
 //! variables `RAPPORT_<SECTION>__<KEY>` (e.g. `RAPPORT_DISCORD__TOKEN`).
 //! Secrets may also come from a file named by `<key>_file`. Secrets are
 //! [`SecretString`]s: their `Debug` prints `[REDACTED]` and nothing logs them.
-//! Every problem is collected as a [`Problem`] whose words live in `prompts/`.
+//! Every problem is collected as a [`Problem`] whose words live in `prompts/`,
+//! naming its setting and where it was written (line and column, or the
+//! variable), never a value read as TOML or a secret.
+//!
+//! Files: `load` (file, TOML, environment, in order), `schema` (every
+//! unknown section or key and every wrong type, from the types below),
+//! `validate` (values), `secrets`, `problem`, `redact` (URLs without
+//! userinfo) and `check` (what `check-config` tries: the store).
 
+pub mod check;
 mod env;
+mod load;
+mod problem;
+pub mod redact;
+mod schema;
+mod secrets;
 mod validate;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono_tz::Tz;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::prompts::{Catalog, Key};
 use env::{lenient, lenient_option};
-
-/// The file read when no path is given and `RAPPORT_CONFIG` is unset.
-pub const DEFAULT_PATH: &str = "rapport.toml";
+pub use load::{DEFAULT_PATH, Loaded, chosen_file, load, load_from};
+pub use problem::{Origin, Problem};
 
 /// The whole configuration.
 #[derive(Debug, Default, Deserialize)]
@@ -45,12 +56,16 @@ pub struct Config {
 pub struct StoreConfig {
     /// `sqlite://path` or `postgres://…`; secret because it may hold a password.
     pub url: SecretString,
+    /// A file holding the URL, read when `url` is set neither in the file
+    /// nor in the environment.
+    pub url_file: Option<PathBuf>,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             url: SecretString::from("sqlite://data/rapport.db"),
+            url_file: None,
         }
     }
 }
@@ -290,90 +305,4 @@ impl Config {
             .as_ref()
             .is_some_and(|m| m.password.is_some() || m.access_token.is_some())
     }
-}
-
-/// One thing wrong (or worth a warning) in the configuration.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub key: Key,
-    pub vars: Vec<(&'static str, String)>,
-}
-
-impl Problem {
-    fn new(key: Key, vars: &[(&'static str, &str)]) -> Problem {
-        Problem {
-            key,
-            vars: vars
-                .iter()
-                .map(|(name, value)| (*name, (*value).to_owned()))
-                .collect(),
-        }
-    }
-
-    /// The problem in words.
-    pub fn render(&self, catalog: &Catalog) -> String {
-        let vars: Vec<(&str, &str)> = self.vars.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        catalog.render(self.key, &vars)
-    }
-}
-
-/// A configuration that loaded, with the warnings found on the way.
-#[derive(Debug)]
-pub struct Loaded {
-    pub config: Config,
-    pub warnings: Vec<Problem>,
-}
-
-/// Loads from the process environment and the file it points to.
-pub fn load(path: Option<&Path>) -> Result<Loaded, Vec<Problem>> {
-    let explicit = path
-        .map(Path::to_path_buf)
-        .or_else(|| std::env::var_os("RAPPORT_CONFIG").map(PathBuf::from));
-    load_from(explicit.as_deref(), std::env::vars())
-}
-
-/// Loads from an explicit environment (tests pass their own). Without a
-/// path, `./rapport.toml` is read if it exists; a named file must exist.
-pub fn load_from(
-    path: Option<&Path>,
-    environment: impl IntoIterator<Item = (String, String)>,
-) -> Result<Loaded, Vec<Problem>> {
-    let file = match path {
-        Some(path) => Some(path.to_path_buf()),
-        None => Some(PathBuf::from(DEFAULT_PATH)).filter(|p| p.is_file()),
-    };
-    let table = match &file {
-        Some(path) => read_table(path).map_err(|problem| vec![problem])?,
-        None => toml::Table::new(),
-    };
-    let mut warnings = validate::inline_secrets(&table);
-    let table = env::overlay(table, environment);
-    let mut config = Config::deserialize(toml::Value::Table(table)).map_err(|error| {
-        vec![Problem::new(
-            Key::ConfigSyntax,
-            &[("reason", error.message())],
-        )]
-    })?;
-    let mut problems = validate::resolve_secret_files(&mut config);
-    problems.extend(validate::problems(&config));
-    if problems.is_empty() {
-        warnings.sort_by_key(|w| w.vars.clone());
-        Ok(Loaded { config, warnings })
-    } else {
-        Err(problems)
-    }
-}
-
-fn read_table(path: &Path) -> Result<toml::Table, Problem> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        Problem::new(
-            Key::ConfigUnreadable,
-            &[("path", &shown), ("reason", &error.to_string())],
-        )
-    })?;
-    toml::from_str(&text).map_err(|error| {
-        let reason = format!("{shown}: {}", error.to_string().trim());
-        Problem::new(Key::ConfigSyntax, &[("reason", &reason)])
-    })
 }

@@ -181,3 +181,180 @@ fn mydata_delete_in_the_console_leaves_no_byte_of_her_words_in_the_files() {
     );
     assert_eq!(mode("data/rapport.db"), 0o600);
 }
+
+/// Looks like a secret; must never appear in anything rapport prints.
+const MARKER: &str = "sk-live-7f3a9c2e1b";
+
+fn all_output(out: &Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn check_config_never_echoes_a_mistyped_secret_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rapport.toml");
+    for (written, hint) in [
+        (format!("[discord]\ntoken = {MARKER}\n"), "line 2, column 9"),
+        ("[discord]\ntoken = 123456789\n".to_owned(), "discord.token"),
+    ] {
+        std::fs::write(&config, &written).unwrap();
+        let out = rapport(dir.path(), &["check-config"], &[], "");
+        let all = all_output(&out);
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(text(&out.stderr).contains(hint), "{all}");
+        for leaked in [MARKER, "123456789", "token ="] {
+            assert!(!all.contains(leaked), "{leaked} was shown: {all}");
+        }
+    }
+}
+
+#[test]
+fn check_config_lists_every_structural_problem_by_key_line_and_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rapport.toml"),
+        "[checkins]\nround_hour = 5\n[log]\nformat = \"xml\"\n[discord]\nguild_id = \"abc\"\n[checkin]\n",
+    )
+    .unwrap();
+    let out = rapport(
+        dir.path(),
+        &["check-config"],
+        &[
+            ("RAPPORT_CHECKINS__ROUND_HOURS", "abc"),
+            ("RAPPORT_DISCORD__TOKEN", MARKER),
+        ],
+        "",
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for expected in [
+        "line 2, column 1: checkins.round_hour is not a setting rapport knows",
+        "line 4, column 1: log.format must be one of: pretty, json",
+        "line 6, column 1: discord.guild_id must be a whole number",
+        "line 7, column 2: [checkin] is not a section rapport knows",
+        "RAPPORT_CHECKINS__ROUND_HOURS: checkins.round_hours must be a whole number",
+    ] {
+        assert!(stderr.contains(expected), "{expected} missing: {stderr}");
+    }
+    let texts = Catalog::embedded().unwrap();
+    let count = texts.render(Key::AdminConfigProblemCount, &[("count", "5")]);
+    assert!(stderr.contains(&count), "{stderr}");
+    assert!(!stderr.contains("invalid digit"), "{stderr}");
+    assert!(!all_output(&out).contains(MARKER));
+}
+
+#[test]
+fn check_config_reports_log_filters_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for filter in ["info,,==", "rapport=loud"] {
+        let out = rapport(
+            dir.path(),
+            &["check-config"],
+            &[("RAPPORT_LOG__FILTER", filter)],
+            "",
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("RAPPORT_LOG__FILTER: log.filter"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn check_config_says_which_file_it_read_and_that_no_platform_is_set_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = Catalog::embedded().unwrap();
+    let out = rapport(dir.path(), &["check-config"], &[], "");
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let none = texts.render(Key::AdminConfigNoFile, &[("path", "rapport.toml")]);
+    assert!(stdout.contains(&none), "{stdout}");
+    assert!(
+        stdout.contains(texts.text(Key::AdminConfigNoPlatform)),
+        "{stdout}"
+    );
+    let store = texts.render(Key::AdminStoreSqliteNew, &[("path", "data/rapport.db")]);
+    assert!(stdout.contains(&store), "{stdout}");
+    assert!(
+        !dir.path().join("data").exists(),
+        "check-config creates nothing"
+    );
+
+    let file = dir.path().join("elsewhere.toml");
+    std::fs::write(&file, "[defaults]\ntime_zone = \"Europe/Berlin\"\n").unwrap();
+    let shown = file.display().to_string();
+    let out = rapport(
+        dir.path(),
+        &["check-config"],
+        &[
+            ("RAPPORT_CONFIG", &shown),
+            ("RAPPORT_DISCORD__TOKEN", MARKER),
+        ],
+        "",
+    );
+    let stdout = text(&out.stdout);
+    let read = texts.render(Key::AdminConfigFile, &[("path", &shown)]);
+    assert!(stdout.contains(&read), "{stdout}");
+    assert!(
+        !stdout.contains(texts.text(Key::AdminConfigNoPlatform)),
+        "Discord is configured: {stdout}"
+    );
+    assert!(!all_output(&out).contains(MARKER));
+}
+
+#[test]
+fn check_config_finds_a_sqlite_folder_it_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("blocker"), "").unwrap();
+    let out = rapport(
+        dir.path(),
+        &["check-config"],
+        &[("RAPPORT_STORE__URL", "sqlite://blocker/rapport.db")],
+        "",
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("blocker/rapport.db"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_postgres_is_reported_at_once_without_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("postgres://rapport:{MARKER}@127.0.0.1:1/rapport");
+    // In the file: a warning about the password, then the refusal.
+    std::fs::write(
+        dir.path().join("rapport.toml"),
+        format!("[store]\nurl = \"{url}\"\n"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = rapport(dir.path(), &["check-config"], &[], "");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("store.url in the config file holds a password"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("connection refused to 127.0.0.1:1"),
+        "{stderr}"
+    );
+    assert!(!all_output(&out).contains(MARKER), "{stderr}");
+
+    // Starting the console fails as fast, with the same plain words.
+    let out = rapport(dir.path(), &["console"], &[], "");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("connection refused to 127.0.0.1:1"),
+        "{stderr}"
+    );
+    assert!(!all_output(&out).contains(MARKER), "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -4,8 +4,9 @@ use std::fs;
 
 use secrecy::ExposeSecret;
 
-use rapport::config::{self, Problem};
+use rapport::config::{self, Origin, Problem, check};
 use rapport::prompts::{Catalog, Key};
+use rapport::store::{ConnectError, Store};
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -200,7 +201,7 @@ fn unknown_keys_and_broken_toml_are_explained() {
     let file = dir.path().join("rapport.toml");
     fs::write(&file, "[store]\nurll = \"sqlite://x.db\"\n").unwrap();
     let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
-    assert_eq!(keys(&problems), [Key::ConfigSyntax]);
+    assert_eq!(keys(&problems), [Key::ConfigUnknownKeyNear]);
     assert!(
         problems[0]
             .render(&Catalog::embedded().unwrap())
@@ -209,7 +210,7 @@ fn unknown_keys_and_broken_toml_are_explained() {
 
     fs::write(&file, "[store\n").unwrap();
     let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
-    assert_eq!(keys(&problems), [Key::ConfigSyntax]);
+    assert_eq!(keys(&problems), [Key::ConfigTomlHeader]);
 
     let missing = dir.path().join("missing.toml");
     let problems = config::load_from(Some(&missing), env(&[])).unwrap_err();
@@ -218,7 +219,7 @@ fn unknown_keys_and_broken_toml_are_explained() {
     fs::write(&file, "").unwrap();
     let problems =
         config::load_from(Some(&file), env(&[("RAPPORT_STORE__NOPE", "1")])).unwrap_err();
-    assert_eq!(keys(&problems), [Key::ConfigSyntax]);
+    assert_eq!(keys(&problems), [Key::ConfigUnknownKey]);
     assert!(
         problems[0]
             .render(&Catalog::embedded().unwrap())
@@ -361,4 +362,379 @@ fn check_config_names_an_unreadable_passphrase_file_without_its_contents() {
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(all.contains("matrix.store_passphrase_file"), "{all}");
     assert!(!all.contains("leaky"), "the contents leaked: {all}");
+}
+
+/// Looks like a secret; must never appear in anything rapport says.
+const MARKER: &str = "sk-live-7f3a9c2e1b";
+
+fn rendered(problems: &[Problem]) -> Vec<String> {
+    let catalog = Catalog::embedded().unwrap();
+    problems.iter().map(|p| p.render(&catalog)).collect()
+}
+
+fn file_origin(line: usize, column: usize) -> Option<Origin> {
+    Some(Origin::File { line, column })
+}
+
+#[test]
+fn a_broken_toml_line_is_placed_by_line_and_column_and_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    // The quotes forgotten around a token.
+    fs::write(&file, format!("[discord]\ntoken = {MARKER}\n")).unwrap();
+    let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
+    assert_eq!(keys(&problems), [Key::ConfigTomlQuotes]);
+    assert_eq!(problems[0].origin, file_origin(2, 9));
+    let text = &rendered(&problems)[0];
+    assert!(text.starts_with("line 2, column 9: "), "{text}");
+    assert!(
+        !text.contains(MARKER) && !text.contains("token ="),
+        "{text}"
+    );
+
+    fs::write(
+        &file,
+        format!("[discord]\ntoken = \"{MARKER}\"\ntoken = \"{MARKER}\"\n"),
+    )
+    .unwrap();
+    let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
+    assert_eq!(keys(&problems), [Key::ConfigTomlDuplicate]);
+    assert_eq!(problems[0].origin, file_origin(3, 1));
+    assert!(!rendered(&problems)[0].contains(MARKER));
+}
+
+#[test]
+fn a_secret_of_the_wrong_type_is_named_by_its_key_never_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(&file, "[discord]\ntoken = 987654321\n").unwrap();
+    let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
+    // Only the type: not also "discord.token is not set".
+    assert_eq!(keys(&problems), [Key::ConfigNotText]);
+    assert_eq!(problems[0].setting.as_deref(), Some("discord.token"));
+    let text = &rendered(&problems)[0];
+    assert!(text.contains("discord.token"), "{text}");
+    assert!(
+        !text.contains("987654321") && !text.contains("integer"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_structural_problem_is_listed_with_its_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(
+        &file,
+        r#"[checkins]
+round_hour = 5
+[log]
+format = "xml"
+[discord]
+token_file = "/run/secrets/token"
+guild_id = "abc"
+[checkin]
+[defaults]
+time_zone = "Mars/Olympus"
+"#,
+    )
+    .unwrap();
+    let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
+    assert_eq!(
+        keys(&problems),
+        [
+            Key::ConfigUnknownKeyNear,
+            Key::ConfigNotOneOf,
+            Key::ConfigNotANumber,
+            Key::ConfigUnknownSectionNear,
+            // The values are still checked, past the shape's problems.
+            Key::ConfigSecretFileUnreadable,
+            Key::ConfigBadZone,
+        ]
+    );
+    let lines: Vec<_> = problems.iter().map(|p| p.origin.clone()).collect();
+    assert_eq!(
+        lines,
+        [
+            file_origin(2, 1),
+            file_origin(4, 1),
+            file_origin(7, 1),
+            file_origin(8, 2),
+            file_origin(6, 1),
+            file_origin(10, 1),
+        ]
+    );
+    let texts = rendered(&problems);
+    assert!(
+        texts[0].contains("did you mean checkins.round_hours?"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[1].contains("log.format must be one of: pretty, json"),
+        "{}",
+        texts[1]
+    );
+    assert!(!texts[1].contains("xml"), "{}", texts[1]);
+    assert!(texts[2].contains("discord.guild_id"), "{}", texts[2]);
+    assert!(texts[3].contains("[checkins]"), "{}", texts[3]);
+    for text in &texts {
+        assert!(!text.contains("invalid digit"), "{text}");
+        assert!(!text.contains('{'), "unfilled placeholder: {text}");
+    }
+}
+
+#[test]
+fn an_unknown_section_far_from_any_lists_the_sections() {
+    let problems =
+        config::load_from(None, env(&[("RAPPORT_WEBHOOKS__URL", "http://x")])).unwrap_err();
+    assert_eq!(keys(&problems), [Key::ConfigUnknownSection]);
+    let text = &rendered(&problems)[0];
+    assert!(
+        text.starts_with("RAPPORT_WEBHOOKS__URL: [webhooks]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("store, defaults, pairing, checkins"),
+        "{text}"
+    );
+}
+
+#[test]
+fn problems_from_the_environment_name_the_variable() {
+    let problems = config::load_from(
+        None,
+        env(&[
+            ("RAPPORT_CHECKINS__ROUND_HOURS", "abc"),
+            ("RAPPORT_DISCORD__TOKEN", MARKER),
+            ("RAPPORT_DISCORD__GUILD_ID", "abc"),
+            ("RAPPORT_LOG__FORMAT", "xml"),
+        ]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        keys(&problems),
+        [
+            Key::ConfigNotANumber,
+            Key::ConfigNotANumber,
+            Key::ConfigNotOneOf
+        ]
+    );
+    let variables: Vec<_> = problems.iter().map(|p| p.origin.clone()).collect();
+    assert_eq!(
+        variables,
+        [
+            Some(Origin::Env("RAPPORT_CHECKINS__ROUND_HOURS".into())),
+            Some(Origin::Env("RAPPORT_DISCORD__GUILD_ID".into())),
+            Some(Origin::Env("RAPPORT_LOG__FORMAT".into())),
+        ]
+    );
+    let texts = rendered(&problems);
+    assert_eq!(
+        texts[0],
+        "RAPPORT_CHECKINS__ROUND_HOURS: checkins.round_hours must be a whole number (0 or more)"
+    );
+    assert!(texts[1].contains("discord.guild_id"), "{}", texts[1]);
+    for text in &texts {
+        assert!(
+            !text.contains("invalid digit") && !text.contains(MARKER),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn log_filters_tracing_cannot_read_are_problems() {
+    for (filter, part) in [("info,,==", "=="), ("rapport=loud", "rapport=loud")] {
+        let problems =
+            config::load_from(None, env(&[("RAPPORT_LOG__FILTER", filter)])).unwrap_err();
+        assert_eq!(keys(&problems), [Key::ConfigBadLogFilter], "{filter}");
+        let text = &rendered(&problems)[0];
+        assert!(
+            text.starts_with("RAPPORT_LOG__FILTER: log.filter"),
+            "{text}"
+        );
+        assert!(text.contains(&format!("“{part}”")), "{text}");
+    }
+    for good in [
+        "info",
+        "rapport=debug,sqlx=warn",
+        "warn,rapport::engine=trace",
+    ] {
+        assert!(
+            config::load_from(None, env(&[("RAPPORT_LOG__FILTER", good)])).is_ok(),
+            "{good}"
+        );
+    }
+}
+
+#[test]
+fn urls_are_shown_without_their_userinfo() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    fs::write(
+        &file,
+        format!(
+            "[reword_model]\nenabled = true\nurl = \"https://ana:{MARKER}@model.example/v1\"\n\
+             [discord]\ntoken_file = \"/dev/null\"\napi_base = \"ana:{MARKER}@discord.example\"\n\
+             [matrix]\nhomeserver = \"ftp://ana:{MARKER}@matrix.example.org\"\n\
+             user_id = \"@rapport:example.org\"\npassword_file = \"/dev/null\"\n"
+        ),
+    )
+    .unwrap();
+    let problems = config::load_from(Some(&file), env(&[])).unwrap_err();
+    assert_eq!(
+        keys(&problems),
+        [
+            Key::ConfigBadModelUrl,
+            Key::ConfigBadDiscordApi,
+            Key::ConfigBadHomeserver
+        ]
+    );
+    let texts = rendered(&problems);
+    assert!(
+        texts[0].contains("“https://model.example/v1”"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[2].contains("“ftp://matrix.example.org”"),
+        "{}",
+        texts[2]
+    );
+    for text in &texts {
+        assert!(!text.contains(MARKER) && !text.contains("ana"), "{text}");
+    }
+}
+
+#[test]
+fn a_password_in_the_store_url_warns_and_the_url_may_come_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    let url = format!("postgres://rapport:{MARKER}@db.example/rapport");
+    fs::write(&file, format!("\n[store]\nurl = \"{url}\"\n")).unwrap();
+    let loaded = config::load_from(Some(&file), env(&[])).expect("valid");
+    assert_eq!(keys(&loaded.warnings), [Key::ConfigStorePasswordInFile]);
+    assert_eq!(loaded.warnings[0].origin, file_origin(3, 1));
+    let text = &rendered(&loaded.warnings)[0];
+    assert!(
+        text.contains("RAPPORT_STORE__URL") && text.contains("store.url_file"),
+        "{text}"
+    );
+    assert!(!text.contains(MARKER), "{text}");
+    assert_eq!(loaded.file.as_deref(), Some(file.as_path()));
+
+    // In the environment, or without a password, nothing to warn about.
+    let loaded = config::load_from(None, env(&[("RAPPORT_STORE__URL", &url)])).unwrap();
+    assert!(loaded.warnings.is_empty() && loaded.file.is_none());
+    fs::write(&file, "[store]\nurl = \"postgres://rapport@db/rapport\"\n").unwrap();
+    assert!(
+        config::load_from(Some(&file), env(&[]))
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+
+    // From a file named by store.url_file; the environment still wins.
+    let secret = dir.path().join("store-url");
+    fs::write(&secret, format!("{url}\n")).unwrap();
+    fs::write(
+        &file,
+        format!("[store]\nurl_file = {:?}\n", secret.display().to_string()),
+    )
+    .unwrap();
+    let loaded = config::load_from(Some(&file), env(&[])).unwrap();
+    assert_eq!(loaded.config.store.url.expose_secret(), url);
+    assert!(loaded.warnings.is_empty());
+    let other = ("RAPPORT_STORE__URL", "sqlite://other.db");
+    let loaded = config::load_from(Some(&file), env(&[other])).unwrap();
+    assert_eq!(loaded.config.store.url.expose_secret(), "sqlite://other.db");
+}
+
+#[tokio::test]
+async fn the_store_check_tries_the_sqlite_folder_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let with_url = |url: String| {
+        config::load_from(None, env(&[("RAPPORT_STORE__URL", &url)]))
+            .unwrap()
+            .config
+    };
+    let fresh = dir.path().join("data/rapport.db");
+    let found = check::store(&with_url(format!("sqlite://{}", fresh.display())))
+        .await
+        .expect("the folder can be made");
+    assert_eq!(found.key, Key::AdminStoreSqliteNew);
+    assert!(!dir.path().join("data").exists(), "nothing is created");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing is left"
+    );
+
+    let existing = dir.path().join("rapport.db");
+    fs::write(&existing, "").unwrap();
+    let found = check::store(&with_url(format!("sqlite://{}", existing.display())))
+        .await
+        .unwrap();
+    assert_eq!(found.key, Key::AdminStoreSqliteReady);
+
+    // A file where a folder should be: not even root can write there.
+    let blocked = dir.path().join("rapport.db/inner/x.db");
+    let problem = check::store(&with_url(format!("sqlite://{}", blocked.display())))
+        .await
+        .unwrap_err();
+    assert_eq!(problem.key, Key::ConfigStoreNotWritable);
+    assert!(problem.render(&catalog).contains("x.db"));
+
+    let found = check::store(&with_url("sqlite::memory:".into()))
+        .await
+        .unwrap();
+    assert_eq!(found.key, Key::AdminStoreMemory);
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_named_by_address_at_once() {
+    let url = format!("postgres://rapport:{MARKER}@127.0.0.1:1/rapport");
+    let config = config::load_from(None, env(&[("RAPPORT_STORE__URL", &url)]))
+        .unwrap()
+        .config;
+    let started = std::time::Instant::now();
+    let problem = check::store(&config).await.unwrap_err();
+    assert_eq!(problem.key, Key::ConfigStoreRefused);
+    let text = problem.render(&Catalog::embedded().unwrap());
+    assert!(text.contains("connection refused to 127.0.0.1:1"), "{text}");
+    assert!(
+        !text.contains(MARKER) && !text.contains("rapport:"),
+        "{text}"
+    );
+
+    // Starting for real fails as fast, with the same plain error.
+    let error = Store::connect(&url).await.unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let connect = error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<ConnectError>())
+        .expect("a connect error");
+    assert!(
+        matches!(connect, ConnectError::Refused { address } if address == "127.0.0.1:1"),
+        "{connect:?}"
+    );
+    assert!(!format!("{error:#} {error:?}").contains(MARKER));
+}
+
+#[tokio::test]
+async fn a_reachable_postgres_passes_the_store_check() {
+    let url = std::env::var("RAPPORT_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let config = config::load_from(None, env(&[("RAPPORT_STORE__URL", &url)]))
+        .unwrap()
+        .config;
+    match check::store(&config).await {
+        Ok(found) => assert_eq!(found.key, Key::AdminStorePostgresReady),
+        Err(problem) if !crate::helpers::in_ci() => {
+            eprintln!("SKIPPED: PostgreSQL is not reachable ({problem:?})");
+        }
+        Err(problem) => panic!("PostgreSQL is required under CI: {problem:?}"),
+    }
 }
