@@ -69,6 +69,7 @@ async fn run(messages: u64) -> anyhow::Result<()> {
             reply: &reply,
             authors: &[],
             journal_entry: None,
+            couple_only: false,
             not_before: engine.clock().now(),
         };
         outbox::enqueue(&mut tx, &message).await?;

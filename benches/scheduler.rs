@@ -15,7 +15,9 @@ use rand::rngs::StdRng;
 use sqlx::{Any, AnyPool, Transaction};
 
 use rapport::clock::ManualClock;
-use rapport::delivery::{self, BoxFuture, ChatPort, DeliveryError, DeliveryPolicy, Ports, Sent};
+use rapport::delivery::{
+    self, BoxFuture, ChatPort, DeliveryError, DeliveryPolicy, Ports, Readers, Sent,
+};
 use rapport::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
 use rapport::engine::{Engine, Policy};
 use rapport::prompts::Catalog;
@@ -41,6 +43,13 @@ impl ChatPort for NullPort {
 
     fn send_to_space<'a>(&'a self, _: &'a SpaceRef, _: &'a str, _: &'a Reply) -> Sent<'a> {
         Box::pin(async { Ok(Posted::default()) })
+    }
+
+    fn space_readers<'a>(
+        &'a self,
+        _: &'a SpaceRef,
+    ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
+        Box::pin(async { Ok(Readers::Only(Vec::new())) })
     }
 
     fn retract<'a>(&'a self, _: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {

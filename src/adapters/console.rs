@@ -16,7 +16,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use crate::delivery::{
-    self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, Ports, Sent,
+    self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, Ports, Readers, Sent,
 };
 use crate::domain::{Choice, Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
@@ -63,6 +63,15 @@ impl ChatPort for ConsolePort {
         reply: &'a Reply,
     ) -> Sent<'a> {
         Box::pin(async move { self.show(Destination::Space(space.clone()), key, reply) })
+    }
+
+    /// The console's spaces are read by the one person at the keyboard,
+    /// who plays every partner: nobody else.
+    fn space_readers<'a>(
+        &'a self,
+        _space: &'a SpaceRef,
+    ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
+        Box::pin(async { Ok(Readers::Only(Vec::new())) })
     }
 
     /// A terminal cannot take back what it printed; nothing is kept to

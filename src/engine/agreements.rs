@@ -26,6 +26,11 @@ pub(super) async fn run(ctx: &mut Ctx<'_>, command: &AgreeCommand) -> EngineResu
         AgreeCommand::Decline(id) => answer(ctx, *id, false).await?,
     };
     let Some(id) = about else {
+        // The list shows every agreement's wording: both partners' words.
+        if matches!(command, AgreeCommand::List) {
+            let both = ctx.couple_members().await?;
+            return Ok(quoting(outgoing, &both));
+        }
         return Ok(outgoing);
     };
     // An agreement's messages quote its wording (and an edit the wording

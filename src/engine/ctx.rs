@@ -61,6 +61,16 @@ impl Ctx<'_> {
         named(&self.actor.display_name, self.actor.handle.as_deref())
     }
 
+    /// The ids of the actor's couple's members (just the actor when
+    /// unpaired): whose words a couple-wide view repeats.
+    pub(super) async fn couple_members(&mut self) -> EngineResult<Vec<i64>> {
+        let Some(couple) = couples::active_for_user(self.tx, self.me.id).await? else {
+            return Ok(vec![self.me.id]);
+        };
+        let members = crate::store::users::in_couple(self.tx, couple.id).await?;
+        Ok(members.into_iter().map(|member| member.id).collect())
+    }
+
     /// The zone to show times to a person in.
     pub(super) fn zone_of(&self, user: &User) -> Tz {
         user.time_zone.unwrap_or(self.engine.policy.default_zone)

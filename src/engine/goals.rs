@@ -44,6 +44,11 @@ pub(super) async fn run(ctx: &mut Ctx<'_>, command: &GoalCommand) -> EngineResul
     };
     let outgoing = dispatch(ctx, command).await?;
     let Some(id) = about else {
+        // The list shows every goal's title: both partners' words.
+        if matches!(command, GoalCommand::List) {
+            let both = ctx.couple_members().await?;
+            return Ok(quoting(outgoing, &both));
+        }
         return Ok(outgoing);
     };
     // Every message about a goal names it by its title: its proposer's
@@ -388,7 +393,7 @@ fn milestone(
         &[("goal", &described), ("total", &total.to_string())],
     );
     match &couple.space {
-        Some(space) => vec![Outgoing::to_space(space.clone(), Reply::public(text))],
+        Some(space) => vec![Outgoing::to_space(space.clone(), Reply::public(text)).couple_only()],
         None => members
             .iter()
             .map(|m| Outgoing::to_user(m.user.clone(), Reply::private(text.clone())))

@@ -127,6 +127,9 @@ pub struct Outgoing {
     pub authors: Option<Vec<i64>>,
     /// The journal entry the message quotes, if any.
     pub journal_entry: Option<i64>,
+    /// Private content for a space: posted there only while the couple
+    /// alone can read it, otherwise to each partner privately.
+    pub couple_only: bool,
 }
 
 impl Outgoing {
@@ -137,7 +140,14 @@ impl Outgoing {
             key: None,
             authors: None,
             journal_entry: None,
+            couple_only: false,
         }
+    }
+
+    /// Marks private content (see [`Outgoing::couple_only`]).
+    pub fn couple_only(mut self) -> Outgoing {
+        self.couple_only = true;
+        self
     }
 
     pub fn to_requester(reply: Reply) -> Outgoing {
@@ -186,6 +196,8 @@ pub struct Queued {
     pub authors: Vec<i64>,
     /// The journal entry it quotes, if any.
     pub journal_entry: Option<i64>,
+    /// See [`Outgoing::couple_only`].
+    pub couple_only: bool,
 }
 
 impl Queued {
@@ -197,7 +209,14 @@ impl Queued {
             reply,
             authors: Vec::new(),
             journal_entry: None,
+            couple_only: false,
         }
+    }
+
+    /// Marks private content (see [`Outgoing::couple_only`]).
+    pub fn couple_only(mut self) -> Queued {
+        self.couple_only = true;
+        self
     }
 
     /// Says whose words the message carries.
@@ -221,6 +240,7 @@ impl From<Queued> for Outgoing {
             key: Some(queued.key),
             authors: Some(queued.authors),
             journal_entry: queued.journal_entry,
+            couple_only: queued.couple_only,
         }
     }
 }

@@ -31,6 +31,7 @@ pub(crate) async fn queue_all(
             reply: &message.reply,
             authors: &message.authors,
             journal_entry: message.journal_entry,
+            couple_only: message.couple_only,
             not_before: now,
         };
         queued += usize::from(outbox::enqueue(tx, &new).await?);
@@ -87,6 +88,7 @@ pub(super) async fn split_request(
             reply: out.reply,
             authors: out.authors.unwrap_or_else(|| vec![origin.author]),
             journal_entry: out.journal_entry,
+            couple_only: out.couple_only,
         });
     }
     let count = queue_all(tx, couple_id, &queued, origin.now).await?;

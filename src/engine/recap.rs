@@ -43,7 +43,9 @@ pub(super) async fn run(ctx: &mut Ctx<'_>, command: &RecapCommand) -> EngineResu
             let couple = ctx.my_couple().await?;
             let mut reply = compose(ctx.engine, ctx.tx, &couple, ctx.now).await?;
             reply.private = true;
-            Ok(vec![Outgoing::to_requester(reply)])
+            // It quotes both partners, as the scheduled one does.
+            let both = ctx.couple_members().await?;
+            Ok(vec![Outgoing::to_requester(reply).by(both)])
         }
     }
 }
@@ -323,7 +325,9 @@ async fn recap_messages(
     if let Some(space) = &couple.space {
         let key = format!("recap:{}:{occurrence}", couple.id);
         return Ok(vec![
-            Queued::new(key, Destination::Space(space.clone()), reply).by(authors),
+            Queued::new(key, Destination::Space(space.clone()), reply)
+                .by(authors)
+                .couple_only(),
         ]);
     }
     Ok(members

@@ -274,6 +274,7 @@ message_keys! {
     CheckinTrendFalling => "checkin.trend_falling",
     CheckinChartTitle => "checkin.chart_title",
     DeliveryUnreachable => "checkin.unreachable",
+    DeliverySpaceNotPrivate => "checkin.space_not_private",
 
     RewordFine => "reword.fine",
     RewordSuggestion => "reword.suggestion",

@@ -176,7 +176,7 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
         "outbox.id, outbox.idempotency_key, outbox.couple_id, outbox.recipient_kind,
          outbox.platform, outbox.recipient_id, outbox.state, outbox.attempts,
          outbox.next_attempt_at, outbox.last_error, outbox.created_at, outbox.finished_at,
-         outbox.journal_entry_id, outbox.posted",
+         outbox.journal_entry_id, outbox.posted, outbox.couple_only",
         "FROM outbox WHERE outbox.couple_id IN
            (SELECT memberships.couple_id FROM memberships WHERE memberships.user_id = $1)
          OR (outbox.recipient_kind = 'user' AND EXISTS (SELECT 1 FROM users

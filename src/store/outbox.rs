@@ -28,6 +28,9 @@ pub struct NewMessage<'a> {
     pub authors: &'a [i64],
     /// The journal entry it quotes.
     pub journal_entry: Option<i64>,
+    /// Private content: posted to a space only while the couple alone can
+    /// read it there.
+    pub couple_only: bool,
     pub not_before: DateTime<Utc>,
 }
 
@@ -50,6 +53,8 @@ pub struct QueuedMessage {
     pub work: Work,
     /// Attempts so far, including the current one.
     pub attempts: i64,
+    /// See [`NewMessage::couple_only`].
+    pub couple_only: bool,
 }
 
 #[derive(FromRow)]
@@ -64,6 +69,7 @@ struct OutboxRow {
     payload: Option<String>,
     posted: Option<String>,
     attempts: i64,
+    couple_only: i64,
 }
 
 impl TryFrom<OutboxRow> for QueuedMessage {
@@ -94,6 +100,7 @@ impl TryFrom<OutboxRow> for QueuedMessage {
             to,
             work,
             attempts: row.attempts,
+            couple_only: row.couple_only != 0,
         })
     }
 }
@@ -107,8 +114,8 @@ pub async fn enqueue(tx: &mut Tx, message: &NewMessage<'_>) -> anyhow::Result<bo
     let payload = serde_json::to_string(message.reply).context("cannot encode message")?;
     let queued: Option<i64> = sqlx::query_scalar(
         "INSERT INTO outbox (idempotency_key, couple_id, recipient_kind, platform, recipient_id, payload, state,
-                             next_attempt_at, created_at, journal_entry_id)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $8)
+                             next_attempt_at, created_at, journal_entry_id, couple_only)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $8, $9)
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING id",
     )
@@ -120,6 +127,7 @@ pub async fn enqueue(tx: &mut Tx, message: &NewMessage<'_>) -> anyhow::Result<bo
     .bind(payload)
     .bind(to_db(message.not_before))
     .bind(message.journal_entry)
+    .bind(i64::from(message.couple_only))
     .fetch_optional(&mut **tx)
     .await
     .context("cannot queue message")?;
@@ -151,7 +159,7 @@ pub async fn claim_due(
                         AND platform IN ({})
                       ORDER BY next_attempt_at, id LIMIT $3{})
          RETURNING id, idempotency_key, couple_id, recipient_kind, platform, recipient_id,
-                   state, payload, posted, attempts",
+                   state, payload, posted, attempts, couple_only",
         placeholders(platforms, 4),
         skip_locked(tx)
     );
@@ -233,6 +241,70 @@ async fn record_authors(tx: &mut Tx, outbox_id: i64, authors: &[i64]) -> anyhow:
         .await
         .context("cannot record whose words a message carries")?;
     }
+    Ok(())
+}
+
+/// Queues a private copy of a message for one person, carrying the same
+/// words (authors, journal entry) as the original; `true` if queued.
+pub async fn copy_to_user(
+    tx: &mut Tx,
+    original: i64,
+    key: &str,
+    to: &UserRef,
+    reply: &Reply,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let payload = serde_json::to_string(reply).context("cannot encode message")?;
+    let copied: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO outbox (idempotency_key, couple_id, recipient_kind, platform, recipient_id, payload, state,
+                             next_attempt_at, created_at, journal_entry_id)
+         SELECT $1, couple_id, 'user', $2, $3, $4, 'pending', $5, $5, journal_entry_id
+         FROM outbox WHERE id = $6
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id",
+    )
+    .bind(key)
+    .bind(to.platform.as_str())
+    .bind(&to.id)
+    .bind(payload)
+    .bind(to_db(now))
+    .bind(original)
+    .fetch_optional(&mut **tx)
+    .await
+    .context("cannot queue a private copy")?;
+    let Some(copy) = copied else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "INSERT INTO outbox_authors (outbox_id, user_id)
+         SELECT $1, user_id FROM outbox_authors WHERE outbox_id = $2",
+    )
+    .bind(copy)
+    .bind(original)
+    .execute(&mut **tx)
+    .await
+    .context("cannot copy whose words a message carries")?;
+    Ok(true)
+}
+
+/// Not posted where it was addressed, and never will be: its text goes.
+pub async fn mark_cancelled(
+    tx: &mut Tx,
+    id: i64,
+    now: DateTime<Utc>,
+    why: &str,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET state = 'cancelled', finished_at = $1, claimed_until = NULL, payload = NULL,
+                           last_error = $2
+         WHERE id = $3",
+    )
+    .bind(to_db(now))
+    .bind(why)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .context("cannot cancel a message")?;
     Ok(())
 }
 

@@ -11,7 +11,8 @@ use sqlx::Row;
 
 use rapport::clock::ManualClock;
 use rapport::delivery::{
-    self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, DeliveryReport, Ports, Sent,
+    self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, DeliveryReport, Ports,
+    Readers, Sent,
 };
 use rapport::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use rapport::engine::DueReport;
@@ -263,6 +264,8 @@ pub struct RecordingPort {
     pub shown: std::sync::Mutex<Vec<Delivery>>,
     /// Posts taken down (by key), because the words in them were deleted.
     retracted: std::sync::Mutex<Vec<String>>,
+    /// Who reads every space, besides rapport: nobody, unless a test says.
+    readers: std::sync::Mutex<Option<Readers>>,
 }
 
 impl RecordingPort {
@@ -307,6 +310,14 @@ impl ChatPort for RecordingPort {
         Box::pin(async move { self.record(Destination::Space(space.clone()), key, reply) })
     }
 
+    fn space_readers<'a>(
+        &'a self,
+        _space: &'a SpaceRef,
+    ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
+        let readers = self.readers.lock().unwrap().clone();
+        Box::pin(async move { Ok(readers.unwrap_or(Readers::Only(Vec::new()))) })
+    }
+
     fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(async move {
             self.retracted
@@ -341,6 +352,11 @@ impl RecordingPort {
             place: "recording".to_owned(),
             ids: vec![key.to_owned()],
         })
+    }
+
+    /// From now on, these people read every space (a stranger joined).
+    pub fn readers_are(&self, readers: Readers) {
+        *self.readers.lock().unwrap() = Some(readers);
     }
 
     /// The keys of posts taken down, in order.

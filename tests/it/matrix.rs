@@ -392,10 +392,16 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
         .unwrap();
     assert!(encrypted.is_encrypted());
 
+    // Rewording is private: asked in the shared room, it is refused with a
+    // pointer to the direct room, where it works.
     ana.say(&room, "!rapport reword You never listen to me")
         .await;
+    let refused = ana.expect(&bot.user, "in a direct message").await;
+    assert_ne!(refused.room, room, "the refusal is private too");
+    ana.say(&refused.room, "reword You never listen to me")
+        .await;
     let suggestion = ana.expect(&bot.user, "I feel").await;
-    assert_ne!(suggestion.room, room, "a reword answer is private");
+    assert_eq!(suggestion.room, refused.room, "a reword answer is private");
     assert!(
         ben.seen
             .lock()

@@ -204,3 +204,56 @@ async fn a_stranger_who_calls_themselves_ana_is_named_by_their_handle_too() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_reveal_goes_to_each_partner_privately_once_a_stranger_can_read_the_space() {
+    use rapport::delivery::Readers;
+    use rapport::domain::{Platform, UserRef};
+    let t = spawn_engine().await;
+    let (port, ports) = recording_ports();
+    pair_ana_and_ben(&t).await;
+    let (ana, ben, direct) = (person("ana"), person("ben"), Place::Direct);
+    // carl joins the couple's space before the reveal is posted.
+    port.readers_are(Readers::Only(vec![
+        UserRef::new(Platform::Console, "ana"),
+        UserRef::new(Platform::Console, "ben"),
+        UserRef::new(Platform::Console, "carl"),
+    ]));
+    t.say(&ben, &direct, "checkin now").await;
+    t.say_queued(&ana, &direct, "checkin now").await;
+    t.tick(&ports).await;
+    t.say_queued(&ana, &direct, "checkin answer 7 marker-lonely")
+        .await;
+    t.say_queued(&ben, &direct, "checkin answer 8 marker-fine")
+        .await;
+    let report = t.tick(&ports).await.1;
+    assert_eq!(report.rerouted, 1, "{report:?}");
+    t.tick(&ports).await;
+
+    let home = crate::helpers::space_of("home");
+    assert!(
+        !port
+            .shown_to(&home)
+            .iter()
+            .any(|text| text.contains("marker")),
+        "nothing private in a space carl reads: {:#?}",
+        port.shown_to(&home)
+    );
+    for name in ["ana", "ben"] {
+        let private = port.shown_to(&crate::helpers::dm(name));
+        assert!(
+            private
+                .iter()
+                .any(|text| text.contains("marker-lonely") && text.contains("marker-fine")),
+            "{name} gets the reveal privately: {private:#?}"
+        );
+        assert_eq!(
+            private
+                .iter()
+                .filter(|text| text.contains("someone else can read it"))
+                .count(),
+            1,
+            "{name} is told why, once"
+        );
+    }
+}

@@ -18,7 +18,7 @@ use tokio::sync::Mutex as AsyncMutex;
 use tokio::time::Instant;
 
 use super::render::{self, ChoiceMemory};
-use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Sent};
+use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Readers, Sent};
 use crate::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::prompts::Catalog;
 
@@ -249,6 +249,16 @@ impl ChatPort for DiscordPort {
             })?;
             self.send_to_channel(channel, key, reply).await
         })
+    }
+
+    /// A server channel is read by whoever the server's roles let in (its
+    /// owner and admins at least): rapport cannot limit that, so private
+    /// content goes to each partner's DMs.
+    fn space_readers<'a>(
+        &'a self,
+        _space: &'a SpaceRef,
+    ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
+        Box::pin(async { Ok(Readers::Many) })
     }
 
     fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {

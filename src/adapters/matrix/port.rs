@@ -9,12 +9,12 @@ use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, RoomId, TransactionId, UserId};
-use matrix_sdk::{Client, Room, RoomState};
+use matrix_sdk::{Client, Room, RoomMemberships, RoomState};
 use tokio::sync::Mutex as AsyncMutex;
 
 use super::choices::ChoiceMemory;
 use super::{MatrixSettings, render};
-use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Sent};
+use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Readers, Sent};
 use crate::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::prompts::Catalog;
 
@@ -89,6 +89,33 @@ impl MatrixPort {
             posted.ids.push(sent.event_id.to_string());
         }
         Ok(posted)
+    }
+
+    /// Everyone who is in the room or invited to it, but the bot; a room
+    /// anyone may join is read by anyone.
+    async fn readers(&self, space: &SpaceRef) -> Result<Readers, DeliveryError> {
+        let room_id = <&RoomId>::try_from(space.id.as_str()).map_err(|error| {
+            DeliveryError::Unreachable(format!("not a Matrix room id: {error}"))
+        })?;
+        let room = self
+            .client
+            .get_room(room_id)
+            .ok_or_else(|| DeliveryError::Unreachable(format!("not in room {room_id}")))?;
+        if room.is_public().unwrap_or(true) {
+            return Ok(Readers::Many);
+        }
+        let members = room
+            .members(RoomMemberships::JOIN | RoomMemberships::INVITE)
+            .await
+            .map_err(classify)?;
+        let me = self.client.user_id();
+        Ok(Readers::Only(
+            members
+                .iter()
+                .filter(|member| Some(member.user_id()) != me)
+                .map(|member| UserRef::new(Platform::Matrix, member.user_id().as_str()))
+                .collect(),
+        ))
     }
 
     /// Redacts the events of one delivery, so the homeserver drops their
@@ -196,6 +223,13 @@ impl ChatPort for MatrixPort {
                 .ok_or_else(|| DeliveryError::Unreachable(format!("not in room {room_id}")))?;
             self.send_to_room(&room, key, reply).await
         })
+    }
+
+    fn space_readers<'a>(
+        &'a self,
+        space: &'a SpaceRef,
+    ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
+        Box::pin(self.readers(space))
     }
 
     fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {

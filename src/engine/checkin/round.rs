@@ -89,7 +89,8 @@ async fn shared_journal(
             Some(space) => messages.push(
                 Queued::new(key, Destination::Space(space.clone()), Reply::public(text))
                     .by([author.id])
-                    .quoting(entry.id),
+                    .quoting(entry.id)
+                    .couple_only(),
             ),
             None => messages.extend(members.iter().filter(|m| m.id != author.id).map(|m| {
                 let to = Destination::User(m.user.clone());
@@ -225,7 +226,8 @@ pub fn reveal_messages(
                 Destination::Space(space.clone()),
                 Reply::public(text),
             )
-            .by(answers.iter().map(|a| a.user_id)),
+            .by(answers.iter().map(|a| a.user_id))
+            .couple_only(),
         ],
         None => members
             .iter()

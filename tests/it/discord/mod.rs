@@ -450,17 +450,28 @@ async fn pairing_then_a_private_checkin_answered_with_buttons_and_a_form() {
     bot.answer(done).await;
 
     bot.tick().await;
+    bot.tick().await;
     let view = bot.fake.view();
+    // A server channel is never just the two of them: the reveal goes to
+    // each partner's DMs, and nothing of it to the channel.
+    assert!(
+        view.messages_in(CHANNEL_ID)
+            .iter()
+            .all(|m| !m.content.contains("(7/10)")),
+        "{:?}",
+        view.messages_in(CHANNEL_ID)
+    );
     let reveal = view
-        .messages_in(CHANNEL_ID)
+        .dms_to(BEN)
         .into_iter()
         .find(|m| m.content.contains("(7/10)"))
-        .unwrap_or_else(|| {
-            panic!(
-                "the reveal lands in the channel: {:?}",
-                view.messages_in(CHANNEL_ID)
-            )
-        });
+        .unwrap_or_else(|| panic!("the reveal reaches ben privately: {:?}", view.dms_to(BEN)));
+    assert!(
+        view.dms_to(ANA)
+            .iter()
+            .any(|m| m.content.contains("(8/10)")),
+        "and ana"
+    );
     assert!(
         reveal.content.contains("I felt heard this week"),
         "{reveal:?}"

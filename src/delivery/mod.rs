@@ -56,6 +56,12 @@ pub trait ChatPort: Send + Sync {
     /// A message in a shared space.
     fn send_to_space<'a>(&'a self, space: &'a SpaceRef, key: &'a str, reply: &'a Reply)
     -> Sent<'a>;
+    /// Who besides rapport can read a space: asked before private content
+    /// is posted there.
+    fn space_readers<'a>(
+        &'a self,
+        space: &'a SpaceRef,
+    ) -> BoxFuture<'a, Result<Readers, DeliveryError>>;
     /// Takes down what an earlier send posted (the words in it were
     /// deleted), as far as the platform allows; gone already is fine.
     fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>>;
@@ -67,6 +73,10 @@ pub trait ChatPort: Send + Sync {
         }
     }
 }
+
+mod couple_only;
+
+pub use couple_only::Readers;
 
 /// The adapters running in this process, by platform.
 #[derive(Clone, Default)]
@@ -128,6 +138,8 @@ pub struct DeliveryReport {
     pub sent: usize,
     /// Posts taken down because the words in them were deleted.
     pub retracted: usize,
+    /// Private content sent to each partner instead of a space others read.
+    pub rerouted: usize,
     pub retried: usize,
     pub failed: usize,
 }
@@ -182,14 +194,25 @@ async fn send(
         return Ok(()); // not claimed for platforms without a port
     };
     let result = match &message.work {
-        Work::Send(reply) => {
-            let delivery = Delivery {
-                key: message.key.clone(),
-                to: message.to.clone(),
-                reply: reply.clone(),
-            };
-            port.deliver(&delivery).await.map(Some)
-        }
+        Work::Send(reply) => match private_space(engine, port.as_ref(), message).await {
+            Ok(Some(space)) => {
+                let now = engine.clock().now();
+                let mut tx = engine.store().begin().await?;
+                couple_only::reroute(engine, &mut tx, message, reply, &space, now).await?;
+                tx.commit().await?;
+                report.rerouted += 1;
+                return Ok(());
+            }
+            Ok(None) => {
+                let delivery = Delivery {
+                    key: message.key.clone(),
+                    to: message.to.clone(),
+                    reply: reply.clone(),
+                };
+                port.deliver(&delivery).await.map(Some)
+            }
+            Err(error) => Err(error),
+        },
         Work::Retract(posted) => port.retract(posted).await.map(|()| None),
     };
     let now = engine.clock().now();
@@ -223,6 +246,23 @@ async fn send(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The space a message must not be posted in (others read it), if any.
+async fn private_space(
+    engine: &Engine,
+    port: &dyn ChatPort,
+    message: &QueuedMessage,
+) -> Result<Option<SpaceRef>, DeliveryError> {
+    let Destination::Space(space) = &message.to else {
+        return Ok(None);
+    };
+    Ok(
+        match couple_only::check(engine, port, message, space).await? {
+            couple_only::Verdict::Post => None,
+            couple_only::Verdict::Reroute => Some(space.clone()),
+        },
+    )
 }
 
 /// When the next outbox row for these ports is due, for the scheduler.
@@ -266,6 +306,7 @@ async fn tell_space_unreachable(
         // It names the person: their deletion takes it down too.
         authors: &about,
         journal_entry: None,
+        couple_only: false,
         not_before: now,
     };
     outbox::enqueue(tx, &message).await?;
