@@ -33,13 +33,16 @@
 //!                      checkin_kind
 //! ```
 //!
-//! Beside them, used from above and using nothing above themselves:
-//! [`scheduler`] (the loop: engine jobs, then [`delivery`]), [`delivery`]
-//! (the outbox worker, through each adapter's `ChatPort`), [`config`]
-//! (typed TOML + `RAPPORT_*` environment, secrets), [`prompts`] (every
-//! sentence, from `prompts/<locale>/*.toml`), [`clock`] (injected time),
-//! [`error`] (user-facing vs internal), [`telemetry`] (logging) and [`app`]
-//! (wiring and the run loop, used by `main.rs`).
+//! Beside them, driving the engine from outside a request: [`scheduler`]
+//! (the loop: the engine's jobs, then a delivery pass) and [`delivery`] (the
+//! outbox worker, sending through each adapter's `ChatPort`, with the check
+//! that private content reaches a space only while the couple alone reads
+//! it); [`app`] wires everything for `main.rs`. Used by all and using
+//! nothing above them: [`config`] (typed TOML + `RAPPORT_*` environment,
+//! secrets, `check-config`), [`prompts`] (every sentence, from
+//! `prompts/<locale>/*.toml`), [`clock`] (injected time), [`error`]
+//! (user-facing vs internal) and [`telemetry`] (logging that never quotes
+//! anyone).
 
 pub mod adapters;
 pub mod app;

@@ -377,7 +377,19 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
     let Some(url) = synapse("matrix pairing").await else {
         return;
     };
-    let (_account, bot, ana, ben, room) = paired_couple(&url).await;
+    let (account, bot, ana, ben, room) = paired_couple(&url).await;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(account.store.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o700,
+            "the Matrix store is the service's alone"
+        );
+    }
     let announced = ana.expect(&bot.user, "this is their shared space").await;
     assert_eq!(
         announced.room, room,

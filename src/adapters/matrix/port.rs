@@ -91,16 +91,20 @@ impl MatrixPort {
         Ok(posted)
     }
 
+    /// The room a space or a post names, if rapport is in it.
+    fn joined_room(&self, id: &str) -> Result<Room, DeliveryError> {
+        let room_id = <&RoomId>::try_from(id).map_err(|error| {
+            DeliveryError::Unreachable(format!("not a Matrix room id: {error}"))
+        })?;
+        self.client
+            .get_room(room_id)
+            .ok_or_else(|| DeliveryError::Unreachable(format!("not in room {room_id}")))
+    }
+
     /// Everyone who is in the room or invited to it, but the bot; a room
     /// anyone may join is read by anyone.
     async fn readers(&self, space: &SpaceRef) -> Result<Readers, DeliveryError> {
-        let room_id = <&RoomId>::try_from(space.id.as_str()).map_err(|error| {
-            DeliveryError::Unreachable(format!("not a Matrix room id: {error}"))
-        })?;
-        let room = self
-            .client
-            .get_room(room_id)
-            .ok_or_else(|| DeliveryError::Unreachable(format!("not in room {room_id}")))?;
+        let room = self.joined_room(&space.id)?;
         if room.is_public().unwrap_or(true) {
             return Ok(Readers::Many);
         }
@@ -214,13 +218,7 @@ impl ChatPort for MatrixPort {
         reply: &'a Reply,
     ) -> Sent<'a> {
         Box::pin(async move {
-            let room_id = <&RoomId>::try_from(space.id.as_str()).map_err(|error| {
-                DeliveryError::Unreachable(format!("not a Matrix room id: {error}"))
-            })?;
-            let room = self
-                .client
-                .get_room(room_id)
-                .ok_or_else(|| DeliveryError::Unreachable(format!("not in room {room_id}")))?;
+            let room = self.joined_room(&space.id)?;
             self.send_to_room(&room, key, reply).await
         })
     }

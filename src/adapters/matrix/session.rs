@@ -28,6 +28,14 @@ pub(super) async fn build_client(settings: &MatrixSettings) -> anyhow::Result<Cl
             store_dir.display()
         )
     })?;
+    // The session token and the encryption keys (and whatever the SDK keeps
+    // of rooms) are the service's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(store_dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot make {} private", store_dir.display()))?;
+    }
     let passphrase = settings
         .store_passphrase
         .as_ref()

@@ -526,3 +526,27 @@ async fn a_retraction_deletes_every_part_and_a_repeat_is_fine() {
     assert_eq!(statuses, [204, 204, 404, 404]);
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_post_pings_nobody_whatever_it_quotes() {
+    let bot = Running::start().await;
+    let delivery = Delivery {
+        key: "mentions:1".into(),
+        to: Destination::Space(SpaceRef::new(Platform::Discord, CHANNEL_ID.to_string())),
+        reply: Reply::public("ana thanks ben: “thanks <@&42> @everyone @here <@1>”"),
+    };
+    bot.port.deliver(&delivery).await.expect("delivered");
+    let view = bot.fake.view();
+    let posted: Vec<&fake::Recorded> = view
+        .requests
+        .iter()
+        .filter(|r| r.method == "post" && r.path.ends_with("/messages"))
+        .collect();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(
+        posted[0].body["allowed_mentions"],
+        json!({"parse": [], "roles": [], "users": []}),
+        "Discord is told to ping no role, no everyone and no user: {}",
+        posted[0].body
+    );
+}
