@@ -194,24 +194,12 @@ async fn send(
         return Ok(()); // not claimed for platforms without a port
     };
     let result = match &message.work {
-        Work::Send(reply) => match private_space(engine, port.as_ref(), message).await {
-            Ok(Some(space)) => {
-                let now = engine.clock().now();
-                let mut tx = engine.store().begin().await?;
-                couple_only::reroute(engine, &mut tx, message, reply, &space, now).await?;
-                tx.commit().await?;
+        Work::Send(reply) => match post_or_reroute(engine, port.as_ref(), message, reply).await? {
+            None => {
                 report.rerouted += 1;
                 return Ok(());
             }
-            Ok(None) => {
-                let delivery = Delivery {
-                    key: message.key.clone(),
-                    to: message.to.clone(),
-                    reply: reply.clone(),
-                };
-                port.deliver(&delivery).await.map(Some)
-            }
-            Err(error) => Err(error),
+            Some(sent) => sent.map(Some),
         },
         Work::Retract(posted) => port.retract(posted).await.map(|()| None),
     };
@@ -246,6 +234,34 @@ async fn send(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Posts the message where it is addressed, or, when that is a space
+/// others can read and the message is the couple's alone, queues it for
+/// each partner privately instead (`None`).
+async fn post_or_reroute(
+    engine: &Engine,
+    port: &dyn ChatPort,
+    message: &QueuedMessage,
+    reply: &Reply,
+) -> anyhow::Result<Option<Result<Posted, DeliveryError>>> {
+    let space = match private_space(engine, port, message).await {
+        Ok(space) => space,
+        Err(error) => return Ok(Some(Err(error))),
+    };
+    if let Some(space) = space {
+        let now = engine.clock().now();
+        let mut tx = engine.store().begin().await?;
+        couple_only::reroute(engine, &mut tx, message, reply, &space, now).await?;
+        tx.commit().await?;
+        return Ok(None);
+    }
+    let delivery = Delivery {
+        key: message.key.clone(),
+        to: message.to.clone(),
+        reply: reply.clone(),
+    };
+    Ok(Some(port.deliver(&delivery).await))
 }
 
 /// The space a message must not be posted in (others read it), if any.
