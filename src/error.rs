@@ -9,7 +9,11 @@ use crate::prompts::Key;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum UserError {
     #[error("unknown command `{word}`")]
-    UnknownCommand { word: String },
+    UnknownCommand {
+        word: String,
+        /// The command it most likely meant, for a typo.
+        near: Option<&'static str>,
+    },
     /// Missing or extra arguments; `usage` is the command's usage prompt.
     #[error("wrong arguments, usage {usage:?}")]
     Usage { usage: Key },
@@ -135,8 +139,15 @@ impl UserError {
     /// The prompt key and placeholder values that explain this error.
     pub fn message(&self) -> (Key, Vec<(&'static str, String)>) {
         match self {
-            UserError::UnknownCommand { word } => {
+            UserError::UnknownCommand { word, near: None } => {
                 (Key::ErrorUnknownCommand, vec![("command", word.clone())])
+            }
+            UserError::UnknownCommand {
+                word,
+                near: Some(near),
+            } => {
+                let vars = vec![("command", word.clone()), ("near", (*near).to_owned())];
+                (Key::ErrorUnknownCommandNear, vars)
             }
             UserError::Usage { .. } => (Key::ErrorUsage, Vec::new()),
             UserError::InputTooLong { limit } => {

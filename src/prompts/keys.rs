@@ -57,6 +57,7 @@ message_keys! {
     ErrorInternal => "errors.internal",
     ErrorUnknownCommand => "errors.unknown_command",
     ErrorUsage => "errors.usage",
+    ErrorUnknownCommandNear => "errors.unknown_command_near",
     ErrorInputTooLong => "errors.input_too_long",
     ErrorUnknownZone => "errors.unknown_zone",
     ErrorUnknownZoneSuggest => "errors.unknown_zone_suggest",

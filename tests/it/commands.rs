@@ -36,6 +36,7 @@ async fn bad_input_gets_a_friendly_error_and_changes_nothing() {
             "dance with me",
             UserError::UnknownCommand {
                 word: "dance".into(),
+                near: None,
             },
         ),
         (

@@ -30,6 +30,7 @@ mod outbox;
 mod pairing;
 mod postgres;
 mod privacy;
+mod prompts_lint;
 mod recap;
 
 mod reword;

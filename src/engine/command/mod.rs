@@ -205,9 +205,62 @@ impl Command {
             "mydata" => together::parse_mydata(&args).map(Command::MyData),
             _ => Err(UserError::UnknownCommand {
                 word: first.to_owned(),
+                near: nearest_command(first),
             }),
         }
     }
+}
+
+/// The first words of the grammar, for "did you mean".
+const COMMANDS: &[&str] = &[
+    "help",
+    "pair",
+    "settings",
+    "checkin",
+    "reword",
+    "goal",
+    "agree",
+    "journal",
+    "appreciate",
+    "recap",
+    "mydata",
+];
+
+/// The command a mistyped first word most likely meant: at most two
+/// letters off, and fewer than a third of the word.
+fn nearest_command(word: &str) -> Option<&'static str> {
+    let word = word.to_lowercase();
+    COMMANDS
+        .iter()
+        .map(|command| (edit_distance(&word, command), *command))
+        .filter(|(distance, _)| *distance <= 2 && *distance * 3 < word.chars().count().max(3))
+        .min()
+        .map(|(_, command)| command)
+}
+
+/// Letters inserted, removed, changed or swapped with a neighbour.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let change = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + change);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 fn parse_help(args: &[&str]) -> Result<Command, UserError> {
@@ -613,9 +666,28 @@ mod tests {
         assert_eq!(
             parse("dance"),
             Err(UserError::UnknownCommand {
-                word: "dance".into()
+                word: "dance".into(),
+                near: None,
             })
         );
+        assert_eq!(
+            parse("chekin now"),
+            Err(UserError::UnknownCommand {
+                word: "chekin".into(),
+                near: Some("checkin"),
+            })
+        );
+        assert_eq!(
+            parse("apreciate thanks"),
+            Err(UserError::UnknownCommand {
+                word: "apreciate".into(),
+                near: Some("appreciate"),
+            })
+        );
+        assert!(matches!(
+            parse("hello?"),
+            Err(UserError::UnknownCommand { near: None, .. })
+        ));
         assert_eq!(
             parse("pair marry"),
             Err(UserError::Usage {
