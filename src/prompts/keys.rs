@@ -179,7 +179,6 @@ message_keys! {
     RecapChoiceDecline => "recap.choice_decline",
     RecapDeclined => "recap.declined",
     RecapDeclinedPartner => "recap.declined_partner",
-    RecapSetPartner => "recap.set_partner",
     RecapStatus => "recap.status",
     RecapStatusNone => "recap.status_none",
     RecapTip => "recap.tip",
