@@ -59,6 +59,18 @@ pub enum UserError {
     NotModerator,
     #[error("space used by another couple")]
     SpaceTaken,
+    #[error("no space change waiting")]
+    NoSpaceProposal,
+    #[error("partners on different platforms")]
+    SpaceAcrossPlatforms,
+    #[error("no spaces on this platform")]
+    NoSpacesHere,
+    #[error("a thread needs a channel")]
+    ThreadNeedsChannel,
+    #[error("already private")]
+    SpaceAlreadyPrivate,
+    #[error("already the shared space")]
+    AlreadyTheSpace,
     #[error("space belongs to another couple")]
     NotYourCouple,
     #[error("bad schedule `{given}`")]
@@ -136,6 +148,16 @@ pub enum UserError {
 }
 
 impl UserError {
+    /// Refused because private words were typed where others read them.
+    pub fn private_words_in_view(&self) -> bool {
+        matches!(
+            self,
+            UserError::AnswerPrivateOnly
+                | UserError::RewordPrivateOnly
+                | UserError::JournalPrivateOnly
+        )
+    }
+
     /// The prompt key and placeholder values that explain this error.
     pub fn message(&self) -> (Key, Vec<(&'static str, String)>) {
         match self {
@@ -179,6 +201,12 @@ impl UserError {
             UserError::SpaceSettingElsewhere => (Key::ErrorSpaceSettingElsewhere, Vec::new()),
             UserError::NotModerator => (Key::ErrorNotModerator, Vec::new()),
             UserError::SpaceTaken => (Key::ErrorSpaceTaken, Vec::new()),
+            UserError::NoSpaceProposal => (Key::ErrorNoSpaceProposal, Vec::new()),
+            UserError::SpaceAcrossPlatforms => (Key::ErrorSpaceAcrossPlatforms, Vec::new()),
+            UserError::NoSpacesHere => (Key::ErrorNoSpacesHere, Vec::new()),
+            UserError::ThreadNeedsChannel => (Key::ErrorThreadNeedsChannel, Vec::new()),
+            UserError::SpaceAlreadyPrivate => (Key::ErrorSpaceAlreadyPrivate, Vec::new()),
+            UserError::AlreadyTheSpace => (Key::ErrorAlreadyTheSpace, Vec::new()),
             UserError::NotYourCouple => (Key::ErrorNotYourCouple, Vec::new()),
             UserError::BadSchedule { given } => {
                 (Key::ErrorBadSchedule, vec![("given", given.clone())])

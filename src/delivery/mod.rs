@@ -18,7 +18,7 @@ use crate::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::prompts::Key;
 use crate::store::outbox::{self, NewMessage, QueuedMessage, Work};
-use crate::store::{couples, users};
+use crate::store::{couples, space_changes, users};
 
 /// A boxed future, so [`ChatPort`] can be used as a trait object.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -65,6 +65,22 @@ pub trait ChatPort: Send + Sync {
     /// Takes down what an earlier send posted (the words in it were
     /// deleted), as far as the platform allows; gone already is fine.
     fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>>;
+    /// Opens a room (or, under `parent`, a private thread) named `name`
+    /// that holds only these people and rapport, moderated by rapport
+    /// alone; a platform without such places says it cannot.
+    fn open_space<'a>(
+        &'a self,
+        people: &'a [UserRef],
+        parent: Option<&'a SpaceRef>,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<SpaceRef, DeliveryError>> {
+        let _ = (people, parent, name);
+        Box::pin(async {
+            Err(DeliveryError::Unreachable(
+                "this platform has no rooms to open".to_owned(),
+            ))
+        })
+    }
     /// Sends one outbox message to where it is addressed.
     fn deliver<'a>(&'a self, delivery: &'a Delivery) -> Sent<'a> {
         match &delivery.to {
@@ -75,6 +91,7 @@ pub trait ChatPort: Send + Sync {
 }
 
 mod couple_only;
+mod openings;
 
 pub use couple_only::Readers;
 
@@ -135,6 +152,8 @@ impl DeliveryPolicy {
 /// What one pass did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
+    /// Rooms or threads opened for a couple.
+    pub opened: usize,
     pub sent: usize,
     /// Posts taken down because the words in them were deleted.
     pub retracted: usize,
@@ -172,6 +191,8 @@ pub async fn deliver_due_once(
     policy: &DeliveryPolicy,
 ) -> anyhow::Result<DeliveryReport> {
     let mut report = DeliveryReport::default();
+    // First the rooms, so what a new couple is told can go into theirs.
+    openings::open_due(engine, ports, policy, &mut report).await?;
     loop {
         let claimed = claim(engine, ports, policy).await?;
         for message in &claimed {
@@ -284,13 +305,16 @@ async fn private_space(
 /// When the next outbox row for these ports is due, for the scheduler.
 pub async fn next_due_at(engine: &Engine, ports: &Ports) -> anyhow::Result<Option<DateTime<Utc>>> {
     let mut tx = engine.store().begin().await?;
-    let next = outbox::next_due_at(&mut tx, &ports.platforms()).await?;
+    let platforms = ports.platforms();
+    let message = outbox::next_due_at(&mut tx, &platforms).await?;
+    let opening = space_changes::next_opening_at(&mut tx, &platforms).await?;
     tx.commit().await?;
-    Ok(next)
+    Ok(message.into_iter().chain(opening).min())
 }
 
 /// Tells the couple's space, once per person, that rapport cannot write to
-/// them privately (so the partner is not left wondering).
+/// them privately (so the partner is not left wondering); with no space,
+/// the partner privately.
 async fn tell_space_unreachable(
     engine: &Engine,
     tx: &mut crate::store::Tx,
@@ -299,26 +323,35 @@ async fn tell_space_unreachable(
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let couple = couples::get(tx, couple_id).await?;
-    let Some(space) = couple.space else {
-        return Ok(());
+    let unreachable = users::find(tx, user).await?;
+    let name = unreachable
+        .as_ref()
+        .map_or_else(|| user.id.clone(), |u| u.display_name.clone());
+    let (to, key) = match couple.space {
+        Some(space) => (Destination::Space(space), Key::DeliveryUnreachable),
+        None => {
+            let members = users::in_couple(tx, couple_id).await?;
+            let Some(partner) = members.into_iter().find(|m| m.user != *user) else {
+                return Ok(());
+            };
+            (
+                Destination::User(partner.user),
+                Key::DeliveryUnreachablePartner,
+            )
+        }
     };
-    let name = users::find(tx, user)
-        .await?
-        .map_or_else(|| user.id.clone(), |u| u.display_name);
-    let text = engine
-        .catalog()
-        .render(Key::DeliveryUnreachable, &[("name", &name)]);
+    let text = engine.catalog().render(key, &[("name", &name)]);
+    let reply = match to {
+        Destination::Space(_) => Reply::public(text),
+        Destination::User(_) => Reply::private(text),
+    };
     let key = format!("unreachable:{couple_id}:{user}");
-    let about: Vec<i64> = users::find(tx, user)
-        .await?
-        .map(|u| u.id)
-        .into_iter()
-        .collect();
+    let about: Vec<i64> = unreachable.map(|u| u.id).into_iter().collect();
     let message = NewMessage {
         key: &key,
         couple_id: Some(couple_id),
-        to: &Destination::Space(space),
-        reply: &Reply::public(text),
+        to: &to,
+        reply: &reply,
         // It names the person: their deletion takes it down too.
         authors: &about,
         journal_entry: None,

@@ -26,6 +26,16 @@ impl Platform {
         }
     }
 
+    /// What rapport opens for a couple here so that their shared space
+    /// holds only them.
+    pub fn opened_space(self) -> OpenedSpace {
+        match self {
+            Platform::Matrix => OpenedSpace::Room,
+            Platform::Discord => OpenedSpace::Thread,
+            Platform::Console => OpenedSpace::Nothing,
+        }
+    }
+
     /// Parses the stored name back; `None` for anything unknown.
     pub fn parse(name: &str) -> Option<Platform> {
         match name {
@@ -35,6 +45,19 @@ impl Platform {
             _ => None,
         }
     }
+}
+
+/// A space rapport can open for a couple.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenedSpace {
+    /// A room of its own, with only the couple and rapport in it: made at
+    /// pairing.
+    Room,
+    /// A private thread under a server channel, which the server's admins
+    /// can read too: only when the couple chooses it.
+    Thread,
+    /// No spaces at all: everything shared goes to each partner privately.
+    Nothing,
 }
 
 impl fmt::Display for Platform {

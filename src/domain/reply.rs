@@ -68,6 +68,11 @@ pub struct Reply {
     /// those words can take it down. Never serialised into the outbox.
     #[serde(skip)]
     pub quotes: Vec<i64>,
+    /// For an answer to the requester: the line they typed holds private
+    /// words and stands in a room rapport moderates; the adapter takes it
+    /// down. Never serialised into the outbox.
+    #[serde(skip)]
+    pub take_down_request: bool,
 }
 
 impl Reply {
@@ -80,6 +85,7 @@ impl Reply {
             choice_style: ChoiceStyle::Buttons,
             attachment: None,
             quotes: Vec::new(),
+            take_down_request: false,
         }
     }
 

@@ -10,8 +10,11 @@
 use chrono::{DateTime, Utc};
 
 use super::checkin::firing::Fired;
+use super::space::{self, OpeningPlan};
 use super::{Engine, checkin, goals, recap};
+use crate::domain::{Platform, SpaceRef};
 use crate::store::goals as store_goals;
+use crate::store::space_changes::{self, Opening};
 use crate::store::{recaps, rounds, schedules};
 
 /// Rows handled per transaction: big enough to be fast, small enough that
@@ -104,5 +107,44 @@ impl Engine {
         ];
         tx.commit().await?;
         Ok(candidates.into_iter().flatten().min())
+    }
+
+    /// The rooms and threads due to be opened on these platforms, each
+    /// with who goes in and its name (for the delivery worker).
+    pub async fn openings_due(&self, platforms: &[Platform]) -> anyhow::Result<Vec<OpeningPlan>> {
+        let mut tx = self.store().begin().await?;
+        let due = space_changes::due_openings(&mut tx, platforms, self.clock().now()).await?;
+        let mut plans = Vec::with_capacity(due.len());
+        for opening in due {
+            plans.push(space::plan(&self.catalog, &mut tx, opening).await?);
+        }
+        tx.commit().await?;
+        Ok(plans)
+    }
+
+    /// The worker opened a space: it becomes the couple's, with a welcome
+    /// in it. `false` when the couple no longer wants it.
+    pub async fn space_opened(&self, opening: &Opening, space: &SpaceRef) -> anyhow::Result<bool> {
+        let mut tx = self.store().begin().await?;
+        let taken =
+            space::opened(&self.catalog, &mut tx, opening, space, self.clock().now()).await?;
+        tx.commit().await?;
+        Ok(taken)
+    }
+
+    /// The worker could not open a space: it tries again at `retry_at`, or,
+    /// with none, gives up and the couple is told.
+    pub async fn space_not_opened(
+        &self,
+        opening: &Opening,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.store().begin().await?;
+        match retry_at {
+            Some(at) => space_changes::retry_opening(&mut tx, opening.id, at).await?,
+            None => space::not_opened(&self.catalog, &mut tx, opening, self.clock().now()).await?,
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -23,6 +23,7 @@ mod queue;
 mod recap;
 mod reword;
 mod settings;
+pub mod space;
 
 use std::sync::{Arc, Mutex};
 
@@ -184,7 +185,10 @@ impl Engine {
             Err(EngineError::User(error)) => {
                 // The prompt's name only: the error's fields hold what was typed.
                 tracing::debug!(refusal = ?error.message().0, "refused");
-                vec![self.user_error_reply(&error)]
+                let mut reply = self.user_error_reply(&error);
+                reply.take_down_request =
+                    error.private_words_in_view() && self.moderates(&request.place).await;
+                vec![reply]
             }
             Err(EngineError::Internal(error)) => {
                 tracing::error!(error.cause_chain = ?error, error.message = %error, "request failed");
@@ -286,6 +290,27 @@ impl Engine {
             vars.push(("usage", self.catalog.text(*usage)));
         }
         Reply::private(self.catalog.render(key, &vars))
+    }
+
+    /// Whether `place` is a room rapport opened for a couple (and so
+    /// moderates); a store failure counts as no.
+    async fn moderates(&self, place: &Place) -> bool {
+        let Place::Space(space) = place else {
+            return false;
+        };
+        let opened = async {
+            let mut tx = self.store.begin().await?;
+            let couple = crate::store::couples::active_for_space(&mut tx, space).await?;
+            tx.commit().await?;
+            anyhow::Ok(couple.is_some_and(|couple| couple.space_opened))
+        };
+        match opened.await {
+            Ok(opened) => opened,
+            Err(error) => {
+                tracing::warn!(error.cause_chain = ?error, "cannot tell whether rapport opened a room");
+                false
+            }
+        }
     }
 
     /// A moment in a zone, in the locale's date format.

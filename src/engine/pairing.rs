@@ -6,11 +6,11 @@
 //! at most one active couple (also enforced by a unique index); leaving ends
 //! the couple at once for both.
 
-use super::Ctx;
 use super::command::PairCommand;
 use super::message::{Outgoing, Place};
+use super::{Ctx, space};
 use crate::domain::invite_code::InviteCode;
-use crate::domain::{Choice, Reply, SpaceRef, UserRef};
+use crate::domain::{Choice, Reply, UserRef};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples::{self, CreateRefused};
@@ -29,7 +29,8 @@ pub(super) async fn run(ctx: &mut Ctx<'_>, command: &PairCommand) -> EngineResul
         PairCommand::Decline { code } => decline(ctx, code.as_deref()).await,
         PairCommand::Cancel => cancel(ctx).await,
         PairCommand::Leave { confirmed } => leave(ctx, *confirmed).await,
-        PairCommand::Here => here(ctx).await,
+        PairCommand::Here => space::here(ctx).await,
+        PairCommand::Space(command) => space::run(ctx, command).await,
     }
 }
 
@@ -40,14 +41,12 @@ async fn status(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
         let since = ctx
             .engine
             .format_time(couple.created_at, ctx.zone_of(&ctx.me));
-        let mut text = ctx.say(
+        let text = ctx.say(
             Key::PairStatusPaired,
             &[("partner", &ctx.named(&partner)), ("since", &since)],
         );
-        if couple.space.is_none() {
-            text = format!("{text}\n{}", ctx.say(Key::PairStatusNoSpace, &[]));
-        }
-        text
+        let space = space::describe_current(ctx, &couple).await?;
+        format!("{text}\n{space}")
     } else {
         let open = invites::open_by_inviter(ctx.tx, ctx.me.id, ctx.now).await?;
         match open.last() {
@@ -209,7 +208,6 @@ async fn accept(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Vec<Outgo
         return Err(UserError::PartnerUnavailable.into());
     }
     let inviter = users::get(ctx.tx, invite.inviter_id).await?;
-    let space = free_space(ctx, &invite).await?;
     let zone = inviter
         .time_zone
         .or(ctx.me.time_zone)
@@ -225,57 +223,23 @@ async fn accept(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Vec<Outgo
     {
         return Err(UserError::InviteNoLongerValid.into());
     }
-    let couple = match couples::create(
-        ctx.tx,
-        [inviter.id, ctx.me.id],
-        space.as_ref(),
-        zone,
-        ctx.now,
-    )
-    .await?
+    // No space yet: the room or channel where the invite was made or
+    // accepted is one partner's choice, and others may read it. Where the
+    // shared things go is settled by both, below.
+    let couple = match couples::create(ctx.tx, [inviter.id, ctx.me.id], None, zone, ctx.now).await?
     {
         Ok(couple) => couple,
         Err(CreateRefused::MemberTaken) => return Err(UserError::AlreadyPaired.into()),
         Err(CreateRefused::SpaceTaken) => return Err(UserError::SpaceTaken.into()),
     };
-    let mut to_me = ctx.say(Key::PairAcceptedYou, &[("partner", &ctx.named(&inviter))]);
-    if couple.space.is_none() {
-        to_me = format!("{to_me}\n{}", ctx.say(Key::PairStatusNoSpace, &[]));
-    }
+    let to_me = ctx.say(Key::PairAcceptedYou, &[("partner", &ctx.named(&inviter))]);
     let to_inviter = ctx.say(Key::PairAcceptedInviter, &[("partner", &ctx.me_named())]);
     let mut outgoing = vec![
         Outgoing::to_requester(Reply::private(to_me)),
         Outgoing::to_user(inviter.user.clone(), Reply::private(to_inviter)),
     ];
-    if let Some(space) = couple.space {
-        let announce = ctx.say(
-            Key::PairAcceptedSpace,
-            &[
-                ("inviter", &ctx.named(&inviter)),
-                ("partner", &ctx.me_named()),
-            ],
-        );
-        outgoing.push(Outgoing::to_space(space, Reply::public(announce)));
-    }
+    outgoing.extend(space::after_pairing(ctx, &couple, &inviter).await?);
     Ok(outgoing)
-}
-
-/// The space the new couple gets: where the invite was made, else where it
-/// was accepted, skipping any space another couple already holds.
-async fn free_space(ctx: &mut Ctx<'_>, invite: &Invite) -> EngineResult<Option<SpaceRef>> {
-    let here = match ctx.place {
-        Place::Space(space) => Some(space.clone()),
-        Place::Direct => None,
-    };
-    for candidate in [invite.space.clone(), here].into_iter().flatten() {
-        if couples::active_for_space(ctx.tx, &candidate)
-            .await?
-            .is_none()
-        {
-            return Ok(Some(candidate));
-        }
-    }
-    Ok(None)
 }
 
 async fn decline(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Vec<Outgoing>> {
@@ -334,26 +298,6 @@ async fn leave(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing>
         Outgoing::to_requester(Reply::private(to_me)),
         Outgoing::to_user(partner.user, Reply::private(to_partner)),
     ])
-}
-
-async fn here(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
-    let couple = ctx.my_couple().await?;
-    let Place::Space(space) = ctx.place else {
-        return Err(UserError::NeedsSpace.into());
-    };
-    if couple.space.as_ref() != Some(space) && !couples::set_space(ctx.tx, couple.id, space).await?
-    {
-        return Err(UserError::SpaceTaken.into());
-    }
-    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
-    let text = ctx.say(
-        Key::PairHereSet,
-        &[
-            ("me", &ctx.actor.display_name),
-            ("partner", &partner.display_name),
-        ],
-    );
-    Ok(vec![Outgoing::to_requester(Reply::public(text))])
 }
 
 /// Each named invite is a private message to someone who did not ask for

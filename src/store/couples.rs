@@ -17,6 +17,8 @@ pub struct Couple {
     pub id: i64,
     /// Where shared messages go; `None` until the couple picks one.
     pub space: Option<SpaceRef>,
+    /// Whether rapport opened that space itself (and so moderates it).
+    pub space_opened: bool,
     pub time_zone: Tz,
     pub created_at: DateTime<Utc>,
 }
@@ -26,11 +28,13 @@ struct CoupleRow {
     id: i64,
     space_platform: Option<String>,
     space_id: Option<String>,
+    space_opened: i64,
     time_zone: String,
     created_at: i64,
 }
 
-const COLUMNS: &str = "c.id, c.space_platform, c.space_id, c.time_zone, c.created_at";
+const COLUMNS: &str =
+    "c.id, c.space_platform, c.space_id, c.space_opened, c.time_zone, c.created_at";
 
 impl TryFrom<CoupleRow> for Couple {
     type Error = anyhow::Error;
@@ -52,6 +56,7 @@ impl TryFrom<CoupleRow> for Couple {
         Ok(Couple {
             id: row.id,
             space,
+            space_opened: row.space_opened != 0,
             time_zone,
             created_at: from_db(row.created_at)?,
         })
@@ -140,6 +145,7 @@ pub async fn create(
     Ok(Ok(Couple {
         id,
         space: space.cloned(),
+        space_opened: false,
         time_zone,
         created_at: now,
     }))
@@ -159,20 +165,40 @@ pub async fn partner_of(tx: &mut Tx, couple_id: i64, user_id: i64) -> anyhow::Re
         .with_context(|| format!("couple {couple_id} has no partner for user {user_id}"))
 }
 
-/// Moves the couple's shared space; `false` if another couple holds it.
-pub async fn set_space(tx: &mut Tx, couple_id: i64, space: &SpaceRef) -> anyhow::Result<bool> {
-    let updated =
-        sqlx::query("UPDATE couples SET space_platform = $1, space_id = $2 WHERE id = $3")
-            .bind(space.platform.as_str())
-            .bind(&space.id)
-            .bind(couple_id)
-            .execute(&mut **tx)
-            .await;
+/// Moves the couple's shared space (`opened`: rapport opened it for them);
+/// `false` if another couple holds it.
+pub async fn set_space(
+    tx: &mut Tx,
+    couple_id: i64,
+    space: &SpaceRef,
+    opened: bool,
+) -> anyhow::Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE couples SET space_platform = $1, space_id = $2, space_opened = $3 WHERE id = $4",
+    )
+    .bind(space.platform.as_str())
+    .bind(&space.id)
+    .bind(i64::from(opened))
+    .bind(couple_id)
+    .execute(&mut **tx)
+    .await;
     match updated {
         Ok(_) => Ok(true),
         Err(error) if is_unique_violation(&error) => Ok(false),
         Err(error) => Err(error).context("cannot set the couple's space"),
     }
+}
+
+/// The couple has no shared space any more: each partner privately.
+pub async fn clear_space(tx: &mut Tx, couple_id: i64) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE couples SET space_platform = NULL, space_id = NULL, space_opened = 0 WHERE id = $1",
+    )
+    .bind(couple_id)
+    .execute(&mut **tx)
+    .await
+    .context("cannot clear the couple's space")?;
+    Ok(())
 }
 
 /// The zone the couple's shared dates (goal due days, recaps) follow.
@@ -201,6 +227,17 @@ pub async fn end(tx: &mut Tx, couple_id: i64, now: DateTime<Utc>) -> anyhow::Res
         .await
         .context("cannot end memberships")?;
     Ok(())
+}
+
+/// Whether the couple has not ended.
+pub async fn is_active(tx: &mut Tx, couple_id: i64) -> anyhow::Result<bool> {
+    let active: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM couples WHERE id = $1 AND ended_at IS NULL")
+            .bind(couple_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .context("cannot check whether a couple is active")?;
+    Ok(active.is_some())
 }
 
 /// The couple with this id, active or ended.

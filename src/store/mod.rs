@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod recaps;
 pub mod rounds;
 pub mod schedules;
+pub mod space_changes;
 pub mod spaces;
 pub mod users;
 

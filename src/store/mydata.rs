@@ -32,7 +32,7 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
         "couples",
         "memberships.couple_id, memberships.joined_at, memberships.left_at, couples.ended_at,
          memberships.reword_nudges, couples.space_platform, couples.space_id, couples.time_zone,
-         couples.created_at, couples.reword_nudge_count",
+         couples.created_at, couples.reword_nudge_count, couples.space_opened",
         "FROM memberships JOIN couples ON couples.id = memberships.couple_id
          WHERE memberships.user_id = $1 ORDER BY memberships.joined_at",
     ),
@@ -169,6 +169,12 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
         "FROM checkin_now_requests WHERE checkin_now_requests.requested_by = $1",
     ),
     (
+        "space_proposed",
+        "space_proposals.couple_id, space_proposals.target, space_proposals.platform,
+         space_proposals.space_id, space_proposals.created_at",
+        "FROM space_proposals WHERE space_proposals.proposed_by = $1",
+    ),
+    (
         // To the person, to their couples (either partner or the space), or
         // carrying their words. Only the key, where and when: what a message
         // says is in `message_payloads`, for those the person may read.
@@ -206,6 +212,8 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
 const OWN: &str = "the person's own id (profile.id): the section holds only their rows";
 const INTERNAL: &str = "internal bookkeeping, no information about the person";
 const ROTATION: &str = "question rotation bookkeeping; the questions asked are in checkin_rounds";
+const OPENING: &str =
+    "a delivery worker's task of opening the couple's room; the room is under couples";
 const SPACE: &str = "what a space's moderators allow, about no person (who changed it is not kept)";
 
 /// Columns deliberately not exported, each with the reason.
@@ -241,6 +249,15 @@ pub const EXEMPT: &[(&str, &str)] = &[
     ("recap_schedules.set_by", OWN),
     ("recap_proposals.proposed_by", OWN),
     ("checkin_now_requests.requested_by", OWN),
+    ("space_proposals.proposed_by", OWN),
+    ("space_openings.id", OPENING),
+    ("space_openings.couple_id", OPENING),
+    ("space_openings.platform", OPENING),
+    ("space_openings.parent_id", OPENING),
+    ("space_openings.state", OPENING),
+    ("space_openings.attempts", OPENING),
+    ("space_openings.next_attempt_at", OPENING),
+    ("space_openings.created_at", OPENING),
     ("space_settings.platform", SPACE),
     ("space_settings.space_id", SPACE),
     ("space_settings.nudges_allowed", SPACE),

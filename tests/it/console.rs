@@ -30,8 +30,11 @@ async fn run_script(script: &str) -> String {
 #[tokio::test]
 async fn one_person_plays_both_partners_and_sees_who_gets_what() {
     let texts = Catalog::embedded().unwrap();
-    let output =
-        run_script("pair invite @Ben\nas ben\n1\nat home\npair here\ndm\n9\nquit\npair\n").await;
+    let output = run_script(
+        "pair invite @Ben\nas ben\n1\nat home\npair here\nas ana\npair space accept\nas ben\n\
+         dm\n9\nquit\npair\n",
+    )
+    .await;
 
     let dm_label = texts.render(Key::ConsoleLabelDirect, &[("user", "ben")]);
     assert!(
@@ -63,7 +66,8 @@ async fn one_person_plays_both_partners_and_sees_who_gets_what() {
 async fn say_posts_to_the_space_and_an_opted_in_author_gets_a_private_nudge() {
     let texts = Catalog::embedded().unwrap();
     let output = run_script(
-        "pair invite @Ben\nas ben\n1\nat home\npair here\nreword nudges on\n\
+        "pair invite @Ben\nas ben\n1\nat home\npair here\nas ana\npair space accept\nas ben\n\
+         reword nudges on\n\
          as ana\nreword nudges on\nat home\nsay You never call me back\n\
          say Dinner at 7?\nsay\n",
     )

@@ -314,20 +314,29 @@ impl Drop for Bot {
 
 /// ana and ben in an encrypted room with the bot, paired through it.
 /// Returns the room.
-pub(crate) async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoomId {
-    let room = ana.create_encrypted_room(&[&bot.user, &ben.user]).await;
+/// An encrypted room `owner` makes, with the bot and `others` invited,
+/// once all have joined.
+pub(crate) async fn group_room(bot: &Bot, owner: &Partner, others: &[&Partner]) -> OwnedRoomId {
+    let mut invite = vec![&bot.user];
+    invite.extend(others.iter().map(|p| &p.user));
+    let room = owner.create_encrypted_room(&invite).await;
     // The bot joins on its own (same server, so allowed); wait until it has.
     for _ in 0..600 {
-        let joined = ana
+        let joined = owner
             .client
             .get_room(&room)
             .map(|r| r.joined_members_count())
             .unwrap_or(0);
-        if joined >= 3 {
+        if joined > invite.len() as u64 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    room
+}
+
+pub(crate) async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoomId {
+    let room = group_room(bot, ana, &[ben]).await;
     ana.say(&room, &format!("!rapport pair invite {}", ben.user))
         .await;
     // ana's confirmation is private: it comes in her direct room.
@@ -340,7 +349,17 @@ pub(crate) async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoom
     ben.expect(&bot.user, "now paired").await;
     bot.tick().await;
     ana.expect(&bot.user, "accepted your invite").await;
-    room
+    // Their space is not ana's room, which she could open to anyone, but
+    // one rapport opens for the two of them.
+    let welcome = ana
+        .expect(&bot.user, "just for the two of you and rapport")
+        .await;
+    assert_ne!(welcome.room, room);
+    let seen_by_ben = ben
+        .expect(&bot.user, "just for the two of you and rapport")
+        .await;
+    assert_eq!(seen_by_ben.room, welcome.room);
+    welcome.room
 }
 
 /// A bot, ana and ben on `url`, paired in an encrypted room (the account
@@ -390,11 +409,6 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
             "the Matrix store is the service's alone"
         );
     }
-    let announced = ana.expect(&bot.user, "this is their shared space").await;
-    assert_eq!(
-        announced.room, room,
-        "the space message lands in the encrypted room"
-    );
     let encrypted = ana
         .client
         .get_room(&room)
@@ -402,14 +416,29 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
         .latest_encryption_state()
         .await
         .unwrap();
-    assert!(encrypted.is_encrypted());
+    assert!(encrypted.is_encrypted(), "the couple's room is encrypted");
 
     // Rewording is private: asked in the shared room, it is refused with a
-    // pointer to the direct room, where it works.
+    // pointer to the direct room, where it works; and as rapport made the
+    // room, it takes the typed line down.
     ana.say(&room, "!rapport reword You never listen to me")
         .await;
     let refused = ana.expect(&bot.user, "in a direct message").await;
     assert_ne!(refused.room, room, "the refusal is private too");
+    let mut redacted = false;
+    for _ in 0..200 {
+        let read = crate::matrix_privacy::timelines(&ben).await;
+        if read
+            .iter()
+            .filter(|r| r.room == room)
+            .all(|r| !r.json.contains("You never listen to me"))
+        {
+            redacted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(redacted, "the partner can no longer read the typed line");
     ana.say(&refused.room, "reword You never listen to me")
         .await;
     let suggestion = ana.expect(&bot.user, "I feel").await;
@@ -445,13 +474,30 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
         1
     );
 
-    // The room's moderators (ana created it: power level 100) decide
-    // whether the coach may look at messages here; ben (0) may not.
-    ben.say(&room, "!rapport settings space nudges off").await;
+    // In the couple's room only rapport moderates: neither partner can
+    // invite anyone in.
+    let levels = ana
+        .client
+        .get_room(&room)
+        .unwrap()
+        .power_levels()
+        .await
+        .unwrap();
+    assert!(levels.user_can_invite(&bot.user), "{levels:?}");
+    for partner in [&ana.user, &ben.user] {
+        assert!(!levels.user_can_invite(partner), "{levels:?}");
+        assert!(!levels.user_can_kick(partner), "{levels:?}");
+    }
+
+    // In a room of ana's own (she made it: power level 100), its
+    // moderators decide whether the coach may look at messages; ben (0)
+    // may not.
+    let town = group_room(&bot, &ana, &[&ben]).await;
+    ben.say(&town, "!rapport settings space nudges off").await;
     ben.expect(&bot.user, "Only the people who moderate").await;
-    ana.say(&room, "!rapport settings space nudges off").await;
+    ana.say(&town, "!rapport settings space nudges off").await;
     let turned_off = ana.expect(&bot.user, "A moderator turned off").await;
-    assert_eq!(turned_off.room, room, "said where everyone sees it");
+    assert_eq!(turned_off.room, town, "said where everyone sees it");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -525,24 +571,27 @@ async fn a_restarted_bot_keeps_its_device_skips_old_messages_and_joins_waiting_i
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // Answered (privately: a room ana made is not her direct room with
+    // rapport, even with only the two of them), so the invite from while
+    // it was away was joined.
     ana.say(&waiting, "!rapport settings").await;
     let answered = ana.expect(&bot.user, "Your settings").await;
-    assert_eq!(
+    assert_ne!(
         answered.room, waiting,
-        "the invite from while it was away was joined"
+        "a private answer goes to a direct room"
     );
-    let from_bot_in_known: Vec<String> = ana
+    let from_bot: Vec<String> = ana
         .seen
         .lock()
         .unwrap()
         .iter()
-        .filter(|seen| seen.room == known && seen.sender == bot.user)
+        .filter(|seen| seen.sender == bot.user)
         .map(|seen| seen.body.clone())
         .collect();
     assert_eq!(
-        from_bot_in_known.len(),
-        1,
-        "only the help answer: a command sent while the bot was away is not answered late: {from_bot_in_known:#?}"
+        from_bot.len(),
+        2,
+        "only the help and settings answers: a command sent while the bot was away is not answered late: {from_bot:#?}"
     );
 }
 

@@ -89,17 +89,17 @@ async fn deliver_all(bot: &Bot) {
 
 /// One event of a room as a partner's client reads it back from the
 /// homeserver (`/messages`, decrypted where it can be).
-struct Read {
-    room: OwnedRoomId,
+pub(crate) struct Read {
+    pub(crate) room: OwnedRoomId,
     sender: Option<OwnedUserId>,
     /// The whole event as JSON, decrypted content included.
-    json: String,
+    pub(crate) json: String,
     undecryptable: bool,
 }
 
 /// Every event in every room `partner` is in, read back from the
 /// homeserver.
-async fn timelines(partner: &Partner) -> Vec<Read> {
+pub(crate) async fn timelines(partner: &Partner) -> Vec<Read> {
     let mut read = Vec::new();
     for room in partner.client.joined_rooms() {
         let mut from: Option<String> = None;

@@ -25,7 +25,24 @@ pub async fn pair_ana_and_ben(t: &TestEngine) -> String {
         texts_to(&accepted, &Recipient::Requester),
         [t.text(Key::PairAcceptedYou, &[("partner", "ana")])]
     );
+    agree_on_space(t, &ana, &ben, &home).await;
     code
+}
+
+/// `proposer` proposes `place` as the couple's space; the other accepts.
+pub async fn agree_on_space(t: &TestEngine, proposer: &Actor, partner: &Actor, place: &Place) {
+    let proposed = t.say(proposer, place, "pair here").await;
+    let asked = texts_to(&proposed, &Recipient::User(partner.user.clone()));
+    assert_eq!(asked.len(), 1, "the partner is asked: {proposed:#?}");
+    let accepted = t.say(partner, &Place::Direct, "pair space accept").await;
+    let Place::Space(space) = place else {
+        panic!("a space is a place in a space");
+    };
+    assert_eq!(
+        texts_to(&accepted, &Recipient::Space(space.clone())).len(),
+        1,
+        "the space hears it is now shared: {accepted:#?}"
+    );
 }
 
 #[tokio::test]
@@ -63,32 +80,51 @@ async fn invite_by_name_reaches_the_partner_with_choices_and_pairs_on_accept() {
         texts_to(&accepted, &Recipient::User(ana.user.clone())),
         [t.text(Key::PairAcceptedInviter, &[("partner", "ben")])]
     );
-    // The invite was made in #home, so #home becomes the couple's space.
-    let announced = texts_to(
-        &accepted,
-        &Recipient::Space(SpaceRef::new(Platform::Console, "home")),
+    // The invite was made in #home, but one partner's choice of room is
+    // not the couple's: nothing is posted there until both agree.
+    assert!(
+        accepted
+            .iter()
+            .all(|out| !matches!(out.to, Recipient::Space(_))),
+        "{accepted:#?}"
     );
+    let home_ref = SpaceRef::new(Platform::Console, "home");
+    let proposed = t.say(&ana, &home, "pair here").await;
     assert_eq!(
-        announced,
-        [t.text(
-            Key::PairAcceptedSpace,
-            &[("inviter", "ana"), ("partner", "ben")]
-        )]
+        texts_to(&proposed, &Recipient::Space(home_ref.clone())),
+        Vec::<String>::new(),
+        "a proposal is not an announcement"
+    );
+    let asked = &texts_to(&proposed, &Recipient::User(ben.user.clone()))[0];
+    assert!(asked.contains("pair space accept"), "{asked}");
+    let refused = t.say(&ana, &Place::Direct, "pair space accept").await;
+    assert_eq!(
+        refused[0].reply.text,
+        t.engine.user_error_reply(&UserError::ProposalIsYours).text
+    );
+    let agreed = t.say(&ben, &Place::Direct, "pair space accept").await;
+    assert_eq!(
+        texts_to(&agreed, &Recipient::Space(home_ref)),
+        [t.text(Key::PairHereSet, &[("me", "ana"), ("partner", "ben")])]
     );
 
     let status = t.say(&ana, &home, "pair").await;
     let since = t.engine.format_time(start_time(), chrono_tz::UTC);
     assert_eq!(
         status[0].reply.text,
-        t.text(
-            Key::PairStatusPaired,
-            &[("partner", "ben"), ("since", &since)]
+        format!(
+            "{}\n{}",
+            t.text(
+                Key::PairStatusPaired,
+                &[("partner", "ben"), ("since", &since)]
+            ),
+            t.text(Key::PairSpaceStatusChosen, &[])
         )
     );
 }
 
 #[tokio::test]
-async fn a_code_works_across_platforms_and_the_couple_then_picks_a_space() {
+async fn a_code_works_across_platforms_and_such_a_couple_has_no_shared_space() {
     let t = spawn_engine().await;
     let ana = person_on(Platform::Discord, "1001");
     let ben = person_on(Platform::Matrix, "@ben:example.org");
@@ -103,27 +139,33 @@ async fn a_code_works_across_platforms_and_the_couple_then_picks_a_space() {
             &format!("pair accept {}", code.to_lowercase()),
         )
         .await;
-    let to_ben = &texts_to(&accepted, &Recipient::Requester)[0];
-    assert!(
-        to_ben.contains(&t.text(Key::PairStatusNoSpace, &[])),
-        "no space yet: {to_ben}"
+    let across = t.text(Key::PairSpaceAcross, &[]);
+    assert_eq!(
+        texts_to(&accepted, &Recipient::Requester),
+        [
+            t.text(Key::PairAcceptedYou, &[("partner", "1001")]),
+            across.clone()
+        ]
     );
     assert_eq!(
         texts_to(&accepted, &Recipient::User(ana.user.clone())),
-        [t.text(Key::PairAcceptedInviter, &[("partner", "@ben:example.org")])]
+        [
+            t.text(Key::PairAcceptedInviter, &[("partner", "@ben:example.org")]),
+            across
+        ]
     );
 
+    // No room holds both a Discord and a Matrix user.
     let room = Place::Space(SpaceRef::new(Platform::Matrix, "!room:example.org"));
     let here = t.say(&ben, &room, "pair here").await;
-    assert_eq!(here[0].to, Recipient::Requester);
-    assert!(!here[0].reply.private, "the space hears it is now shared");
     assert_eq!(
         here[0].reply.text,
-        t.text(
-            Key::PairHereSet,
-            &[("me", "@ben:example.org"), ("partner", "1001")]
-        )
+        t.engine
+            .user_error_reply(&UserError::SpaceAcrossPlatforms)
+            .text
     );
+    let status = t.say(&ben, &Place::Direct, "pair space").await;
+    assert_eq!(status[0].reply.text, t.text(Key::PairSpaceStatusNone, &[]));
 }
 
 #[tokio::test]
@@ -222,7 +264,7 @@ async fn a_third_person_cannot_join_or_act_in_a_couple() {
 
     t.say(&ben, &Place::Direct, &format!("pair accept {code}"))
         .await;
-    t.say(&ana, &home, "pair here").await;
+    agree_on_space(&t, &ana, &ben, &home).await;
     let before = t.snapshot().await;
     for (who, place, text, error) in [
         (

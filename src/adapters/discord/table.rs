@@ -95,6 +95,13 @@ pub const LEAVES: &[Leaf] = &[
     leaf("pair cancel", &[]),
     leaf("pair leave", &[]),
     leaf("pair here", &[]),
+    leaf(
+        "pair space",
+        &[opt(
+            "choice",
+            Kind::Word(&["thread", "private", "accept", "decline"]),
+        )],
+    ),
     leaf("settings show", &[]),
     leaf("settings zone", &[req("zone", Kind::Zone)]),
     leaf("settings quiet", &[req("hours", Kind::Text)]),

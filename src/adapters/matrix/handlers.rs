@@ -1,41 +1,43 @@
 //! Messages and reactions become engine requests; the direct answer goes
 //! out now, everything else through the outbox.
 
+use matrix_sdk::deserialized_responses::EncryptionInfo;
 use matrix_sdk::ruma::UserId;
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
 use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent};
 use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
-use matrix_sdk::{Room, RoomMemberships, RoomState};
+use matrix_sdk::{Room, RoomState};
 
 use super::MatrixSettings;
 use super::choices::ChoiceMemory;
 use super::port::MatrixPort;
 use super::render::{self, Incoming};
+use super::rooms;
 use crate::delivery::ChatPort;
-use crate::domain::{Destination, Platform, Reply, SpaceRef, UserRef};
+use crate::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::engine::message::{Actor, Place};
 
 /// Matrix's customary power level for moderators.
 const MODERATOR_POWER_LEVEL: i64 = 50;
 
-/// Where a message in `room` comes from: a direct room or a shared space.
-/// When in doubt it is a space: private replies then go to a direct room,
-/// never the other way round.
-async fn place_of(room: &Room) -> Place {
-    // The member list, fetched once per room if the sync has not told us
-    // yet: the summary's counts lag behind a fresh join.
-    let active = room
-        .members(RoomMemberships::ACTIVE)
-        .await
-        .map(|members| members.len());
-    let direct = room.is_direct().await.unwrap_or(false) || matches!(active, Ok(2));
-
-    if direct {
+/// Where a message in `room` from `sender` comes from: their direct room
+/// with rapport, or a shared space. When in doubt it is a space: private
+/// replies then go to a direct room, never the other way round.
+async fn place_of(room: &Room, sender: &UserId) -> Place {
+    if rooms::is_direct_with(room, sender).await {
         Place::Direct
     } else {
         Place::Space(SpaceRef::new(Platform::Matrix, room.room_id().as_str()))
     }
+}
+
+/// Whether an event came as its room requires: in an encrypted room, only
+/// an event that was encrypted counts (a plain one could have been sent by
+/// anyone holding a member's access token, or by a server, unsigned by any
+/// device).
+pub(super) fn sealed_as_its_room(room: &Room, encryption: Option<&EncryptionInfo>) -> bool {
+    encryption.is_some() || !room.encryption_state().is_encrypted()
 }
 
 /// The person, with their room display name; power level 50 or more
@@ -72,7 +74,7 @@ pub(super) async fn on_message(
     let MessageType::Text(text) = &event.content.msgtype else {
         return;
     };
-    let place = place_of(&room).await;
+    let place = place_of(&room, &event.sender).await;
     let actor = actor_of(&room, &event.sender).await;
     let room_id = room.room_id().to_owned();
     let line = match render::classify(&text.body, &settings.command_prefix, place == Place::Direct)
@@ -109,6 +111,15 @@ async fn handle_line(
     line: &str,
 ) {
     let answers = engine.handle_text(actor.clone(), place.clone(), line).await;
+    if answers.iter().any(|answer| answer.take_down_request) {
+        // Private words typed in the couple's room: redacted before the
+        // partner's client shows them for longer than a moment.
+        let mut typed = Posted::new(room.room_id().as_str());
+        typed.ids.push(event_id.to_owned());
+        if let Err(error) = port.retract(&typed).await {
+            tracing::warn!(%error, "cannot take down a private line typed in the couple's room");
+        }
+    }
     answer_all(engine, port, room, place, actor, event_id, answers).await;
 }
 
@@ -129,7 +140,7 @@ pub(super) async fn on_reaction(
     let Some(choice) = choices.on_event(&relation.event_id, number) else {
         return;
     };
-    let place = place_of(&room).await;
+    let place = place_of(&room, &event.sender).await;
     let actor = actor_of(&room, &event.sender).await;
     let event_id = event.event_id.as_str();
     handle_line(

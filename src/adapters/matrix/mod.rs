@@ -23,13 +23,16 @@ mod handlers;
 mod invites;
 mod port;
 pub mod render;
+mod rooms;
 mod session;
 mod sync;
+mod wire;
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use matrix_sdk::deserialized_responses::EncryptionInfo;
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
 use matrix_sdk::ruma::events::room::member::StrippedRoomMemberEvent;
 use matrix_sdk::ruma::events::room::message::OriginalSyncRoomMessageEvent;
@@ -116,8 +119,10 @@ impl MatrixBot {
             self.choices.clone(),
         );
         let history = self.history.clone();
-        self.client
-            .add_event_handler(move |event: OriginalSyncRoomMessageEvent, room: Room| {
+        self.client.add_event_handler(
+            move |event: OriginalSyncRoomMessageEvent,
+                  room: Room,
+                  encryption: Option<EncryptionInfo>| {
                 let (engine, settings, port, choices) = (
                     engine.clone(),
                     settings.clone(),
@@ -126,12 +131,13 @@ impl MatrixBot {
                 );
                 let old = history.is_old(event.origin_server_ts, &event.event_id);
                 async move {
-                    if !old {
+                    if !old && handlers::sealed_as_its_room(&room, encryption.as_ref()) {
                         handlers::on_message(event, room, &engine, &settings, &port, &choices)
                             .await;
                     }
                 }
-            });
+            },
+        );
     }
 
     /// Reactions that are not history go to the handler.
@@ -143,6 +149,9 @@ impl MatrixBot {
                 let (engine, port, choices) = (engine.clone(), port.clone(), choices.clone());
                 let old = history.is_old(event.origin_server_ts, &event.event_id);
                 async move {
+                    // Reactions are sent in the clear even in encrypted
+                    // rooms (clients do not encrypt them); a keycap names
+                    // only one of rapport's own choices.
                     if !old {
                         handlers::on_reaction(event, room, &engine, &port, &choices).await;
                     }

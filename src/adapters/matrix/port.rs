@@ -6,17 +6,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use matrix_sdk::attachment::AttachmentConfig;
-use matrix_sdk::ruma::api::error::ErrorKind;
+use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, RoomId, TransactionId, UserId};
 use matrix_sdk::{Client, Room, RoomMemberships, RoomState};
 use tokio::sync::Mutex as AsyncMutex;
 
 use super::choices::ChoiceMemory;
-use super::{MatrixSettings, render};
+use super::wire::{classify, txn_id};
+use super::{MatrixSettings, render, rooms};
 use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Readers, Sent};
 use crate::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
-use crate::prompts::Catalog;
+use crate::prompts::{Catalog, Key};
 
 /// The Matrix side of the delivery worker, and of direct answers.
 pub struct MatrixPort {
@@ -60,7 +61,8 @@ impl MatrixPort {
             )));
         }
         let text = render::text_with_choices(reply, &self.settings.command_prefix, &self.catalog);
-        let content = RoomMessageEventContent::notice_plain(text);
+        // An empty mention list: rapport's messages ping nobody by name.
+        let content = RoomMessageEventContent::notice_plain(text).add_mentions(Mentions::new());
         let txn = txn_id(key);
         let sent = room
             .send(content)
@@ -160,45 +162,45 @@ impl MatrixPort {
         self.send_to_room(&room, key, reply).await
     }
 
+    /// The person's direct room: one rapport made or accepted as direct
+    /// that still holds exactly the two of them; else a new one, where the
+    /// person is told why when an old one no longer qualifies.
     async fn direct_room(&self, user_id: &UserId) -> Result<Room, DeliveryError> {
         let mut created = self.created.lock().await;
         let remembered = created
             .get(user_id)
             .and_then(|room_id| self.client.get_room(room_id));
-        if let Some(room) = remembered
+        let mut outgrown = false;
+        for room in remembered
             .into_iter()
             .chain(self.client.get_dm_rooms(user_id))
-            .find(|room| room.state() == RoomState::Joined)
         {
-            return Ok(room);
+            if rooms::is_direct_with(&room, user_id).await {
+                return Ok(room);
+            }
+            outgrown = true;
         }
-        let room = self.client.create_dm(user_id).await.map_err(classify)?;
+        let room = rooms::create(&self.client, &[user_id.to_owned()], None, true).await?;
         created.insert(user_id.to_owned(), room.room_id().to_owned());
+        if outgrown {
+            let why = Reply::private(self.catalog.text(Key::MatrixNewDirectRoom));
+            let key = format!("direct-room:{}", room.room_id());
+            self.send_to_room(&room, &key, &why).await?;
+        }
         Ok(room)
     }
-}
 
-/// Matrix transaction ids are opaque; escape the key so it stays
-/// URL-friendly and distinct keys stay distinct.
-fn txn_id(key: &str) -> String {
-    let mut id = String::with_capacity(key.len());
-    for byte in key.bytes() {
-        if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.' {
-            id.push(char::from(byte));
-        } else {
-            id.push_str(&format!("_{byte:02x}"));
-        }
-    }
-    id
-}
-
-/// Refusals that retrying cannot fix are permanent; the rest are transient.
-fn classify(error: matrix_sdk::Error) -> DeliveryError {
-    match error.client_api_error_kind() {
-        Some(ErrorKind::Forbidden | ErrorKind::NotFound | ErrorKind::UserDeactivated) => {
-            DeliveryError::Unreachable(error.to_string())
-        }
-        _ => DeliveryError::Transient(error.to_string()),
+    /// A room for a couple, with both invited and rapport its only moderator.
+    async fn open_room(&self, people: &[UserRef], name: &str) -> Result<SpaceRef, DeliveryError> {
+        let invite = people
+            .iter()
+            .map(|person| UserId::parse(person.id.as_str()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| {
+                DeliveryError::Unreachable(format!("not a Matrix user id: {error}"))
+            })?;
+        let room = rooms::create(&self.client, &invite, Some(name), false).await?;
+        Ok(SpaceRef::new(Platform::Matrix, room.room_id().as_str()))
     }
 }
 
@@ -233,16 +235,13 @@ impl ChatPort for MatrixPort {
     fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(self.redact_posted(posted))
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn transaction_ids_keep_keys_apart_and_url_safe() {
-        assert_eq!(txn_id("round:12:ask:3"), "round_3a12_3aask_3a3");
-        assert_ne!(txn_id("a:b"), txn_id("a_b"));
-        assert_ne!(txn_id("round:12:ask:3"), txn_id("round:12:ask:4"));
+    fn open_space<'a>(
+        &'a self,
+        people: &'a [UserRef],
+        _parent: Option<&'a SpaceRef>,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<SpaceRef, DeliveryError>> {
+        Box::pin(self.open_room(people, name))
     }
 }

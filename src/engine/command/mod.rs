@@ -125,8 +125,24 @@ pub enum PairCommand {
     Leave {
         confirmed: bool,
     },
-    /// Make the current space our shared space.
+    /// Propose the current space as our shared space.
     Here,
+    /// Where our shared space is, or a change of it.
+    Space(SpaceCommand),
+}
+
+/// `pair space …`: where what is meant for both goes. Every change is a
+/// proposal the partner answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SpaceCommand {
+    /// Where the shared space is and who can read it.
+    Status,
+    /// A room (Matrix) or private thread (Discord) rapport opens for us.
+    Open,
+    /// No shared space: each of us privately.
+    Private,
+    Accept,
+    Decline,
 }
 
 /// Check-ins: the schedule, rounds and answers.
@@ -299,6 +315,17 @@ fn parse_pair(args: &[&str]) -> Result<PairCommand, UserError> {
             Ok(PairCommand::Leave { confirmed: true })
         }
         ("here", []) => Ok(PairCommand::Here),
+        ("space", []) => Ok(PairCommand::Space(SpaceCommand::Status)),
+        ("space", [word]) => {
+            let space = match word.to_lowercase().as_str() {
+                "thread" | "room" => SpaceCommand::Open,
+                "private" => SpaceCommand::Private,
+                "accept" => SpaceCommand::Accept,
+                "decline" => SpaceCommand::Decline,
+                _ => return Err(usage()),
+            };
+            Ok(PairCommand::Space(space))
+        }
         _ => Err(usage()),
     }
 }
@@ -515,6 +542,26 @@ mod tests {
                 Command::Pair(PairCommand::Leave { confirmed: true }),
             ),
             ("pair here", Command::Pair(PairCommand::Here)),
+            (
+                "pair space",
+                Command::Pair(PairCommand::Space(SpaceCommand::Status)),
+            ),
+            (
+                "pair space Thread",
+                Command::Pair(PairCommand::Space(SpaceCommand::Open)),
+            ),
+            (
+                "pair space room",
+                Command::Pair(PairCommand::Space(SpaceCommand::Open)),
+            ),
+            (
+                "pair space private",
+                Command::Pair(PairCommand::Space(SpaceCommand::Private)),
+            ),
+            (
+                "pair space accept",
+                Command::Pair(PairCommand::Space(SpaceCommand::Accept)),
+            ),
             ("settings", Command::Settings(SettingsCommand::Show)),
             (
                 "settings space nudges OFF",

@@ -293,7 +293,7 @@ fn ephemeral(answer: &fake::Answer) -> bool {
 }
 
 /// ana invites ben in the channel; ben accepts with the button in his DM.
-async fn pair(bot: &Running) {
+async fn pair_only(bot: &Running) {
     let invited = bot
         .slash(
             ANA,
@@ -322,6 +322,29 @@ async fn pair(bot: &Running) {
         .click(BEN, &invite, &bot.t.text(Key::PairChoiceAccept, &[]))
         .await;
     assert!(content(&accepted).contains("ana"), "{accepted:?}");
+    bot.tick().await;
+}
+
+/// [`pair_only`], then ana proposes the channel as their space and ben
+/// agrees with the button in his DM.
+async fn pair(bot: &Running) {
+    pair_only(bot).await;
+    // The channel becomes their space only when both say so.
+    let proposed = bot.slash(ANA, true, "pair here", json!([])).await;
+    assert!(
+        content(&proposed).contains("Nothing changes until"),
+        "{proposed:?}"
+    );
+    bot.tick().await;
+    let view = bot.fake.view();
+    let proposal = view
+        .dms_to(BEN)
+        .last()
+        .copied()
+        .cloned()
+        .expect("ben is asked in a DM");
+    bot.click(BEN, &proposal, &bot.t.text(Key::PairChoiceSpaceAccept, &[]))
+        .await;
     bot.tick().await;
 }
 
@@ -596,6 +619,33 @@ async fn a_429_is_retried_and_a_redelivery_is_shown_once() {
         view.messages_in(CHANNEL_ID).len(),
         1,
         "the nonce keeps it to one message"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn closed_dms_are_told_to_the_partner_privately_without_a_shared_space() {
+    let bot = Running::start().await;
+    pair_only(&bot).await;
+    daily_check_ins(&bot).await;
+    bot.fake.close_dms(BEN);
+    for day in [2, 3] {
+        bot.t.clock.set(utc(2026, 3, day, 21, 1));
+        bot.tick().await;
+        bot.tick().await;
+    }
+    let view = bot.fake.view();
+    let told: Vec<_> = view
+        .dms_to(ANA)
+        .into_iter()
+        .filter(|m| m.content.contains("couldn't send ben a private message"))
+        .collect();
+    assert_eq!(told.len(), 1, "{:?}", view.dms_to(ANA));
+    assert!(
+        view.messages_in(CHANNEL_ID)
+            .iter()
+            .all(|m| !m.content.contains("couldn't send ben")),
+        "the channel is nobody's space, so nothing is said there"
     );
     bot.stop().await;
 }
