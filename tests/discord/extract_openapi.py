@@ -20,6 +20,10 @@ OPERATIONS = [
     ("/users/@me/channels", "post"),
     ("/channels/{channel_id}/messages", "post"),
     ("/channels/{channel_id}/messages/{message_id}", "delete"),
+    ("/channels/{channel_id}", "get"),
+    ("/channels/{channel_id}/threads", "post"),
+    ("/channels/{channel_id}/thread-members", "get"),
+    ("/channels/{channel_id}/thread-members/{user_id}", "put"),
 ]
 
 

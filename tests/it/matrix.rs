@@ -488,11 +488,46 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
         assert!(!levels.user_can_invite(partner), "{levels:?}");
         assert!(!levels.user_can_kick(partner), "{levels:?}");
     }
+    let carl = Partner::new(&url, "carl").await;
+    let invited = ana
+        .client
+        .get_room(&room)
+        .unwrap()
+        .invite_user_by_id(&carl.user)
+        .await;
+    assert!(
+        invited.is_err(),
+        "the homeserver refuses ana's invite of carl"
+    );
 
     // In a room of ana's own (she made it: power level 100), its
     // moderators decide whether the coach may look at messages; ben (0)
     // may not.
     let town = group_room(&bot, &ana, &[&ben]).await;
+    // A command sent in the clear into this encrypted room (as a server,
+    // or anyone holding a member's token, could) is ignored; the same one
+    // encrypted is answered.
+    let before = ana.seen.lock().unwrap().len();
+    let token = ana.client.access_token().unwrap();
+    let plain = reqwest::Client::new()
+        .put(format!(
+            "{url}/_matrix/client/v3/rooms/{town}/send/m.room.message/plain-pair"
+        ))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"msgtype": "m.text", "body": "!rapport pair"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.status().is_success(), "{plain:?}");
+    crate::matrix_privacy::ask(&bot, &ana, &town, "!rapport settings", "Your settings").await;
+    let answered_plain = ana.seen.lock().unwrap()[before..]
+        .iter()
+        .filter(|seen| seen.sender == bot.user && seen.body.contains("You're paired with"))
+        .count();
+    assert_eq!(
+        answered_plain, 0,
+        "the unencrypted command was not answered"
+    );
     ben.say(&town, "!rapport settings space nudges off").await;
     ben.expect(&bot.user, "Only the people who moderate").await;
     ana.say(&town, "!rapport settings space nudges off").await;

@@ -28,7 +28,13 @@ async fn direct_rooms(bot: &Bot, ana: &Partner, ben: &Partner) -> (OwnedRoomId, 
 
 /// `who` types `line` in `room` and waits for the bot's answer holding
 /// `answer`; returns that answer's text.
-async fn ask(bot: &Bot, who: &Partner, room: &OwnedRoomId, line: &str, answer: &str) -> String {
+pub(crate) async fn ask(
+    bot: &Bot,
+    who: &Partner,
+    room: &OwnedRoomId,
+    line: &str,
+    answer: &str,
+) -> String {
     let before = who.seen.lock().unwrap().len();
     who.say(room, line).await;
     for _ in 0..600 {

@@ -25,6 +25,7 @@ pub mod registration;
 pub mod render;
 mod suggest;
 pub mod table;
+mod threads;
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};

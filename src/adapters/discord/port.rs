@@ -165,8 +165,12 @@ impl DiscordPort {
         Ok(channel)
     }
 
+    pub(super) fn http(&self) -> &Http {
+        &self.http
+    }
+
     /// One request, paced, retried while Discord says 429.
-    async fn call<T, F, Fut>(&self, request: F) -> Result<T, DeliveryError>
+    pub(super) async fn call<T, F, Fut>(&self, request: F) -> Result<T, DeliveryError>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = serenity::Result<T>>,
@@ -253,16 +257,27 @@ impl ChatPort for DiscordPort {
 
     /// A server channel is read by whoever the server's roles let in (its
     /// owner and admins at least): rapport cannot limit that, so private
-    /// content goes to each partner's DMs.
+    /// content goes to each partner's DMs. A private thread the couple
+    /// chose is read by its members (and the server's admins, which the
+    /// couple was told).
     fn space_readers<'a>(
         &'a self,
-        _space: &'a SpaceRef,
+        space: &'a SpaceRef,
     ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
-        Box::pin(async { Ok(Readers::Many) })
+        Box::pin(self.readers_of(space))
     }
 
     fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(self.delete_posted(posted))
+    }
+
+    fn open_space<'a>(
+        &'a self,
+        people: &'a [UserRef],
+        parent: Option<&'a SpaceRef>,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<SpaceRef, DeliveryError>> {
+        Box::pin(self.open_thread(people, parent, name))
     }
 }
 

@@ -7,7 +7,7 @@
 //!   tests assert there are none.
 //! - Every gateway event is first parsed with serenity's own types, so a
 //!   payload serenity would silently drop fails the test instead.
-//! - Behaviour: DM channels, messages with `enforce_nonce`, deleting a
+//! - Behaviour: DM channels, private threads, messages with `enforce_nonce`, deleting a
 //!   message (gone from the fake's state; 10008 when unknown), interaction
 //!   callbacks and follow-ups, command registration, a 50007 for people
 //!   whose DMs are closed, scripted failures, an optional global rate
@@ -34,6 +34,8 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 #[path = "openapi.rs"]
 pub mod openapi;
+#[path = "fake_threads.rs"]
+pub mod threads;
 use openapi::{Body, OpenApi};
 
 /// The bot's user id, which is also its application id.
@@ -109,6 +111,8 @@ struct State {
     recent: VecDeque<Instant>,
     rate_limited: usize,
     gateway: Gateway,
+    threads: HashMap<u64, threads::Thread>,
+    threads_forbidden: bool,
 }
 
 #[derive(Default)]
@@ -643,7 +647,8 @@ impl FakeDiscord {
                         ),
                     );
                 }
-                if dm_of.is_none() && channel != CHANNEL_ID {
+                if dm_of.is_none() && channel != CHANNEL_ID && !state.threads.contains_key(&channel)
+                {
                     return (
                         404,
                         Some(json!({"code": 10003, "message": "Unknown Channel"})),
@@ -672,7 +677,9 @@ impl FakeDiscord {
             }
             ("delete", ["channels", channel, "messages", message]) => {
                 let known_channel = channel.parse::<u64>().ok().filter(|channel| {
-                    *channel == CHANNEL_ID || state.dm_channels.values().any(|c| c == channel)
+                    *channel == CHANNEL_ID
+                        || state.threads.contains_key(channel)
+                        || state.dm_channels.values().any(|c| c == channel)
                 });
                 let Some(channel) = known_channel else {
                     return (
@@ -746,7 +753,8 @@ impl FakeDiscord {
                     .push((method.to_owned(), (*token).to_owned(), Value::Null));
                 (204, None)
             }
-            _ => (404, Some(json!({"code": 0, "message": "404: Not Found"}))),
+            _ => threads::route(&mut state, method, &parts, body)
+                .unwrap_or_else(|| (404, Some(json!({"code": 0, "message": "404: Not Found"})))),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod erasure;
 pub mod fake;
+mod threads;
 
 use std::time::Duration;
 
