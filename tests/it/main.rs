@@ -23,6 +23,7 @@ mod goals;
 mod matrix;
 #[cfg(feature = "matrix")]
 mod matrix_privacy;
+mod matrix_rooms;
 
 mod mydata;
 mod outbox;

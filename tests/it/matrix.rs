@@ -250,7 +250,7 @@ pub(crate) struct Bot {
 }
 
 impl Bot {
-    async fn start(url: &str, account: &Account) -> Bot {
+    pub(crate) async fn start(url: &str, account: &Account) -> Bot {
         Bot::start_on(url, account, spawn_engine().await).await
     }
 

@@ -1,0 +1,101 @@
+//! Which Matrix room is whose, through a real Synapse: a direct room stops
+//! being one when someone else is in it, and rapport then opens a new one
+//! and says why; rapport's messages mention nobody.
+
+use std::time::Duration;
+
+use crate::matrix::{Account, Bot, Partner, paired, synapse};
+use crate::matrix_privacy::{ask, timelines};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_room_with_a_third_person_is_left_for_a_new_one() {
+    let Some(url) = synapse("matrix direct rooms").await else {
+        return;
+    };
+    let account = Account::new(&url).await;
+    let bot = Bot::start(&url, &account).await;
+    let (ana, carl) = (
+        Partner::new(&url, "ana").await,
+        Partner::new(&url, "carl").await,
+    );
+    // ana opens a direct room with rapport from her client.
+    let dm = ana
+        .client
+        .create_dm(&bot.user)
+        .await
+        .unwrap()
+        .room_id()
+        .to_owned();
+    for _ in 0..600 {
+        if ana
+            .client
+            .get_room(&dm)
+            .is_some_and(|r| r.joined_members_count() == 2)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ask(&bot, &ana, &dm, "settings", "Your settings").await;
+    assert_eq!(
+        ana.seen.lock().unwrap().last().map(|s| s.room.clone()),
+        Some(dm.clone()),
+        "answered in the direct room, no prefix needed"
+    );
+
+    // She invites carl in (her client gave her the power to): the room is
+    // no longer just the two of them.
+    let room = ana.client.get_room(&dm).unwrap();
+    room.invite_user_by_id(&carl.user).await.unwrap();
+    for _ in 0..600 {
+        if carl
+            .client
+            .get_room(&dm)
+            .is_some_and(|r| r.joined_members_count() == 3)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    ask(&bot, &ana, &dm, "!rapport settings", "Your settings").await;
+    let seen = ana.seen.lock().unwrap().clone();
+    let moved = seen
+        .iter()
+        .find(|s| s.sender == bot.user && s.body.contains("I've opened this new room"))
+        .expect("rapport says why it moved");
+    assert_ne!(moved.room, dm);
+    let settings = seen
+        .iter()
+        .rev()
+        .find(|s| s.sender == bot.user && s.body.contains("Your settings"))
+        .unwrap();
+    assert_eq!(
+        settings.room, moved.room,
+        "the private answer is in the new room"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rapports_messages_carry_an_empty_mention_list() {
+    let Some(url) = synapse("matrix mentions").await else {
+        return;
+    };
+    let account = Account::new(&url).await;
+    let bot = Bot::start(&url, &account).await;
+    let (ana, ben) = (
+        Partner::new(&url, "ana").await,
+        Partner::new(&url, "ben").await,
+    );
+    let room = paired(&bot, &ana, &ben).await;
+    let read = timelines(&ben).await;
+    let welcome = read
+        .iter()
+        .find(|r| r.room == room && r.json.contains("just for the two of you"))
+        .expect("ben reads the welcome, which names both of them");
+    assert!(
+        welcome.json.contains(r#""m.mentions":{}"#),
+        "{}",
+        welcome.json
+    );
+}
