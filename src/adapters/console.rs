@@ -71,7 +71,7 @@ impl ChatPort for ConsolePort {
         &'a self,
         _space: &'a SpaceRef,
     ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
-        Box::pin(async { Ok(Readers::Only(Vec::new())) })
+        Box::pin(async { Ok(Readers::Operator) })
     }
 
     /// A terminal cannot take back what it printed; nothing is kept to

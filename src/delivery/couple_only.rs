@@ -17,8 +17,13 @@ use crate::store::{Tx, users};
 /// Who besides rapport can read a space, as far as the platform tells.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Readers {
-    /// Exactly these people (members, and people invited in).
+    /// Exactly these people (members, and people invited in). Private
+    /// content is posted only when they are exactly the two partners: a
+    /// stranger reads along otherwise, or a partner who left would miss it.
     Only(Vec<UserRef>),
+    /// The one person at the keyboard, who plays every partner (the
+    /// console): nobody else reads.
+    Operator,
     /// More than can be listed or limited: a server channel, a public room.
     Many,
 }
@@ -46,8 +51,13 @@ pub(super) async fn check(
         .await
         .map_err(|error| DeliveryError::Transient(format!("cannot read the couple: {error}")))?;
     Ok(match readers {
-        Readers::Only(people) if people.iter().all(|p| members.contains(p)) => Verdict::Post,
-        _ => Verdict::Reroute,
+        Readers::Operator => Verdict::Post,
+        Readers::Only(people)
+            if people.len() == members.len() && people.iter().all(|p| members.contains(p)) =>
+        {
+            Verdict::Post
+        }
+        Readers::Only(_) | Readers::Many => Verdict::Reroute,
     })
 }
 

@@ -315,7 +315,7 @@ impl ChatPort for RecordingPort {
         _space: &'a SpaceRef,
     ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
         let readers = self.readers.lock().unwrap().clone();
-        Box::pin(async move { Ok(readers.unwrap_or(Readers::Only(Vec::new()))) })
+        Box::pin(async move { Ok(readers.unwrap_or(Readers::Operator)) })
     }
 
     fn retract<'a>(&'a self, posted: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {

@@ -156,15 +156,20 @@ impl Write for Captured {
     }
 }
 
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test]
 async fn no_log_line_at_any_level_carries_what_someone_typed() {
+    use tracing_subscriber::layer::SubscriberExt;
     let captured = Captured::default();
     let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || sink.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // The process's one global subscriber, for rapport's own log sites at
+    // every level: a subscriber scoped to this test's thread loses events
+    // to the other tests' threads (tracing caches which sites are on
+    // across threads), and this way any test's log line is checked too.
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_subscriber::EnvFilter::new("rapport=trace"))
+        .with(tracing_subscriber::fmt::layer().with_writer(move || sink.clone()));
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("no other test sets the global subscriber");
     let t = spawn_engine().await;
     pair_ana_and_ben(&t).await;
     let (ana, direct) = (person("ana"), Place::Direct);
@@ -209,16 +214,33 @@ async fn a_stranger_who_calls_themselves_ana_is_named_by_their_handle_too() {
 async fn a_reveal_goes_to_each_partner_privately_once_a_stranger_can_read_the_space() {
     use rapport::delivery::Readers;
     use rapport::domain::{Platform, UserRef};
+    // carl joins the couple's space before the reveal is posted.
+    reveal_rerouted_when_space_is_read_by(Readers::Only(vec![
+        UserRef::new(Platform::Console, "ana"),
+        UserRef::new(Platform::Console, "ben"),
+        UserRef::new(Platform::Console, "carl"),
+    ]))
+    .await;
+}
+
+#[tokio::test]
+async fn a_reveal_goes_to_each_partner_privately_once_one_has_left_the_space() {
+    use rapport::delivery::Readers;
+    use rapport::domain::{Platform, UserRef};
+    // ben left the room: posted there, he would never read it.
+    reveal_rerouted_when_space_is_read_by(Readers::Only(vec![UserRef::new(
+        Platform::Console,
+        "ana",
+    )]))
+    .await;
+}
+
+async fn reveal_rerouted_when_space_is_read_by(readers: rapport::delivery::Readers) {
     let t = spawn_engine().await;
     let (port, ports) = recording_ports();
     pair_ana_and_ben(&t).await;
     let (ana, ben, direct) = (person("ana"), person("ben"), Place::Direct);
-    // carl joins the couple's space before the reveal is posted.
-    port.readers_are(Readers::Only(vec![
-        UserRef::new(Platform::Console, "ana"),
-        UserRef::new(Platform::Console, "ben"),
-        UserRef::new(Platform::Console, "carl"),
-    ]));
+    port.readers_are(readers);
     t.say(&ben, &direct, "checkin now").await;
     t.say_queued(&ana, &direct, "checkin now").await;
     t.tick(&ports).await;
