@@ -624,17 +624,22 @@ async fn a_429_is_retried_and_a_redelivery_is_shown_once() {
     bot.stop().await;
 }
 
-#[tokio::test]
-async fn closed_dms_are_told_to_the_partner_privately_without_a_shared_space() {
-    let bot = Running::start().await;
-    pair_only(&bot).await;
-    daily_check_ins(&bot).await;
+/// Daily check-ins, then ben closes his DMs and two of them fire.
+async fn two_check_ins_with_bens_dms_closed(bot: &Running) {
+    daily_check_ins(bot).await;
     bot.fake.close_dms(BEN);
     for day in [2, 3] {
         bot.t.clock.set(utc(2026, 3, day, 21, 1));
         bot.tick().await;
         bot.tick().await;
     }
+}
+
+#[tokio::test]
+async fn closed_dms_are_told_to_the_partner_privately_without_a_shared_space() {
+    let bot = Running::start().await;
+    pair_only(&bot).await;
+    two_check_ins_with_bens_dms_closed(&bot).await;
     let view = bot.fake.view();
     let told: Vec<_> = view
         .dms_to(ANA)
@@ -655,13 +660,7 @@ async fn closed_dms_are_told_to_the_partner_privately_without_a_shared_space() {
 async fn closed_dms_are_reported_to_the_couples_channel_once() {
     let bot = Running::start().await;
     pair(&bot).await;
-    daily_check_ins(&bot).await;
-    bot.fake.close_dms(BEN);
-    for day in [2, 3] {
-        bot.t.clock.set(utc(2026, 3, day, 21, 1));
-        bot.tick().await;
-        bot.tick().await;
-    }
+    two_check_ins_with_bens_dms_closed(&bot).await;
     let view = bot.fake.view();
     let notices: Vec<_> = view
         .messages_in(CHANNEL_ID)
