@@ -90,6 +90,11 @@ pub enum UserError {
     NoSchedule,
     #[error("bad date `{given}`")]
     BadDate { given: String },
+    /// A pause until a day that is already here or gone.
+    #[error("date has passed `{given}`")]
+    DateHasPassed { given: String },
+    #[error("nothing is paused")]
+    NotPaused,
     #[error("rating must be 1 to 10")]
     BadRating { given: String },
     #[error("no open check-in")]
@@ -220,6 +225,10 @@ impl UserError {
             UserError::ProposalIsYours => (Key::ErrorProposalIsYours, Vec::new()),
             UserError::NoSchedule => (Key::ErrorNoSchedule, Vec::new()),
             UserError::BadDate { given } => (Key::ErrorBadDate, vec![("given", given.clone())]),
+            UserError::DateHasPassed { given } => {
+                (Key::ErrorDateHasPassed, vec![("given", given.clone())])
+            }
+            UserError::NotPaused => (Key::ErrorNotPaused, Vec::new()),
             UserError::BadRating { given } => (Key::ErrorBadRating, vec![("given", given.clone())]),
             UserError::NoOpenRound => (Key::ErrorNoOpenRound, Vec::new()),
             UserError::RoundAlreadyOpen => (Key::ErrorRoundAlreadyOpen, Vec::new()),

@@ -89,6 +89,8 @@ message_keys! {
     ErrorProposalIsYours => "errors.proposal_is_yours",
     ErrorNoSchedule => "errors.no_schedule",
     ErrorBadDate => "errors.bad_date",
+    ErrorDateHasPassed => "errors.date_has_passed",
+    ErrorNotPaused => "errors.not_paused",
     ErrorBadRating => "errors.bad_rating",
     ErrorNoOpenRound => "errors.no_open_round",
     ErrorRoundAlreadyOpen => "errors.round_already_open",

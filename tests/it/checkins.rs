@@ -265,6 +265,23 @@ async fn pause_skip_and_stop_advance_without_piling_up() {
     let t = spawn_engine().await;
     let (_port, ports) = recording_ports();
     scheduled(&t, "UTC", "daily 20:00").await;
+    // Nothing is paused yet: resuming tells nobody anything; a pause until
+    // a day gone by says so.
+    let before = t.snapshot().await;
+    let resumed = t
+        .say(&person("ben"), &Place::Direct, "checkin resume")
+        .await;
+    t.assert_refused(&resumed, UserError::NotPaused);
+    let past = t
+        .say(&person("ben"), &Place::Direct, "checkin pause 2026-02-01")
+        .await;
+    t.assert_refused(
+        &past,
+        UserError::DateHasPassed {
+            given: "2026-02-01".into(),
+        },
+    );
+    assert_eq!(t.snapshot().await, before, "nothing changed or was queued");
     let paused = t
         .say(
             &person("ben"),

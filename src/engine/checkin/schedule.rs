@@ -173,7 +173,7 @@ pub(super) async fn pause(ctx: &mut Ctx<'_>, until: NaiveDate) -> EngineResult<V
     let schedule = active(ctx).await?;
     let until_at = resolve(schedule.time_zone, until.and_time(chrono::NaiveTime::MIN));
     if until_at <= ctx.now {
-        return Err(UserError::BadDate {
+        return Err(UserError::DateHasPassed {
             given: until.to_string(),
         }
         .into());
@@ -190,6 +190,10 @@ pub(super) async fn pause(ctx: &mut Ctx<'_>, until: NaiveDate) -> EngineResult<V
 
 pub(super) async fn resume(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     let schedule = active(ctx).await?;
+    // Nothing to announce to the partner when nothing was paused.
+    if schedule.paused_until.is_none_or(|until| until <= ctx.now) {
+        return Err(UserError::NotPaused.into());
+    }
     schedules::set_pause(ctx.tx, schedule.id, None).await?;
     tell_both(ctx, &schedule, Key::CheckinResumed, &[]).await
 }
