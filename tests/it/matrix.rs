@@ -321,18 +321,23 @@ pub(crate) async fn group_room(bot: &Bot, owner: &Partner, others: &[&Partner]) 
     invite.extend(others.iter().map(|p| &p.user));
     let room = owner.create_encrypted_room(&invite).await;
     // The bot joins on its own (same server, so allowed); wait until it has.
+    until_joined(owner, &room, invite.len() as u64 + 1).await;
+    room
+}
+
+/// Waits (up to 30 s) until `partner` sees at least `count` people joined
+/// in `room`.
+pub(crate) async fn until_joined(partner: &Partner, room: &OwnedRoomId, count: u64) {
     for _ in 0..600 {
-        let joined = owner
+        if partner
             .client
-            .get_room(&room)
-            .map(|r| r.joined_members_count())
-            .unwrap_or(0);
-        if joined > invite.len() as u64 {
-            break;
+            .get_room(room)
+            .is_some_and(|r| r.joined_members_count() >= count)
+        {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    room
 }
 
 pub(crate) async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoomId {
@@ -596,16 +601,7 @@ async fn a_restarted_bot_keeps_its_device_skips_old_messages_and_joins_waiting_i
         bot.device, first_device,
         "the session was restored, not a new login"
     );
-    for _ in 0..600 {
-        if ana
-            .client
-            .get_room(&waiting)
-            .is_some_and(|r| r.joined_members_count() == 2)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_joined(&ana, &waiting, 2).await;
     // Answered (privately: a room ana made is not her direct room with
     // rapport, even with only the two of them), so the invite from while
     // it was away was joined.

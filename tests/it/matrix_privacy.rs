@@ -349,38 +349,20 @@ async fn deleting_my_data_leaves_no_byte_behind() {
             .chars()
             .take_while(char::is_ascii_digit)
             .collect();
-        ask(
-            &bot,
-            who,
-            dm,
-            &format!("journal share {entry}"),
-            "when your next check-in opens",
-        )
-        .await;
-        ask(
-            &bot,
-            who,
-            dm,
-            &format!("appreciate {}", m("thanks")),
-            "Thank you for noticing",
-        )
-        .await;
-        ask(
-            &bot,
-            who,
-            dm,
-            &format!("goal shared {}", m("goal")),
-            "once they say yes",
-        )
-        .await;
-        ask(
-            &bot,
-            who,
-            dm,
-            &format!("agree add {}", m("agree")),
-            "to agree to",
-        )
-        .await;
+        for (line, answer) in [
+            (
+                format!("journal share {entry}"),
+                "when your next check-in opens",
+            ),
+            (
+                format!("appreciate {}", m("thanks")),
+                "Thank you for noticing",
+            ),
+            (format!("goal shared {}", m("goal")), "once they say yes"),
+            (format!("agree add {}", m("agree")), "to agree to"),
+        ] {
+            ask(&bot, who, dm, &line, answer).await;
+        }
     }
     // The round opens with both journal entries shared into it; ana's
     // answer waits for ben's, then both are revealed in the room.

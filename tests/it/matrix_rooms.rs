@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::matrix::{Account, Bot, Partner, paired, synapse};
+use crate::matrix::{Account, Bot, Partner, paired, synapse, until_joined};
 use crate::matrix_privacy::{ask, timelines};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -26,16 +26,7 @@ async fn a_direct_room_with_a_third_person_is_left_for_a_new_one() {
         .unwrap()
         .room_id()
         .to_owned();
-    for _ in 0..600 {
-        if ana
-            .client
-            .get_room(&dm)
-            .is_some_and(|r| r.joined_members_count() == 2)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_joined(&ana, &dm, 2).await;
     ask(&bot, &ana, &dm, "settings", "Your settings").await;
     assert_eq!(
         ana.seen.lock().unwrap().last().map(|s| s.room.clone()),
@@ -47,16 +38,7 @@ async fn a_direct_room_with_a_third_person_is_left_for_a_new_one() {
     // no longer just the two of them.
     let room = ana.client.get_room(&dm).unwrap();
     room.invite_user_by_id(&carl.user).await.unwrap();
-    for _ in 0..600 {
-        if carl
-            .client
-            .get_room(&dm)
-            .is_some_and(|r| r.joined_members_count() == 3)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_joined(&carl, &dm, 3).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     ask(&bot, &ana, &dm, "!rapport settings", "Your settings").await;
     let seen = ana.seen.lock().unwrap().clone();

@@ -9,7 +9,7 @@ use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, RoomId, TransactionId, UserId};
-use matrix_sdk::{Client, Room, RoomMemberships, RoomState};
+use matrix_sdk::{Client, Room, RoomState};
 use tokio::sync::Mutex as AsyncMutex;
 
 use super::choices::ChoiceMemory;
@@ -110,16 +110,11 @@ impl MatrixPort {
         if room.is_public().unwrap_or(true) {
             return Ok(Readers::Many);
         }
-        let members = room
-            .members(RoomMemberships::JOIN | RoomMemberships::INVITE)
-            .await
-            .map_err(classify)?;
-        let me = self.client.user_id();
+        let readers = rooms::readers(&room).await.map_err(classify)?;
         Ok(Readers::Only(
-            members
+            readers
                 .iter()
-                .filter(|member| Some(member.user_id()) != me)
-                .map(|member| UserRef::new(Platform::Matrix, member.user_id().as_str()))
+                .map(|id| UserRef::new(Platform::Matrix, id.as_str()))
                 .collect(),
         ))
     }

@@ -84,18 +84,20 @@ pub(super) async fn is_direct_with(room: &Room, user: &UserId) -> bool {
     if room.state() != RoomState::Joined || !room.is_direct().await.unwrap_or(false) {
         return false;
     }
-    let Ok(members) = room
+    matches!(readers(room).await.as_deref(), Ok([only]) if only == user)
+}
+
+/// Everyone in `room` or invited to it, but rapport.
+pub(super) async fn readers(room: &Room) -> matrix_sdk::Result<Vec<OwnedUserId>> {
+    let members = room
         .members(RoomMemberships::JOIN | RoomMemberships::INVITE)
-        .await
-    else {
-        return false;
-    };
+        .await?;
     let me = room.client().user_id().map(ToOwned::to_owned);
-    let mut others = members
+    Ok(members
         .iter()
-        .map(|member| member.user_id())
-        .filter(|id| Some(*id) != me.as_deref());
-    others.next() == Some(user) && others.next().is_none()
+        .map(|member| member.user_id().to_owned())
+        .filter(|id| Some(id) != me.as_ref())
+        .collect())
 }
 
 #[cfg(test)]
