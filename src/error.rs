@@ -95,6 +95,8 @@ pub enum UserError {
     DateHasPassed { given: String },
     #[error("nothing is paused")]
     NotPaused,
+    #[error("a skip is already waiting")]
+    AlreadySkipping,
     #[error("rating must be 1 to 10")]
     BadRating { given: String },
     #[error("no open check-in")]
@@ -229,6 +231,7 @@ impl UserError {
                 (Key::ErrorDateHasPassed, vec![("given", given.clone())])
             }
             UserError::NotPaused => (Key::ErrorNotPaused, Vec::new()),
+            UserError::AlreadySkipping => (Key::ErrorAlreadySkipping, Vec::new()),
             UserError::BadRating { given } => (Key::ErrorBadRating, vec![("given", given.clone())]),
             UserError::NoOpenRound => (Key::ErrorNoOpenRound, Vec::new()),
             UserError::RoundAlreadyOpen => (Key::ErrorRoundAlreadyOpen, Vec::new()),

@@ -254,22 +254,25 @@ pub async fn due(tx: &mut Tx, now: DateTime<Utc>, limit: i64) -> anyhow::Result<
     rows.into_iter().map(Schedule::try_from).collect()
 }
 
-/// Moves a schedule to its next occurrence after a firing.
+/// Moves a schedule to its next occurrence after a firing; `skip_next`
+/// says whether a skip is still waiting for an occurrence outside a pause.
 pub async fn advance(
     tx: &mut Tx,
     id: i64,
     next_local: NaiveDateTime,
     next_fire_at: DateTime<Utc>,
     missed: i64,
+    skip_next: bool,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "UPDATE checkin_schedules SET next_local = $1, next_fire_at = $2, skip_next = 0,
+        "UPDATE checkin_schedules SET next_local = $1, next_fire_at = $2, skip_next = $5,
                 missed_count = missed_count + $3 WHERE id = $4",
     )
     .bind(format_local(next_local))
     .bind(to_db(next_fire_at))
     .bind(missed)
     .bind(id)
+    .bind(i64::from(skip_next))
     .execute(&mut **tx)
     .await
     .context("cannot advance schedule")?;

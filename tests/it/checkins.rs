@@ -293,8 +293,13 @@ async fn pause_skip_and_stop_advance_without_piling_up() {
         texts_to(&paused, &Recipient::User(person("ana").user)),
         [t.text(
             Key::CheckinPaused,
-            &[("until", "2026-03-05"), ("partner", "ben")]
+            &[("until", "Thu 5 Mar 2026"), ("partner", "ben")]
         )]
+    );
+    assert_eq!(
+        texts_to(&paused, &Recipient::Requester),
+        [t.text(Key::CheckinPausedYou, &[("until", "Thu 5 Mar 2026")])],
+        "ben is told what he did, in the second person"
     );
     for day in 2..=4 {
         t.clock.set(utc(2026, 3, day, 20, 0));
@@ -322,6 +327,66 @@ async fn pause_skip_and_stop_advance_without_piling_up() {
     assert_eq!(t.tick(&ports).await.0.fired, 0);
     let gone = t.say(&person("ben"), &Place::Direct, "checkin skip").await;
     t.assert_refused(&gone, UserError::NoSchedule);
+}
+
+#[tokio::test]
+async fn status_shows_the_one_future_a_pause_and_a_skip_leave() {
+    let t = spawn_engine().await;
+    let (_port, ports) = recording_ports();
+    scheduled(&t, "UTC", "daily 20:00").await;
+    let ben = person("ben");
+    t.say(&ben, &Place::Direct, "checkin pause until 2026-03-05")
+        .await;
+    // Skipping during a pause skips the first one after it.
+    let skipped = t.say(&ben, &Place::Direct, "checkin skip").await;
+    assert_eq!(
+        texts_to(&skipped, &Recipient::Requester),
+        [t.text(
+            Key::CheckinSkippedYou,
+            &[("next", "Thu 5 Mar, 20:00 (UTC)")]
+        )]
+    );
+    let again = t.say(&ben, &Place::Direct, "checkin skip").await;
+    t.assert_refused(&again, UserError::AlreadySkipping);
+    let status = t.say(&person("ana"), &Place::Direct, "checkin").await;
+    let status = &status[0].reply.text;
+    assert!(
+        status.contains("Next: Fri 6 Mar, 20:00 (UTC)."),
+        "next is past both the pause and the skip: {status}"
+    );
+    assert!(
+        status.contains("Paused until Thu 5 Mar, 00:00 (UTC)"),
+        "{status}"
+    );
+    assert!(
+        status.contains("The one on Thu 5 Mar, 20:00 (UTC) will be skipped."),
+        "{status}"
+    );
+    let mut fired_on = Vec::new();
+    for day in 2..=7 {
+        t.clock.set(utc(2026, 3, day, 20, 0));
+        if t.tick(&ports).await.0.fired == 1 {
+            fired_on.push(day);
+        }
+    }
+    assert_eq!(fired_on, [6, 7], "the status told the truth");
+}
+
+#[tokio::test]
+async fn pause_reads_days_from_today() {
+    let t = spawn_engine().await;
+    scheduled(&t, "UTC", "daily 20:00").await;
+    let today = rapport::clock::Clock::now(&*t.clock).date_naive();
+    let paused = t
+        .say(&person("ben"), &Place::Direct, "checkin pause 2 weeks")
+        .await;
+    let until = (today + chrono::Days::new(14))
+        .format("%a %-d %b %Y")
+        .to_string();
+    assert_eq!(
+        texts_to(&paused, &Recipient::Requester),
+        [t.text(Key::CheckinPausedYou, &[("until", &until)])]
+    );
 }
 
 #[tokio::test]

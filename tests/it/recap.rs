@@ -34,7 +34,7 @@ async fn the_recap_arrives_on_schedule_with_the_week_in_it() {
     assert_eq!(t.tick(&ports).await.0.recaps, 0, "nothing runs on one word");
     let agreed = t.say(&ben, &direct, "recap accept").await;
     assert!(
-        agreed[0].reply.text.starts_with("Your weekly recap comes"),
+        agreed[0].reply.text.starts_with("Your recap is on"),
         "{agreed:#?}"
     );
 

@@ -79,7 +79,17 @@ pub(crate) async fn fire(
     }
     let missed = plan.passed_over + i64::from(plan.outcome == Outcome::Missed);
     fired.missed += plan.passed_over as usize;
-    schedules::advance(tx, schedule.id, plan.next_local, plan.next_fire_at, missed).await?;
+    // A skip asked for during a pause waits for the first occurrence after it.
+    let skip_waits = schedule.skip_next && plan.outcome == Outcome::Paused;
+    schedules::advance(
+        tx,
+        schedule.id,
+        plan.next_local,
+        plan.next_fire_at,
+        missed,
+        skip_waits,
+    )
+    .await?;
     Ok(fired)
 }
 

@@ -2,14 +2,14 @@
 //! decline (nobody is scheduled without saying yes), pause, resume, skip,
 //! stop, and the status overview.
 
-use chrono::NaiveDate;
-
-use super::{questions, timing};
+use super::questions;
+use super::timing::{self, DueSchedule};
 use crate::domain::CheckinKind;
 use crate::domain::Reply;
-use crate::domain::local_time::resolve;
+use crate::domain::local_time::{local_of, resolve};
 use crate::domain::recurrence::Recurrence;
 use crate::engine::Ctx;
+use crate::engine::command::PauseUntil;
 use crate::engine::message::Outgoing;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -152,25 +152,44 @@ async fn active(ctx: &mut Ctx<'_>) -> EngineResult<Schedule> {
         .ok_or_else(|| UserError::NoSchedule.into())
 }
 
-/// Tells both partners; `key` is the message, the same for both.
+/// Tells both partners what one of them did: `you` to the one who did it,
+/// `partner` (naming them) to the other.
 async fn tell_both(
     ctx: &mut Ctx<'_>,
     schedule: &Schedule,
-    key: Key,
+    (you, partner_key): (Key, Key),
     vars: &[(&str, &str)],
 ) -> EngineResult<Vec<Outgoing>> {
     let partner = couples::partner_of(ctx.tx, schedule.couple_id, ctx.me.id).await?;
+    let to_me = ctx.say(you, vars);
     let mut vars = vars.to_vec();
     vars.push(("partner", &ctx.actor.display_name));
-    let text = ctx.say(key, &vars);
+    let to_partner = ctx.say(partner_key, &vars);
     Ok(vec![
-        Outgoing::to_requester(Reply::private(text.clone())),
-        Outgoing::to_user(partner.user, Reply::private(text)),
+        Outgoing::to_requester(Reply::private(to_me)),
+        Outgoing::to_user(partner.user, Reply::private(to_partner)),
     ])
 }
 
-pub(super) async fn pause(ctx: &mut Ctx<'_>, until: NaiveDate) -> EngineResult<Vec<Outgoing>> {
+/// The schedule's next occurrences as the planner will meet them.
+fn upcoming(schedule: &Schedule) -> Option<timing::Upcoming> {
+    timing::upcoming(&DueSchedule {
+        recurrence: &schedule.recurrence,
+        zone: schedule.time_zone,
+        next_local: schedule.next_local?,
+        paused_until: schedule.paused_until,
+        skip_next: schedule.skip_next,
+    })
+}
+
+pub(super) async fn pause(ctx: &mut Ctx<'_>, until: PauseUntil) -> EngineResult<Vec<Outgoing>> {
     let schedule = active(ctx).await?;
+    let until = match until {
+        PauseUntil::Date(date) => date,
+        PauseUntil::DaysFromToday(days) => {
+            local_of(schedule.time_zone, ctx.now).date() + chrono::Days::new(u64::from(days))
+        }
+    };
     let until_at = resolve(schedule.time_zone, until.and_time(chrono::NaiveTime::MIN));
     if until_at <= ctx.now {
         return Err(UserError::DateHasPassed {
@@ -179,11 +198,14 @@ pub(super) async fn pause(ctx: &mut Ctx<'_>, until: NaiveDate) -> EngineResult<V
         .into());
     }
     schedules::set_pause(ctx.tx, schedule.id, Some(until_at)).await?;
+    let until = until
+        .format(ctx.engine.catalog().text(Key::FormatDate))
+        .to_string();
     tell_both(
         ctx,
         &schedule,
-        Key::CheckinPaused,
-        &[("until", &until.to_string())],
+        (Key::CheckinPausedYou, Key::CheckinPaused),
+        &[("until", &until)],
     )
     .await
 }
@@ -195,48 +217,75 @@ pub(super) async fn resume(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
         return Err(UserError::NotPaused.into());
     }
     schedules::set_pause(ctx.tx, schedule.id, None).await?;
-    tell_both(ctx, &schedule, Key::CheckinResumed, &[]).await
+    tell_both(
+        ctx,
+        &schedule,
+        (Key::CheckinResumedYou, Key::CheckinResumed),
+        &[],
+    )
+    .await
 }
 
 pub(super) async fn skip(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
-    let schedule = active(ctx).await?;
-    schedules::set_skip(ctx.tx, schedule.id, true).await?;
-    let next = schedule
-        .next_fire_at
+    let mut schedule = active(ctx).await?;
+    if schedule.skip_next {
+        return Err(UserError::AlreadySkipping.into());
+    }
+    schedule.skip_next = true;
+    let skipped = upcoming(&schedule)
+        .and_then(|upcoming| upcoming.skipped)
         .map(|at| ctx.engine.format_time(at, ctx.zone_of(&ctx.me)))
         .unwrap_or_default();
-    tell_both(ctx, &schedule, Key::CheckinSkipped, &[("next", &next)]).await
+    schedules::set_skip(ctx.tx, schedule.id, true).await?;
+    tell_both(
+        ctx,
+        &schedule,
+        (Key::CheckinSkippedYou, Key::CheckinSkipped),
+        &[("next", &skipped)],
+    )
+    .await
 }
 
 pub(super) async fn stop(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     let schedule = active(ctx).await?;
     schedules::end(ctx.tx, schedule.id, ctx.now).await?;
-    tell_both(ctx, &schedule, Key::CheckinStopped, &[]).await
+    tell_both(
+        ctx,
+        &schedule,
+        (Key::CheckinStoppedYou, Key::CheckinStopped),
+        &[],
+    )
+    .await
+}
+
+/// "Check-ins: … Next: …", with the pause and skip that shape "next".
+fn active_lines(ctx: &Ctx<'_>, schedule: &Schedule) -> Vec<String> {
+    let zone = ctx.zone_of(&ctx.me);
+    let upcoming = upcoming(schedule);
+    let next = upcoming
+        .map(|upcoming| ctx.engine.format_time(upcoming.fires_at, zone))
+        .unwrap_or_default();
+    let mut lines = vec![ctx.say(
+        Key::CheckinStatusActive,
+        &[("schedule", &describe(ctx, schedule)), ("next", &next)],
+    )];
+    if let Some(until) = schedule.paused_until.filter(|until| *until > ctx.now) {
+        let until = ctx.engine.format_time(until, zone);
+        lines.push(ctx.say(Key::CheckinStatusPaused, &[("until", &until)]));
+    }
+    if let Some(skipped) = upcoming.and_then(|upcoming| upcoming.skipped) {
+        let skipped = ctx.engine.format_time(skipped, zone);
+        lines.push(ctx.say(Key::CheckinStatusSkipping, &[("skipped", &skipped)]));
+    }
+    lines
 }
 
 pub(super) async fn status(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     let couple = ctx.my_couple().await?;
-    let mut lines = Vec::new();
-    match schedules::for_couple(ctx.tx, couple.id, ScheduleStatus::Active).await? {
-        Some(schedule) => {
-            let next = schedule
-                .next_fire_at
-                .map(|at| ctx.engine.format_time(at, ctx.zone_of(&ctx.me)))
-                .unwrap_or_default();
-            lines.push(ctx.say(
-                Key::CheckinStatusActive,
-                &[("schedule", &describe(ctx, &schedule)), ("next", &next)],
-            ));
-            if let Some(until) = schedule.paused_until.filter(|until| *until > ctx.now) {
-                let until = ctx.engine.format_time(until, ctx.zone_of(&ctx.me));
-                lines.push(ctx.say(Key::CheckinStatusPaused, &[("until", &until)]));
-            }
-            if schedule.skip_next {
-                lines.push(ctx.say(Key::CheckinStatusSkipping, &[]));
-            }
-        }
-        None => lines.push(ctx.say(Key::CheckinStatusNone, &[])),
-    }
+    let mut lines = match schedules::for_couple(ctx.tx, couple.id, ScheduleStatus::Active).await? {
+        Some(schedule) => active_lines(ctx, &schedule),
+        None => vec![ctx.say(Key::CheckinStatusNone, &[])],
+    };
     if let Some(proposal) =
         schedules::for_couple(ctx.tx, couple.id, ScheduleStatus::Proposed).await?
     {

@@ -116,6 +116,39 @@ pub fn plan_due(
     })
 }
 
+/// What the couple will actually meet next, pause and skip applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Upcoming {
+    /// The first occurrence that will really fire.
+    pub fires_at: DateTime<Utc>,
+    /// The occurrence a partner asked to skip, if one is pending.
+    pub skipped: Option<DateTime<Utc>>,
+}
+
+/// Walks from the schedule's next occurrence past the pause and the skip,
+/// the way [`plan_due`] will treat them when they come due.
+pub fn upcoming(schedule: &DueSchedule<'_>) -> Option<Upcoming> {
+    let zone = schedule.zone;
+    let mut local = schedule.next_local;
+    let mut skipped = None;
+    let mut skip_pending = schedule.skip_next;
+    for _ in 0..MAX_STEPS {
+        let at = resolve(zone, local);
+        let paused = schedule.paused_until.is_some_and(|until| at < until);
+        if !paused && skip_pending {
+            skip_pending = false;
+            skipped = Some(at);
+        } else if !paused {
+            return Some(Upcoming {
+                fires_at: at,
+                skipped,
+            });
+        }
+        local = schedule.recurrence.next(local)?;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

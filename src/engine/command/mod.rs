@@ -117,9 +117,9 @@ pub enum CheckinCommand {
     },
     Accept,
     Decline,
-    /// Pause until the start of this local date; occurrences before it pass.
+    /// Pause until the start of a local day; occurrences before it pass.
     Pause {
-        until: NaiveDate,
+        until: PauseUntil,
     },
     Resume,
     Skip,
@@ -238,6 +238,53 @@ fn parse_help(args: &[&str]) -> Result<Command, UserError> {
     }
 }
 
+/// The day a pause ends: a date, or a number of days from the schedule's
+/// today, which only the engine knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PauseUntil {
+    Date(NaiveDate),
+    DaysFromToday(u32),
+}
+
+/// The longest pause a relative form may ask for; a date can go further.
+const MAX_PAUSE_DAYS: u32 = 366;
+
+/// `2026-12-20`, `until 2026-12-20`, `tomorrow`, `next week`, `3 days`,
+/// `for 2 weeks`.
+fn parse_pause_until(words: &[&str]) -> Result<PauseUntil, UserError> {
+    let bad = || UserError::BadDate {
+        given: words.join(" "),
+    };
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let words = match lower.as_slice() {
+        ["until" | "for", rest @ ..] if !rest.is_empty() => rest,
+        all => all,
+    };
+    let days = match words {
+        [date] if date.contains('-') => {
+            return NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map(PauseUntil::Date)
+                .map_err(|_| bad());
+        }
+        ["tomorrow"] => 1,
+        ["next", "week"] | ["a", "week"] => 7,
+        [count, unit] => {
+            let count: u32 = count.parse().map_err(|_| bad())?;
+            match *unit {
+                "day" | "days" => count,
+                "week" | "weeks" => count.saturating_mul(7),
+                _ => return Err(bad()),
+            }
+        }
+        _ => return Err(bad()),
+    };
+    if days == 0 || days > MAX_PAUSE_DAYS {
+        return Err(bad());
+    }
+    Ok(PauseUntil::DaysFromToday(days))
+}
+
 fn parse_checkin(text: &str, args: &[&str]) -> Result<CheckinCommand, UserError> {
     let usage = || UserError::Usage {
         usage: Key::UsageCheckin,
@@ -250,12 +297,8 @@ fn parse_checkin(text: &str, args: &[&str]) -> Result<CheckinCommand, UserError>
         ("schedule", words) if !words.is_empty() => parse_schedule(words),
         ("accept", []) => Ok(CheckinCommand::Accept),
         ("decline", []) => Ok(CheckinCommand::Decline),
-        ("pause", [date]) | ("pause", ["until", date]) => {
-            NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                .map(|until| CheckinCommand::Pause { until })
-                .map_err(|_| UserError::BadDate {
-                    given: date.to_string(),
-                })
+        ("pause", words) if !words.is_empty() => {
+            parse_pause_until(words).map(|until| CheckinCommand::Pause { until })
         }
         ("resume", []) => Ok(CheckinCommand::Resume),
         ("skip", []) => Ok(CheckinCommand::Skip),

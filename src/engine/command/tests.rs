@@ -185,9 +185,33 @@ fn checkin_commands_parse() {
     assert_eq!(
         parse("checkin pause until 2026-12-24"),
         Ok(Command::Checkin(CheckinCommand::Pause {
-            until: NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()
+            until: PauseUntil::Date(NaiveDate::from_ymd_opt(2026, 12, 24).unwrap())
         }))
     );
+    for (words, days) in [
+        ("tomorrow", 1),
+        ("next week", 7),
+        ("for 2 weeks", 14),
+        ("until tomorrow", 1),
+        ("3 days", 3),
+    ] {
+        assert_eq!(
+            parse(&format!("checkin pause {words}")),
+            Ok(Command::Checkin(CheckinCommand::Pause {
+                until: PauseUntil::DaysFromToday(days)
+            })),
+            "{words}"
+        );
+    }
+    for words in ["0 days", "400 days", "soon", "2 fortnights", "2026-13-01"] {
+        assert!(
+            matches!(
+                parse(&format!("checkin pause {words}")),
+                Err(UserError::BadDate { .. })
+            ),
+            "{words}"
+        );
+    }
     assert_eq!(
         parse("checkin"),
         Ok(Command::Checkin(CheckinCommand::Status))
@@ -201,9 +225,9 @@ fn checkin_commands_parse() {
         Err(UserError::BadRating { given: "0".into() })
     );
     assert_eq!(
-        parse("checkin pause tomorrow"),
+        parse("checkin pause someday"),
         Err(UserError::BadDate {
-            given: "tomorrow".into()
+            given: "someday".into()
         })
     );
     assert!(matches!(
