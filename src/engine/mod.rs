@@ -17,6 +17,7 @@ mod goals;
 mod help;
 pub(crate) mod jobs;
 mod journal;
+mod moments;
 mod mydata;
 mod pairing;
 mod queue;

@@ -12,7 +12,7 @@ use super::command::RecapCommand;
 use super::goals::{describe, week_start};
 use super::message::{Outgoing, Queued};
 use super::queue::queue_all;
-use super::{Ctx, Engine};
+use super::{Ctx, Engine, moments};
 use crate::domain::local_time::local_of;
 use crate::domain::recurrence::Recurrence;
 use crate::domain::text::{QUOTE_INDENT, indent_continuation};
@@ -74,12 +74,12 @@ async fn status(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
 async fn propose(ctx: &mut Ctx<'_>, recurrence: &Recurrence) -> EngineResult<Vec<Outgoing>> {
     let couple = ctx.my_couple().await?;
     let zone = ctx.me.time_zone.unwrap_or(couple.time_zone);
-    if timing::first_after(recurrence, zone, ctx.now).is_none() {
+    let Some((_, first)) = timing::first_after(recurrence, zone, ctx.now) else {
         return Err(UserError::BadSchedule {
             given: recurrence.canonical(),
         }
         .into());
-    }
+    };
     let proposal = RecapProposal {
         recurrence: recurrence.clone(),
         time_zone: zone,
@@ -92,12 +92,14 @@ async fn propose(ctx: &mut Ctx<'_>, recurrence: &Recurrence) -> EngineResult<Vec
         ("partner", partner.display_name.as_str()),
         ("when", &when),
         ("zone", zone.name()),
+        ("first", &moments::first_for(ctx, first, &ctx.me, &partner)),
     ];
     let to_me = ctx.say(Key::RecapProposed, &vars);
     let asking = [
         ("partner", ctx.actor.display_name.as_str()),
         ("when", &when),
         ("zone", zone.name()),
+        ("first", &moments::first_for(ctx, first, &partner, &ctx.me)),
     ];
     let to_partner = ctx.say(Key::RecapProposedPartner, &asking);
     Ok(ctx.ask_partner(

@@ -373,6 +373,54 @@ async fn status_shows_the_one_future_a_pause_and_a_skip_leave() {
 }
 
 #[tokio::test]
+async fn a_proposal_shows_each_partner_their_own_time_and_warns_about_quiet_hours() {
+    let t = spawn_engine().await;
+    let (ana, ben) = (person("ana"), person("ben"));
+    t.say(&ana, &Place::Direct, "settings zone Europe/Berlin")
+        .await;
+    t.say(&ben, &Place::Direct, "settings zone America/New_York")
+        .await;
+    t.say(&ben, &Place::Direct, "settings quiet 01:00-05:00")
+        .await;
+    pair_ana_and_ben(&t).await;
+    let proposed = t
+        .say(&ana, &Place::Direct, "checkin schedule daily 08:30")
+        .await;
+    let to_ana = &texts_to(&proposed, &Recipient::Requester)[0];
+    assert!(
+        to_ana.contains(
+            "The first would be Tue 3 Mar, 08:30 (CET) for you and Tue 3 Mar, 02:30 (EST) for ben. \
+             That's inside ben's quiet hours."
+        ),
+        "{to_ana}"
+    );
+    let to_ben = &texts_to(&proposed, &Recipient::User(ben.user.clone()))[0];
+    assert!(
+        to_ben.contains(
+            "The first would be Tue 3 Mar, 02:30 (EST) for you and Tue 3 Mar, 08:30 (CET) for ana. \
+             That's inside your quiet hours."
+        ),
+        "{to_ben}"
+    );
+    assert!(!to_ben.contains("replace"), "nothing runs yet: {to_ben}");
+    t.say(&ben, &Place::Direct, "checkin accept").await;
+    // A second proposal says what it would replace.
+    let again = t
+        .say(&ben, &Place::Direct, "checkin schedule weekly sun 19:00")
+        .await;
+    let to_ana = &texts_to(&again, &Recipient::User(ana.user.clone()))[0];
+    assert!(
+        to_ana.contains("It would replace your current check-ins (daily 08:30 (Europe/Berlin)"),
+        "{to_ana}"
+    );
+    assert!(
+        to_ana.contains("Mon 9 Mar, 00:00 (CET) for you")
+            && to_ana.contains("middle of the night for you"),
+        "{to_ana}"
+    );
+}
+
+#[tokio::test]
 async fn pause_reads_days_from_today() {
     let t = spawn_engine().await;
     scheduled(&t, "UTC", "daily 20:00").await;

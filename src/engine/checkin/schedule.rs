@@ -8,9 +8,9 @@ use crate::domain::CheckinKind;
 use crate::domain::Reply;
 use crate::domain::local_time::{local_of, resolve};
 use crate::domain::recurrence::Recurrence;
-use crate::engine::Ctx;
 use crate::engine::command::PauseUntil;
 use crate::engine::message::Outgoing;
+use crate::engine::{Ctx, moments};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples;
@@ -42,6 +42,7 @@ pub(super) async fn propose(
 ) -> EngineResult<Vec<Outgoing>> {
     let couple = ctx.my_couple().await?;
     let deck = questions::check_theme(ctx.engine, theme)?;
+    let current = schedules::for_couple(ctx.tx, couple.id, ScheduleStatus::Active).await?;
     let schedule = schedules::propose(
         ctx.tx,
         NewSchedule {
@@ -60,15 +61,35 @@ pub(super) async fn propose(
     .await?;
     let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
     let described = describe(ctx, &schedule);
+    let first = timing::first_after(recurrence, schedule.time_zone, ctx.now)
+        .ok_or_else(|| UserError::BadSchedule {
+            given: recurrence.canonical(),
+        })?
+        .1;
+    let replaces = current
+        .map(|current| {
+            ctx.say(
+                Key::CheckinReplaces,
+                &[("current", &describe(ctx, &current))],
+            )
+        })
+        .unwrap_or_default();
     let to_me = ctx.say(
         Key::CheckinProposed,
-        &[("partner", &partner.display_name), ("schedule", &described)],
+        &[
+            ("partner", &partner.display_name),
+            ("schedule", &described),
+            ("first", &moments::first_for(ctx, first, &ctx.me, &partner)),
+            ("replaces", &replaces),
+        ],
     );
     let to_partner = ctx.say(
         Key::CheckinProposal,
         &[
             ("partner", &ctx.actor.display_name),
             ("schedule", &described),
+            ("first", &moments::first_for(ctx, first, &partner, &ctx.me)),
+            ("replaces", &replaces),
         ],
     );
     Ok(ctx.ask_partner(
