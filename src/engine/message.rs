@@ -5,6 +5,8 @@
 //! [`Request`] and renders each [`Outgoing`] in its protocol's idiom. Nothing
 //! here names Discord or Matrix types.
 
+use chrono::{DateTime, Utc};
+
 use crate::domain::{Destination, Reply, SpaceRef, UserRef};
 
 /// Where a request was made: in a shared space, or privately with the bot.
@@ -130,6 +132,8 @@ pub struct Outgoing {
     /// Private content for a space: posted there only while the couple
     /// alone can read it, otherwise to each partner privately.
     pub couple_only: bool,
+    /// Held back until then (a question waiting out someone's quiet hours).
+    pub not_before: Option<DateTime<Utc>>,
 }
 
 impl Outgoing {
@@ -141,6 +145,7 @@ impl Outgoing {
             authors: None,
             journal_entry: None,
             couple_only: false,
+            not_before: None,
         }
     }
 
@@ -198,6 +203,8 @@ pub struct Queued {
     pub journal_entry: Option<i64>,
     /// See [`Outgoing::couple_only`].
     pub couple_only: bool,
+    /// See [`Outgoing::not_before`].
+    pub not_before: Option<DateTime<Utc>>,
 }
 
 impl Queued {
@@ -210,7 +217,14 @@ impl Queued {
             authors: Vec::new(),
             journal_entry: None,
             couple_only: false,
+            not_before: None,
         }
+    }
+
+    /// Holds the message back until `at`, if that is later than now.
+    pub fn not_before(mut self, at: DateTime<Utc>) -> Queued {
+        self.not_before = Some(at);
+        self
     }
 
     /// Marks private content (see [`Outgoing::couple_only`]).
@@ -241,6 +255,7 @@ impl From<Queued> for Outgoing {
             authors: Some(queued.authors),
             journal_entry: queued.journal_entry,
             couple_only: queued.couple_only,
+            not_before: queued.not_before,
         }
     }
 }

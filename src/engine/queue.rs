@@ -32,7 +32,7 @@ pub(crate) async fn queue_all(
             authors: &message.authors,
             journal_entry: message.journal_entry,
             couple_only: message.couple_only,
-            not_before: now,
+            not_before: message.not_before.map_or(now, |at| at.max(now)),
         };
         queued += usize::from(outbox::enqueue(tx, &new).await?);
     }
@@ -89,6 +89,7 @@ pub(super) async fn split_request(
             authors: out.authors.unwrap_or_else(|| vec![origin.author]),
             journal_entry: out.journal_entry,
             couple_only: out.couple_only,
+            not_before: out.not_before,
         });
     }
     let count = queue_all(tx, couple_id, &queued, origin.now).await?;

@@ -421,6 +421,48 @@ async fn a_proposal_shows_each_partner_their_own_time_and_warns_about_quiet_hour
 }
 
 #[tokio::test]
+async fn a_question_waits_for_the_end_of_each_partners_quiet_hours() {
+    let t = spawn_engine().await;
+    let (port, ports) = recording_ports();
+    let (ana, ben) = (person("ana"), person("ben"));
+    t.say(&ana, &Place::Direct, "settings zone Europe/Berlin")
+        .await;
+    t.say(&ben, &Place::Direct, "settings zone America/New_York")
+        .await;
+    t.say(&ben, &Place::Direct, "settings quiet 01:00-05:00")
+        .await;
+    pair_ana_and_ben(&t).await;
+    t.say(&ana, &Place::Direct, "checkin schedule daily 08:30")
+        .await;
+    t.say(&ben, &Place::Direct, "checkin accept").await;
+    // 08:30 in Berlin is 02:30 in New York.
+    t.clock.set(utc(2026, 3, 3, 7, 30));
+    assert_eq!(t.tick(&ports).await.0.fired, 1);
+    let asked = |who: &str| {
+        port.shown_to(&dm(who))
+            .iter()
+            .filter(|text| text.starts_with("Check-in time"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(asked("ana").len(), 1, "ana is awake");
+    assert!(
+        asked("ben").is_empty(),
+        "ben sleeps through his quiet hours"
+    );
+    t.clock.set(utc(2026, 3, 3, 9, 59));
+    t.tick(&ports).await;
+    assert!(asked("ben").is_empty(), "still 04:59 in New York");
+    t.clock.set(utc(2026, 3, 3, 10, 0));
+    t.tick(&ports).await;
+    let to_ben = asked("ben");
+    assert_eq!(to_ben.len(), 1, "at 05:00 his question arrives");
+    // His round stays open as long after his question as it would have.
+    let closes = &to_ben[0];
+    assert!(closes.contains("Wed 4 Mar, 05:00 (EST)"), "{closes}");
+}
+
+#[tokio::test]
 async fn pause_reads_days_from_today() {
     let t = spawn_engine().await;
     scheduled(&t, "UTC", "daily 20:00").await;

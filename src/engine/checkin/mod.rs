@@ -7,11 +7,13 @@
 //! - [`firing`]: what the scheduler runs: due schedules, closes, nudges.
 //! - [`timing`]: pure DST-aware planning of occurrences and downtime.
 //! - [`questions`]: decks by theme without repeats.
+//! - [`quiet`]: when each question may go out, outside quiet hours.
 //! - [`history`]: recent rounds, the rating trend and its chart.
 
 pub mod firing;
 pub mod history;
 pub mod questions;
+mod quiet;
 pub mod round;
 pub mod schedule;
 pub mod timing;

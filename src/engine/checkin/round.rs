@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::questions;
+use super::quiet::AskTimes;
 use crate::domain::CheckinKind;
 use crate::domain::text::{QUOTE_INDENT, indent_continuation};
 use crate::domain::{Choice, Destination, Reply};
@@ -35,8 +36,10 @@ pub async fn open(
 ) -> anyhow::Result<Option<(Round, Vec<Queued>)>> {
     let question = questions::pick(engine, tx, couple.id, spec.deck).await?;
     let policy = engine.policy();
-    let closes_at = now + policy.round_duration;
-    let nudge_at = Some(now + policy.nudge_after).filter(|at| *at < closes_at);
+    let members = users::in_couple(tx, couple.id).await?;
+    let asks = AskTimes::plan(couple, spec.kind, &members, now);
+    let closes_at = asks.latest() + policy.round_duration;
+    let nudge_at = Some(asks.latest() + policy.nudge_after).filter(|at| *at < closes_at);
     let created = rounds::create(
         tx,
         NewRound {
@@ -56,8 +59,7 @@ pub async fn open(
     let Some(round) = created else {
         return Ok(None);
     };
-    let members = users::in_couple(tx, couple.id).await?;
-    let mut messages = ask(engine, couple, &round, &members);
+    let mut messages = ask(engine, couple, &round, &members, &asks);
     messages.extend(shared_journal(engine, tx, couple, &round, &members).await?);
     Ok(Some((round, messages)))
 }
@@ -104,7 +106,13 @@ async fn shared_journal(
 }
 
 /// The question, to the space (shared kind) or to each partner privately.
-fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec<Queued> {
+fn ask(
+    engine: &Engine,
+    couple: &Couple,
+    round: &Round,
+    members: &[User],
+    asks: &AskTimes,
+) -> Vec<Queued> {
     let texts = engine.catalog();
     let closes = |zone| engine.format_time(round.closes_at, zone);
     let ratings: Vec<Choice> = (1..=10)
@@ -128,11 +136,14 @@ fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec
             // The question is shared; the answers are not: a rating picked
             // in the space would show before the reveal, so each partner
             // answers from a private note.
-            let mut asked = vec![Queued::new(
-                format!("round:{}:ask:space", round.id),
-                Destination::Space(space.clone()),
-                Reply::public(text),
-            )];
+            let mut asked = vec![
+                Queued::new(
+                    format!("round:{}:ask:space", round.id),
+                    Destination::Space(space.clone()),
+                    Reply::public(text),
+                )
+                .not_before(asks.space),
+            ];
             asked.extend(members.iter().map(|member| {
                 let text = texts.render(Key::CheckinAnswerHere, &[("question", &round.question)]);
                 Queued::new(
@@ -140,6 +151,7 @@ fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec
                     Destination::User(member.user.clone()),
                     Reply::private(text).with_choices(ratings.clone()),
                 )
+                .not_before(asks.for_member(member.id).unwrap_or(asks.space))
             }));
             asked
         }
@@ -151,11 +163,15 @@ fn ask(engine: &Engine, couple: &Couple, round: &Round, members: &[User]) -> Vec
                     Key::CheckinAskPrivate,
                     &[("question", &round.question), ("closes", &closes(zone))],
                 );
-                Queued::new(
+                let queued = Queued::new(
                     format!("round:{}:ask:{}", round.id, member.id),
                     Destination::User(member.user.clone()),
                     Reply::private(text).with_choices(ratings.clone()),
-                )
+                );
+                match asks.for_member(member.id) {
+                    Some(at) => queued.not_before(at),
+                    None => queued,
+                }
             })
             .collect(),
     }
