@@ -25,7 +25,7 @@ use crate::store::recaps::{self, RecapSchedule};
 use crate::store::rounds::RoundStatus;
 use crate::store::schedules::format_local;
 use crate::store::users::User;
-use crate::store::{Tx, appreciations, goals, users};
+use crate::store::{Tx, appreciations, goals, rounds, users};
 
 /// The prompt list the recap's tip comes from.
 pub const TIPS: &str = "recap.tips";
@@ -216,9 +216,15 @@ pub(super) async fn compose(
             round.opened_at >= since && round.status != RoundStatus::Missed && !answers.is_empty()
         })
         .count();
-    if this_week == 0 {
+    // An open round's answers stay hidden until its reveal, but it happened.
+    let open = rounds::open_for_couple(tx, couple.id).await?;
+    if let Some(round) = open.as_ref().filter(|round| round.opened_at >= since) {
+        let answered = rounds::answers(tx, round.id).await?.len().to_string();
+        lines.push(texts.render(Key::RecapCheckinOpen, &[("answered", &answered)]));
+    }
+    if this_week == 0 && open.is_none() {
         lines.push(texts.render(Key::RecapNoCheckins, &[]));
-    } else {
+    } else if this_week > 0 {
         let mut line = texts.render(Key::RecapCheckins, &[("count", &this_week.to_string())]);
         if let Some(key) = trend.trend() {
             line.push(' ');

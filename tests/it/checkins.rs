@@ -215,6 +215,11 @@ async fn a_round_closes_with_whatever_exists_and_a_kind_note() {
     assert_eq!(closing.len(), 1);
     assert!(closing[0].contains("Busy week, but good"));
     assert!(closing[0].contains(&t.text(Key::CheckinClosedPartial, &[("missing", "ben")])));
+    assert!(
+        closing[0].starts_with("The check-in on “") && !closing[0].contains("both"),
+        "a close with one answer does not say both answered: {}",
+        closing[0]
+    );
     // Nobody answers the second: it closes with the no-answers note.
     t.clock.set(utc(2026, 3, 4, 19, 59));
     assert_eq!(t.tick(&ports).await.0.closed, 0, "open until its deadline");

@@ -172,3 +172,25 @@ async fn a_recap_missed_while_down_for_days_is_not_sent_late() {
         status[0].reply.text
     );
 }
+
+#[tokio::test]
+async fn an_open_check_in_with_one_answer_counts_without_showing_it() {
+    let t = spawn_engine().await;
+    pair_ana_and_ben(&t).await;
+    let (ana, ben, direct) = (person("ana"), person("ben"), Place::Direct);
+    t.say(&ben, &direct, "checkin now").await;
+    t.say(&ana, &direct, "checkin now").await;
+    t.say(&ana, &direct, "checkin answer 6 a secret answer")
+        .await;
+    let recap = t.say(&ben, &direct, "recap now").await;
+    let text = &texts_to(&recap, &rapport::engine::message::Recipient::Requester)[0];
+    assert!(
+        text.contains(&t.text(Key::RecapCheckinOpen, &[("answered", "1")])),
+        "{text}"
+    );
+    assert!(!text.contains(&t.text(Key::RecapNoCheckins, &[])), "{text}");
+    assert!(
+        !text.contains("a secret answer"),
+        "the answer waits for the reveal"
+    );
+}

@@ -267,7 +267,12 @@ fn reveal_text(
     complete: bool,
 ) -> String {
     let texts = engine.catalog();
-    let mut lines = vec![texts.render(Key::CheckinRevealHeader, &[("question", &round.question)])];
+    let header = if complete {
+        Key::CheckinRevealHeader
+    } else {
+        Key::CheckinClosedHeader
+    };
+    let mut lines = vec![texts.render(header, &[("question", &round.question)])];
     for member in members {
         let Some(answer) = answers.iter().find(|a| a.user_id == member.id) else {
             continue;
