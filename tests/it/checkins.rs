@@ -306,6 +306,12 @@ async fn pause_skip_and_stop_advance_without_piling_up() {
         [t.text(Key::CheckinPausedYou, &[("until", "Thu 5 Mar 2026")])],
         "ben is told what he did, in the second person"
     );
+    // While paused, a check-in now needs the partner's yes again.
+    let now = t.say(&person("ana"), &Place::Direct, "checkin now").await;
+    assert_eq!(
+        texts_to(&now, &Recipient::Requester),
+        [t.text(Key::CheckinNowAsked, &[("partner", "ben")])]
+    );
     for day in 2..=4 {
         t.clock.set(utc(2026, 3, day, 20, 0));
         let (due, _) = t.tick(&ports).await;

@@ -360,8 +360,12 @@ pub(super) async fn now(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
         crate::store::schedules::ScheduleStatus::Active,
     )
     .await?;
-    // An agreed schedule is consent to check in; without one, both say so.
-    if schedule.is_none() && !partner_asked_too(ctx, couple.id).await? {
+    // An agreed schedule that runs is consent to check in; without one, or
+    // while it is paused, both say so.
+    let paused = schedule
+        .as_ref()
+        .is_some_and(|s| s.paused_until.is_some_and(|until| until > ctx.now));
+    if (schedule.is_none() || paused) && !partner_asked_too(ctx, couple.id).await? {
         return ask_for_now(ctx, couple.id).await;
     }
     let (kind, deck) = schedule
