@@ -37,7 +37,8 @@ pub enum UserError {
     #[error("no invite waiting")]
     NoPendingInvite,
     #[error("cannot pair with yourself")]
-    PairWithSelf,
+    /// `own_invite`: they have an invite out, which `pair cancel` withdraws.
+    PairWithSelf { own_invite: bool },
     #[error("invite limit reached")]
     TooManyInvites { limit: u32 },
     /// The person declined this inviter's invite lately.
@@ -200,7 +201,10 @@ impl UserError {
             UserError::InviteNoLongerValid => (Key::ErrorInviteNoLongerValid, Vec::new()),
             UserError::InviteForSomeoneElse => (Key::ErrorInviteForSomeoneElse, Vec::new()),
             UserError::NoPendingInvite => (Key::ErrorNoPendingInvite, Vec::new()),
-            UserError::PairWithSelf => (Key::ErrorPairWithSelf, Vec::new()),
+            UserError::PairWithSelf { own_invite: false } => (Key::ErrorPairWithSelf, Vec::new()),
+            UserError::PairWithSelf { own_invite: true } => {
+                (Key::ErrorPairWithSelfInvite, Vec::new())
+            }
             UserError::AlreadyPaired => (Key::ErrorAlreadyPaired, Vec::new()),
             UserError::PartnerUnavailable => (Key::ErrorPartnerUnavailable, Vec::new()),
             UserError::NotPaired => (Key::ErrorNotPaired, Vec::new()),

@@ -73,7 +73,10 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
     let target = partner.map(|id| UserRef::new(ctx.me.user.platform, id.trim()));
     if let Some(target) = &target {
         if *target == ctx.me.user {
-            return Err(UserError::PairWithSelf.into());
+            let own_invite = !invites::open_by_inviter(ctx.tx, ctx.me.id, ctx.now)
+                .await?
+                .is_empty();
+            return Err(UserError::PairWithSelf { own_invite }.into());
         }
         if let Some(known) = users::find(ctx.tx, target).await? {
             // Deliberately vague: whether someone is paired is their business.
@@ -84,7 +87,7 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
         refuse_unwanted_invite(ctx, target).await?;
     }
     // A new invite replaces any older one, so only one code is ever live.
-    invites::cancel_open(ctx.tx, ctx.me.id, ctx.now).await?;
+    let withdrawn = withdraw_open(ctx, target.as_ref()).await?;
     let code = fresh_code(ctx).await?;
     let space = match ctx.place {
         Place::Space(space) => Some(space),
@@ -141,7 +144,7 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
             ("expires", &expires_for_them),
         ],
     );
-    Ok(ctx.ask_partner(
+    let mut outgoing = ctx.ask_partner(
         to_me,
         target,
         to_them,
@@ -149,7 +152,27 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
             (Key::PairChoiceAccept, format!("pair accept {code}")),
             (Key::PairChoiceDecline, format!("pair decline {code}")),
         ],
-    ))
+    );
+    outgoing.extend(withdrawn);
+    Ok(outgoing)
+}
+
+/// Cancels this person's open invites and tells each one invited by name
+/// (other than `next`, who gets a new invite) that theirs no longer works,
+/// so an old "Accept" is not left looking valid.
+async fn withdraw_open(ctx: &mut Ctx<'_>, next: Option<&UserRef>) -> EngineResult<Vec<Outgoing>> {
+    let open = invites::open_by_inviter(ctx.tx, ctx.me.id, ctx.now).await?;
+    invites::cancel_open(ctx.tx, ctx.me.id, ctx.now).await?;
+    let inviter = ctx.me_named();
+    Ok(open
+        .into_iter()
+        .filter_map(|invite| invite.target)
+        .filter(|target| Some(target) != next)
+        .map(|target| {
+            let text = ctx.say(Key::PairInviteWithdrawn, &[("inviter", &inviter)]);
+            Outgoing::to_user(target, Reply::private(text))
+        })
+        .collect())
 }
 
 async fn fresh_code(ctx: &mut Ctx<'_>) -> EngineResult<InviteCode> {
@@ -180,7 +203,9 @@ async fn find_invite(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Invi
 /// Checks that this person may answer this invite now.
 fn check_answerable(ctx: &Ctx<'_>, invite: &Invite) -> Result<(), UserError> {
     if invite.inviter_id == ctx.me.id {
-        return Err(UserError::PairWithSelf);
+        return Err(UserError::PairWithSelf {
+            own_invite: invite.status == InviteStatus::Pending,
+        });
     }
     if invite.status != InviteStatus::Pending {
         return Err(UserError::InviteNoLongerValid);
@@ -269,13 +294,18 @@ async fn decline(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Vec<Outg
 }
 
 async fn cancel(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
-    let cancelled = invites::cancel_open(ctx.tx, ctx.me.id, ctx.now).await?;
-    let text = if cancelled == 0 {
-        ctx.say(Key::PairNothingToCancel, &[])
-    } else {
-        ctx.say(Key::PairCancelled, &[])
-    };
-    Ok(vec![Outgoing::to_requester(Reply::private(text))])
+    if invites::open_by_inviter(ctx.tx, ctx.me.id, ctx.now)
+        .await?
+        .is_empty()
+    {
+        let text = ctx.say(Key::PairNothingToCancel, &[]);
+        return Ok(vec![Outgoing::to_requester(Reply::private(text))]);
+    }
+    let mut outgoing = vec![Outgoing::to_requester(Reply::private(
+        ctx.say(Key::PairCancelled, &[]),
+    ))];
+    outgoing.extend(withdraw_open(ctx, None).await?);
+    Ok(outgoing)
 }
 
 async fn leave(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing>> {

@@ -68,6 +68,8 @@ message_keys! {
     ErrorInviteForSomeoneElse => "errors.invite_for_someone_else",
     ErrorNoPendingInvite => "errors.no_pending_invite",
     ErrorPairWithSelf => "errors.pair_with_self",
+    ErrorPairWithSelfInvite => "errors.pair_with_self_invite",
+    PairInviteWithdrawn => "pair.invite_withdrawn",
     ErrorAlreadyPaired => "errors.already_paired",
     ErrorPartnerUnavailable => "errors.partner_unavailable",
     ErrorNotPaired => "errors.not_paired",

@@ -231,7 +231,7 @@ async fn nobody_pairs_with_themselves() {
     let ana = person("ana");
     let before = t.snapshot().await;
     let direct = t.say(&ana, &Place::Direct, "pair invite ana").await;
-    t.assert_refused(&direct, UserError::PairWithSelf);
+    t.assert_refused(&direct, UserError::PairWithSelf { own_invite: false });
     assert_eq!(t.snapshot().await, before);
 
     let created = t.say(&ana, &Place::Direct, "pair invite").await;
@@ -240,8 +240,39 @@ async fn nobody_pairs_with_themselves() {
     let own = t
         .say(&ana, &Place::Direct, &format!("pair accept {code}"))
         .await;
-    t.assert_refused(&own, UserError::PairWithSelf);
+    t.assert_refused(&own, UserError::PairWithSelf { own_invite: true });
     assert_eq!(t.snapshot().await, before);
+    let again = t.say(&ana, &Place::Direct, "pair invite ana").await;
+    t.assert_refused(&again, UserError::PairWithSelf { own_invite: true });
+}
+
+#[tokio::test]
+async fn an_invitee_hears_when_their_invite_is_withdrawn_or_replaced() {
+    let t = spawn_engine().await;
+    let (ana, ben, carl) = (person("ana"), person("ben"), person("carl"));
+    t.say(&ana, &Place::Direct, "pair invite ben").await;
+    let withdrawn = t.text(Key::PairInviteWithdrawn, &[("inviter", "ana")]);
+    // A new invite to someone else replaces ben's, and he is told.
+    let replaced = t.say_queued(&ana, &Place::Direct, "pair invite carl").await;
+    assert_eq!(
+        texts_to(&replaced, &Recipient::User(ben.user.clone())),
+        [withdrawn.clone()]
+    );
+    // A fresh invite to the same person is news enough by itself.
+    let renewed = t.say_queued(&ana, &Place::Direct, "pair invite carl").await;
+    let to_carl = texts_to(&renewed, &Recipient::User(carl.user.clone()));
+    assert_eq!(to_carl.len(), 1, "only the new invite: {to_carl:?}");
+    assert_ne!(to_carl[0], withdrawn);
+    let cancelled = t.say_queued(&ana, &Place::Direct, "pair cancel").await;
+    assert_eq!(
+        texts_to(&cancelled, &Recipient::User(carl.user.clone())),
+        [withdrawn]
+    );
+    let nothing = t.say(&ana, &Place::Direct, "pair cancel").await;
+    assert_eq!(
+        texts_to(&nothing, &Recipient::Requester),
+        [t.text(Key::PairNothingToCancel, &[])]
+    );
 }
 
 #[tokio::test]
