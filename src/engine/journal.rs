@@ -6,6 +6,7 @@ use super::Ctx;
 use super::command::JournalCommand;
 use super::message::Outgoing;
 use crate::domain::Reply;
+use crate::domain::text::{QUOTE_INDENT, indent_continuation};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples;
@@ -23,6 +24,7 @@ pub(super) async fn run(
 ) -> EngineResult<Vec<Outgoing>> {
     match command {
         JournalCommand::List => list(ctx).await,
+        JournalCommand::Read(id) => read(ctx, *id).await,
         JournalCommand::Write(text) => write(ctx, text).await,
         JournalCommand::Share(id) => share(ctx, *id, true).await,
         JournalCommand::Unshare(id) => share(ctx, *id, false).await,
@@ -71,6 +73,23 @@ async fn delete(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<Vec<Outgoing>> {
     reply(ctx.say(Key::JournalDeleted, &[("id", &id.to_string())]))
 }
 
+async fn read(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<Vec<Outgoing>> {
+    let entry = journal::get_own(ctx.tx, ctx.me.id, id)
+        .await?
+        .ok_or(UserError::JournalNotFound)?;
+    let date = ctx
+        .engine
+        .format_time(entry.created_at, ctx.zone_of(&ctx.me));
+    reply(ctx.say(
+        Key::JournalEntry,
+        &[
+            ("id", &entry.id.to_string()),
+            ("date", &date),
+            ("text", &indent_continuation(&entry.text, QUOTE_INDENT)),
+        ],
+    ))
+}
+
 async fn list(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     let entries = journal::recent(ctx.tx, ctx.me.id, RECENT).await?;
     if entries.is_empty() {
@@ -78,10 +97,12 @@ async fn list(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
     }
     let zone = ctx.zone_of(&ctx.me);
     let mut lines = vec![ctx.say(Key::JournalHeader, &[])];
+    let mut cut = false;
     for entry in &entries {
         let mut text: String = entry.text.chars().take(PREVIEW_CHARS).collect();
         if entry.text.chars().count() > PREVIEW_CHARS {
             text.push('…');
+            cut = true;
         }
         let mut line = ctx.say(
             Key::JournalLine,
@@ -97,6 +118,9 @@ async fn list(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
             line.push_str(&ctx.say(Key::JournalLineShared, &[]));
         }
         lines.push(line);
+    }
+    if cut {
+        lines.push(ctx.say(Key::JournalReadHint, &[]));
     }
     reply(lines.join("\n"))
 }

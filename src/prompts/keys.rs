@@ -156,6 +156,8 @@ message_keys! {
     GoalWhoseShared => "goal.whose_shared",
     JournalDeleted => "journal.deleted",
     JournalEmpty => "journal.empty",
+    JournalEntry => "journal.entry",
+    JournalReadHint => "journal.read_hint",
     JournalHeader => "journal.header",
     JournalLine => "journal.line",
     JournalLineShared => "journal.line_shared",

@@ -138,6 +138,33 @@ async fn another_couple_cannot_see_or_touch_our_agreements() {
 }
 
 #[tokio::test]
+async fn a_long_entry_is_cut_in_the_list_and_read_again_in_full() {
+    let t = spawn_engine().await;
+    let ana = person("ana");
+    let long = format!("{}\nand the end of it", "a long day at work, ".repeat(8));
+    t.say(&ana, &Place::Direct, &format!("journal write {long}"))
+        .await;
+    let list = &t.say(&ana, &Place::Direct, "journal").await[0].reply.text;
+    assert!(!list.contains("the end of it"), "{list}");
+    assert!(list.contains(&t.text(Key::JournalReadHint, &[])), "{list}");
+    for command in ["journal read 1", "journal 1", "journal #1"] {
+        let read = &t.say(&ana, &Place::Direct, command).await[0].reply;
+        assert!(read.private, "{command}");
+        assert!(
+            read.text.starts_with("Entry #1, "),
+            "{command}: {}",
+            read.text
+        );
+        assert!(
+            read.text.contains("a long day at work, a long day")
+                && read.text.contains("\n    and the end of it”"),
+            "{command}: the whole entry, its line break indented: {}",
+            read.text
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_journal_is_the_authors_alone_until_one_entry_is_shared_into_a_round() {
     let t = spawn_engine().await;
     pair_ana_and_ben(&t).await;
@@ -166,7 +193,12 @@ async fn the_journal_is_the_authors_alone_until_one_entry_is_shared_into_a_round
     // The partner sees none of it and cannot act on it.
     let bens = t.say(&ben, &direct, "journal").await;
     assert_eq!(bens[0].reply.text, t.text(Key::JournalEmpty, &[]));
-    for command in ["journal share 1", "journal unshare 1", "journal delete 1"] {
+    for command in [
+        "journal read 1",
+        "journal share 1",
+        "journal unshare 1",
+        "journal delete 1",
+    ] {
         t.assert_refused(
             &t.say(&ben, &direct, command).await,
             UserError::JournalNotFound,

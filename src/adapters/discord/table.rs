@@ -160,6 +160,7 @@ pub const LEAVES: &[Leaf] = &[
     leaf("agree accept", &[req("number", Kind::Number)]),
     leaf("agree decline", &[req("number", Kind::Number)]),
     leaf("journal list", &[]),
+    leaf("journal read", &[req("number", Kind::Number)]),
     leaf("journal write", &[req("text", Kind::Text)]),
     leaf("journal share", &[req("number", Kind::Number)]),
     leaf("journal unshare", &[req("number", Kind::Number)]),

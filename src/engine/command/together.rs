@@ -66,6 +66,8 @@ pub enum AgreeCommand {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JournalCommand {
     List,
+    /// One entry in full.
+    Read(i64),
     Write(String),
     /// Share one entry into the next check-in round.
     Share(i64),
@@ -261,6 +263,8 @@ pub fn parse_journal(text: &str, args: &[&str]) -> Result<JournalCommand, UserEr
     let bad = || usage(Key::UsageJournal);
     match (sub.to_lowercase().as_str(), rest) {
         ("list", []) => Ok(JournalCommand::List),
+        ("read", [id]) => number(id).map(JournalCommand::Read).ok_or_else(bad),
+        (id, []) if number(id).is_some() => number(id).map(JournalCommand::Read).ok_or_else(bad),
         ("write", [_, ..]) => match text_after_words(text, 2).unwrap_or_default() {
             "" => Err(bad()),
             entry => Ok(JournalCommand::Write(entry.to_owned())),
@@ -379,6 +383,9 @@ mod tests {
             Ok(JournalCommand::Write("Today was hard".into()))
         );
         assert_eq!(journal("journal share #4"), Ok(JournalCommand::Share(4)));
+        assert_eq!(journal("journal read 2"), Ok(JournalCommand::Read(2)));
+        assert_eq!(journal("journal #2"), Ok(JournalCommand::Read(2)));
+        assert!(journal("journal read").is_err());
         assert_eq!(parse_recap(&["off"]), Ok(RecapCommand::Off));
         assert!(matches!(
             parse_recap(&["weekly", "sun", "18:00"]),
