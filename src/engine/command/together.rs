@@ -178,13 +178,29 @@ fn parse_new_goal(goal_for: GoalFor, title: &str) -> Result<NewGoal, UserError> 
                 })?);
                 words.truncate(words.len() - 2);
             }
-            [.., "daily"] if per_week.is_none() => {
-                per_week = Some(7);
+            // "twice weekly", "3x weekly"
+            [.., count, "weekly"]
+                if per_week.is_none() && (count.ends_with('x') || count.ends_with("ce")) =>
+            {
+                per_week = Some(times(count)?);
+                words.truncate(words.len() - 2);
+            }
+            [.., one @ ("daily" | "weekly")] if per_week.is_none() => {
+                per_week = Some(if *one == "daily" { 7 } else { 1 });
                 words.pop();
             }
-            [.., "every", "day"] if per_week.is_none() => {
-                per_week = Some(7);
+            [.., "every" | "each", unit @ ("day" | "week")] if per_week.is_none() => {
+                per_week = Some(if *unit == "day" { 7 } else { 1 });
                 words.truncate(words.len() - 2);
+            }
+            // Three or four days a week; the lower count is the kinder target.
+            [.., "every", "other", "day"] if per_week.is_none() => {
+                per_week = Some(3);
+                words.truncate(words.len() - 3);
+            }
+            [.., "once", "a", "day"] if per_week.is_none() => {
+                per_week = Some(7);
+                words.truncate(words.len() - 3);
             }
             // "twice a week", "3x a week"; not "plan a week".
             [.., count, "a" | "per", "week"]
@@ -318,6 +334,32 @@ mod tests {
         match parse_goal(text, &text.split_whitespace().skip(1).collect::<Vec<_>>()) {
             Ok(GoalCommand::Add(goal)) => goal,
             other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cadences_in_everyday_words() {
+        for (text, title, per_week) in [
+            (
+                "goal promise call you when I land, weekly",
+                "call you when I land",
+                1,
+            ),
+            (
+                "goal promise call you when I land every week",
+                "call you when I land",
+                1,
+            ),
+            ("goal shared walk every day", "walk", 7),
+            ("goal shared walk, every other day", "walk", 3),
+            ("goal shared walk twice weekly", "walk", 2),
+            ("goal shared walk 3x weekly", "walk", 3),
+            ("goal shared a hug once a day", "a hug", 7),
+            ("goal shared plan a week away", "plan a week away", 0),
+        ] {
+            let goal = new_goal(text);
+            assert_eq!(goal.title, title, "{text}");
+            assert_eq!(goal.per_week, Some(per_week).filter(|n| *n > 0), "{text}");
         }
     }
 
