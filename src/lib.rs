@@ -30,7 +30,7 @@
 //!  domain              value types all layers share: address (Platform,
 //!                      UserRef, SpaceRef, Destination), reply (Reply, Choice),
 //!                      recurrence, quiet_hours, zone, local_time, invite_code,
-//!                      checkin_kind
+//!                      checkin_kind, posted, text, similar
 //! ```
 //!
 //! Beside them, driving the engine from outside a request: [`scheduler`]

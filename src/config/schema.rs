@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 
 use super::{Config, Problem};
+use crate::domain::similar::edit_distance;
 use crate::prompts::Key;
 
 /// Checks every section and key, removing what is unknown or of the wrong
@@ -78,26 +79,10 @@ fn unknown(key: Key, section: &str, setting: &str, known: &[&str]) -> Problem {
 fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
-        .map(|candidate| (distance(name, candidate), *candidate))
+        .map(|candidate| (edit_distance(name, candidate), *candidate))
         .filter(|(edits, _)| *edits <= 2 && *edits < name.chars().count())
         .min_by_key(|(edits, _)| *edits)
         .map(|(_, candidate)| candidate)
-}
-
-/// Levenshtein distance, in characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// Whether `section.key = value` reads, on its own, as part of a [`Config`].
@@ -291,7 +276,5 @@ mod tests {
         let known = fields(Some("checkins"));
         assert_eq!(closest("round_hour", known), Some("round_hours"));
         assert_eq!(closest("something_else", known), None);
-        assert_eq!(distance("checkin", "checkins"), 1);
-        assert_eq!(distance("", "abc"), 3);
     }
 }

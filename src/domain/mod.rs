@@ -1,7 +1,7 @@
 //! Value types that the store, the engine and the adapters all speak:
 //! addresses and replies, recurrence, quiet hours, zones, local time,
-//! invite codes, the check-in kind, where a platform shows a message, and
-//! typed text made safe to show.
+//! invite codes, the check-in kind, where a platform shows a message,
+//! typed text made safe to show, and how alike two typed words are.
 //!
 //! This module depends on nothing above it (neither `store` nor `engine`);
 //! the only crate module it names is [`crate::error`], for the user errors
@@ -15,6 +15,7 @@ pub mod posted;
 pub mod quiet_hours;
 pub mod recurrence;
 pub mod reply;
+pub mod similar;
 pub mod text;
 pub mod zone;
 

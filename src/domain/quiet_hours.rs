@@ -18,12 +18,20 @@ pub struct QuietHours {
 }
 
 impl QuietHours {
-    /// Parses `HH:MM-HH:MM`; start and end must differ.
+    /// Parses `22:00-07:00`, `10pm-6am`, `22-7` or `10pm to 6am`; start
+    /// and end must differ.
     pub fn parse(text: &str) -> Result<QuietHours, UserError> {
         let bad = || UserError::BadQuietHours {
             given: text.to_owned(),
         };
-        let (start, end) = text.trim().split_once('-').ok_or_else(bad)?;
+        let compact: String = text
+            .to_lowercase()
+            .split_whitespace()
+            .map(|word| if word == "to" { "-" } else { word })
+            .collect::<Vec<_>>()
+            .concat()
+            .replace(['–', '—'], "-");
+        let (start, end) = compact.split_once('-').ok_or_else(bad)?;
         let start = parse_minute(start).ok_or_else(bad)?;
         let end = parse_minute(end).ok_or_else(bad)?;
         QuietHours::from_minutes(start, end).ok_or_else(bad)
@@ -90,9 +98,24 @@ impl fmt::Display for QuietHours {
     }
 }
 
+/// `22:00`, `22`, `10pm`, `10:30pm`, `6am`, `6 a.m.` as minutes after
+/// midnight.
 fn parse_minute(text: &str) -> Option<u16> {
-    let time = NaiveTime::parse_from_str(text.trim(), "%H:%M").ok()?;
-    Some((time.hour() * 60 + time.minute()) as u16)
+    let text = text.trim().replace('.', "");
+    let (clock, half) = match (text.strip_suffix("am"), text.strip_suffix("pm")) {
+        (Some(clock), _) => (clock, Some(0)),
+        (_, Some(clock)) => (clock, Some(12)),
+        _ => (text.as_str(), None),
+    };
+    let (hour, minute) = clock.split_once(':').unwrap_or((clock, "0"));
+    let (hour, minute): (u16, u16) = (hour.parse().ok()?, minute.parse().ok()?);
+    let hour = match half {
+        // 12am is midnight, 12pm is noon.
+        Some(offset) if (1..=12).contains(&hour) => hour % 12 + offset,
+        Some(_) => return None,
+        None => hour,
+    };
+    (hour < 24 && minute < 60).then_some(hour * 60 + minute)
 }
 
 #[cfg(test)]
@@ -112,6 +135,32 @@ mod tests {
         assert!(!quiet.contains(at(7, 30)));
         assert!(!quiet.contains(at(12, 0)));
         assert_eq!(quiet.to_string(), "22:00-07:30");
+    }
+
+    #[test]
+    fn twelve_hour_and_bare_hours_read_as_people_write_them() {
+        let expected = QuietHours::parse("22:00-06:00").unwrap();
+        for text in [
+            "10pm-6am",
+            "10 pm - 6 am",
+            "10pm to 6am",
+            "22-6",
+            "10p.m.-6a.m.",
+            "22:00–06:00",
+        ] {
+            assert_eq!(QuietHours::parse(text), Ok(expected), "{text}");
+        }
+        assert_eq!(
+            QuietHours::parse("12am-7:30am").map(|q| (q.start_minute(), q.end_minute())),
+            Ok((0, 450))
+        );
+        assert_eq!(
+            QuietHours::parse("11pm-12pm").map(|q| (q.start_minute(), q.end_minute())),
+            Ok((1380, 720))
+        );
+        for text in ["13pm-6am", "25-6", "10pm", "0am-6am"] {
+            assert!(QuietHours::parse(text).is_err(), "{text}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::command::SettingsCommand;
 use super::message::{Outgoing, Place};
 use super::{Ctx, goals};
 use crate::domain::Reply;
+use crate::domain::zone::city_for_abbreviation;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::{couples, spaces, users};
@@ -30,7 +31,15 @@ pub(super) async fn run(
             } else {
                 Key::SettingsZoneSet
             };
-            ctx.say(key, &[("zone", zone.name())])
+            let mut text = ctx.say(key, &[("zone", zone.name())]);
+            if let Some(city) = city_for_abbreviation(zone.name()) {
+                text.push(' ');
+                text.push_str(&ctx.say(
+                    Key::SettingsZoneAbbreviation,
+                    &[("zone", zone.name()), ("city", city)],
+                ));
+            }
+            text
         }
         SettingsCommand::Quiet(Some(hours)) => {
             users::set_quiet_hours(ctx.tx, ctx.me.id, Some(*hours)).await?;

@@ -358,6 +358,7 @@ message_keys! {
     SettingsSpaceNudgesOn => "settings.space_nudges_on",
     SettingsSpaceNudgesOff => "settings.space_nudges_off",
     SettingsZoneSet => "settings.zone_set",
+    SettingsZoneAbbreviation => "settings.zone_abbreviation",
     SettingsZoneSetShared => "settings.zone_set_shared",
     SettingsQuietSet => "settings.quiet_set",
     SettingsQuietOff => "settings.quiet_off",

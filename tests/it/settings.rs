@@ -47,6 +47,39 @@ async fn zone_and_quiet_hours_are_saved_and_shown_privately() {
 }
 
 #[tokio::test]
+async fn zones_and_hours_are_read_the_way_people_type_them() {
+    let t = spawn_engine().await;
+    let ana = person("ana");
+    let said = |text: &str| {
+        let t = &t;
+        let ana = &ana;
+        let text = text.to_owned();
+        async move {
+            t.say(ana, &Place::Direct, &text).await[0]
+                .reply
+                .text
+                .clone()
+        }
+    };
+    assert_eq!(
+        said("settings zone new york").await,
+        t.text(Key::SettingsZoneSet, &[("zone", "America/New_York")])
+    );
+    let fixed = said("settings zone EST").await;
+    assert!(
+        fixed.starts_with(&t.text(Key::SettingsZoneSet, &[("zone", "EST")]))
+            && fixed.contains("settings zone America/New_York"),
+        "a fixed offset is taken, with a warning and the zone that follows summer time: {fixed}"
+    );
+    let berln = said("settings zone Europe/Berln").await;
+    assert!(berln.contains("Europe/Berlin"), "{berln}");
+    assert_eq!(
+        said("settings quiet 10pm-6am").await,
+        t.text(Key::SettingsQuietSet, &[("hours", "22:00-06:00")])
+    );
+}
+
+#[tokio::test]
 async fn unset_zone_shows_the_default_and_says_so() {
     let t = spawn_engine().await;
     let shown = t.say(&person("ana"), &Place::Direct, "settings").await;
@@ -79,11 +112,13 @@ async fn bad_zone_or_hours_change_nothing() {
             suggestions: vec![],
         },
     );
-    let suggested = t.say(&ana, &Place::Direct, "settings zone Paris").await;
+    let suggested = t
+        .say(&ana, &Place::Direct, "settings zone Europe/Pariss")
+        .await;
     t.assert_refused(
         &suggested,
         UserError::UnknownZone {
-            given: "Paris".into(),
+            given: "Europe/Pariss".into(),
             suggestions: vec!["Europe/Paris".into()],
         },
     );

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::recurrence::Recurrence;
+use crate::domain::similar::edit_distance;
 
 mod pairing;
 mod together;
@@ -197,31 +198,6 @@ fn nearest_command(word: &str) -> Option<&'static str> {
         .filter(|(distance, _)| *distance <= 2 && *distance * 3 < word.chars().count().max(3))
         .min()
         .map(|(_, command)| command)
-}
-
-/// Letters inserted, removed, changed or swapped with a neighbour.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let change = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + change);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
 }
 
 fn parse_help(args: &[&str]) -> Result<Command, UserError> {

@@ -117,7 +117,9 @@ pub(super) fn parse_settings(args: &[&str]) -> Result<SettingsCommand, UserError
             }),
             _ => Err(usage()),
         },
-        ("zone", [zone]) => parse_zone(zone).map(SettingsCommand::Zone),
+        ("zone", words) if !words.is_empty() => {
+            parse_zone(&words.join(" ")).map(SettingsCommand::Zone)
+        }
         ("quiet", [off]) if off.eq_ignore_ascii_case("off") => Ok(SettingsCommand::Quiet(None)),
         // Accept both `22:00-07:00` and `22:00 - 07:00`.
         ("quiet", window) if !window.is_empty() => {
