@@ -292,7 +292,7 @@ fn bad_input_names_what_is_wrong() {
         Err(UserError::UnknownZone { .. })
     ));
     assert!(matches!(
-        parse("settings quiet 9-5"),
+        parse("settings quiet 9-25"),
         Err(UserError::BadQuietHours { .. })
     ));
     assert_eq!(
