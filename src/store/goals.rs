@@ -356,6 +356,45 @@ pub async fn confirm_waiting(
     Ok(Some(date))
 }
 
+/// Changes an answer this person gave since `since` (the start of their
+/// day) to `kept`, so a misclick can be undone the same day; returns the
+/// log's date, or `None` when there is no such answer to change.
+pub async fn change_confirmed(
+    tx: &mut Tx,
+    goal_id: i64,
+    day: Option<NaiveDate>,
+    confirmed_by: i64,
+    kept: bool,
+    since: DateTime<Utc>,
+) -> anyhow::Result<Option<NaiveDate>> {
+    let (from, to) = if kept {
+        (LogStatus::NotKept, LogStatus::Kept)
+    } else {
+        (LogStatus::Kept, LogStatus::NotKept)
+    };
+    let changed: Option<String> = sqlx::query_scalar(
+        "UPDATE goal_logs SET status = $1
+         WHERE id = (SELECT id FROM goal_logs
+                     WHERE goal_id = $2 AND status = $3 AND confirmed_by = $4
+                       AND confirmed_at >= $5 AND ($6 IS NULL OR local_date = $6)
+                     ORDER BY confirmed_at DESC, id DESC LIMIT 1)
+         RETURNING local_date",
+    )
+    .bind(to.as_str())
+    .bind(goal_id)
+    .bind(from.as_str())
+    .bind(confirmed_by)
+    .bind(to_db(since))
+    .bind(day.map(|day| day.format(DATE_FORMAT).to_string()))
+    .fetch_optional(&mut **tx)
+    .await
+    .context("cannot change the answer")?;
+    changed
+        .map(|date| NaiveDate::parse_from_str(&date, DATE_FORMAT))
+        .transpose()
+        .context("a goal log has a bad date")
+}
+
 /// Distinct days the goal was kept, in all and since `from` (inclusive).
 pub async fn kept_days(tx: &mut Tx, goal_id: i64, from: NaiveDate) -> anyhow::Result<(i64, i64)> {
     sqlx::query_as(

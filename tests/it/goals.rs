@@ -138,14 +138,28 @@ async fn a_promise_counts_only_when_the_partner_confirms_and_never_resets() {
         "{to_ana}"
     );
     assert!(missed.iter().all(|o| !matches!(o.to, Recipient::Space(_))));
+    // A misclick: the same day, ben changes it to kept.
+    let changed = t.say(&ben, &direct, "goal kept 1").await;
+    let to_ana = &texts_to(&changed, &to("ana"))[0];
+    assert!(
+        to_ana.contains("confirmed you kept") && to_ana.contains("in all: 2"),
+        "{to_ana}"
+    );
+    t.say(&ben, &direct, "goal missed 1").await;
+    t.say(&ben, &direct, "goal kept 1").await;
 
-    // Day 3: kept again; the count goes on from 1, never from zero.
+    // Day 3: kept again; the count goes on from 2. Yesterday's answer is
+    // settled now.
     t.clock.advance(Duration::days(1));
+    t.assert_refused(
+        &t.say(&ben, &direct, "goal missed 1").await,
+        UserError::NothingToConfirm,
+    );
     t.say(&ana, &direct, "goal log 1").await;
     t.say(&ben, &direct, "goal kept 1").await;
     let list = t.say(&ben, &direct, "goals").await;
     assert!(
-        list[0].reply.text.contains("kept days in all: 2"),
+        list[0].reply.text.contains("kept days in all: 3"),
         "{}",
         list[0].reply.text
     );

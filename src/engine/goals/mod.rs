@@ -5,32 +5,26 @@
 //! celebrated in the couple's space. A due date earns one reminder the day
 //! before, outside quiet hours.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::command::{GoalCommand, GoalFor, NewGoal};
-use super::message::{Outgoing, Queued, quoting};
-use super::queue::queue_all;
+use super::message::{Outgoing, quoting};
 use super::{Ctx, Engine};
-use crate::domain::local_time::{local_of, resolve};
-use crate::domain::{Destination, Reply, UserRef};
+use crate::domain::local_time::local_of;
+use crate::domain::{Reply, UserRef};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
-use crate::store::Tx;
 use crate::store::couples::{self, Couple};
-use crate::store::goals::{self, Goal, GoalKind, GoalStatus, LogStatus};
+use crate::store::goals::{self, Goal, GoalKind, GoalStatus};
 use crate::store::users::{self, User};
 
-/// Kept-day counts worth celebrating.
-const MILESTONES: &[i64] = &[
-    1, 3, 7, 14, 21, 30, 50, 75, 100, 150, 200, 300, 365, 500, 1000,
-];
+mod progress;
+mod reminders;
 
-/// The local time of the due-date reminder, on the day before.
-const REMINDER_TIME: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
-    Some(time) => time,
-    None => panic!("valid time"),
-};
+pub(in crate::engine) use reminders::move_reminders;
+pub(crate) use reminders::remind;
+use reminders::reminder_at;
 
 pub(super) async fn run(ctx: &mut Ctx<'_>, command: &GoalCommand) -> EngineResult<Vec<Outgoing>> {
     let about = match command {
@@ -70,8 +64,8 @@ async fn dispatch(ctx: &mut Ctx<'_>, command: &GoalCommand) -> EngineResult<Vec<
         GoalCommand::Add(new) => add(ctx, new).await,
         GoalCommand::Accept(id) => answer(ctx, *id, true).await,
         GoalCommand::Decline(id) => answer(ctx, *id, false).await,
-        GoalCommand::Log { id, note } => log(ctx, *id, note.as_deref()).await,
-        GoalCommand::Confirm { id, kept, day } => confirm(ctx, *id, *kept, *day).await,
+        GoalCommand::Log { id, note } => progress::log(ctx, *id, note.as_deref()).await,
+        GoalCommand::Confirm { id, kept, day } => progress::confirm(ctx, *id, *kept, *day).await,
         GoalCommand::Done(id) => finish(ctx, *id, GoalStatus::Done).await,
         GoalCommand::Drop(id) => finish(ctx, *id, GoalStatus::Dropped).await,
     }
@@ -112,33 +106,11 @@ pub(crate) fn week_start(date: NaiveDate) -> NaiveDate {
     date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
 }
 
-fn today(zone: Tz, now: DateTime<Utc>) -> NaiveDate {
+pub(super) fn today(zone: Tz, now: DateTime<Utc>) -> NaiveDate {
     local_of(zone, now).date()
 }
 
-/// The reminder instant for a due date: the day before at 09:00 local, if
-/// that is still ahead.
-fn reminder_at(zone: Tz, due: Option<NaiveDate>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    day_before_reminder(zone, due).filter(|at| *at > now)
-}
-
-/// The day before a due date at [`REMINDER_TIME`] in `zone`.
-fn day_before_reminder(zone: Tz, due: Option<NaiveDate>) -> Option<DateTime<Utc>> {
-    let day_before = due?.pred_opt()?;
-    Some(resolve(zone, day_before.and_time(REMINDER_TIME)))
-}
-
-/// The couple's dates now go by `zone`: a reminder that has not gone out
-/// yet moves to the day before in it (one whose new time has passed goes
-/// out at the scheduler's next pass).
-pub(super) async fn move_reminders(tx: &mut Tx, couple_id: i64, zone: Tz) -> anyhow::Result<()> {
-    for goal in goals::awaiting_reminder(tx, couple_id).await? {
-        goals::set_remind_at(tx, goal.id, day_before_reminder(zone, goal.due_date)).await?;
-    }
-    Ok(())
-}
-
-async fn my_goal(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<(Couple, Goal)> {
+pub(super) async fn my_goal(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<(Couple, Goal)> {
     let couple = ctx.my_couple().await?;
     let goal = goals::get(ctx.tx, couple.id, id)
         .await?
@@ -250,157 +222,6 @@ async fn answer(ctx: &mut Ctx<'_>, id: i64, accept: bool) -> EngineResult<Vec<Ou
     ])
 }
 
-async fn log(ctx: &mut Ctx<'_>, id: i64, note: Option<&str>) -> EngineResult<Vec<Outgoing>> {
-    let (couple, goal) = my_goal(ctx, id).await?;
-    if goal.status != GoalStatus::Active {
-        return Err(UserError::GoalNotActive.into());
-    }
-    if goal.kind == GoalKind::Promise && goal.owner_id != Some(ctx.me.id) {
-        return Err(UserError::NotYourPromise.into());
-    }
-    let day = today(ctx.zone_of(&ctx.me), ctx.now);
-    let (before, _) = goals::kept_days(ctx.tx, goal.id, day).await?;
-    let status = match goal.kind {
-        GoalKind::Shared => LogStatus::Kept,
-        GoalKind::Promise => LogStatus::Waiting,
-    };
-    if !goals::log(ctx.tx, goal.id, ctx.me.id, day, note, status, ctx.now).await? {
-        return Err(UserError::AlreadyLogged.into());
-    }
-    let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
-    let members = [ctx.me.clone(), partner.clone()];
-    let described = describe(ctx.engine, &goal, &members);
-    let me = ctx.actor.display_name.clone();
-    let note_text = note
-        .map(|note| ctx.say(Key::GoalNote, &[("note", note)]))
-        .unwrap_or_default();
-    if goal.kind == GoalKind::Promise {
-        let to_me = ctx.say(
-            Key::GoalLoggedWaiting,
-            &[("partner", &partner.display_name), ("goal", &described)],
-        );
-        let to_partner = ctx.say(
-            Key::GoalConfirmAsk,
-            &[("partner", &me), ("goal", &described), ("note", &note_text)],
-        );
-        return Ok(ctx.ask_partner(
-            to_me,
-            partner.user,
-            to_partner,
-            &[
-                // The button names the day it is about, so a late press
-                // confirms that day and no other.
-                (Key::GoalChoiceKept, format!("goal kept {} {day}", goal.id)),
-                (
-                    Key::GoalChoiceMissed,
-                    format!("goal missed {} {day}", goal.id),
-                ),
-            ],
-        ));
-    }
-    let (total, this_week) = goals::kept_days(ctx.tx, goal.id, week_start(day)).await?;
-    let counts = [
-        ("goal", described.as_str()),
-        ("total", &total.to_string()),
-        ("week", &this_week.to_string()),
-    ];
-    let to_me = ctx.say(Key::GoalLoggedShared, &counts);
-    let mut vars = counts.to_vec();
-    vars.push(("partner", &me));
-    vars.push(("note", &note_text));
-    let to_partner = ctx.say(Key::GoalPartnerLogged, &vars);
-    let mut outgoing = vec![
-        Outgoing::to_requester(Reply::private(to_me)),
-        Outgoing::to_user(partner.user.clone(), Reply::private(to_partner)),
-    ];
-    outgoing.extend(milestone(ctx, &couple, &goal, &members, before, total));
-    Ok(outgoing)
-}
-
-async fn confirm(
-    ctx: &mut Ctx<'_>,
-    id: i64,
-    kept: bool,
-    asked_day: Option<NaiveDate>,
-) -> EngineResult<Vec<Outgoing>> {
-    let (couple, goal) = my_goal(ctx, id).await?;
-    if goal.status != GoalStatus::Active {
-        return Err(UserError::GoalNotActive.into());
-    }
-    if goal.kind != GoalKind::Promise {
-        return Err(UserError::NothingToConfirm.into());
-    }
-    if goal.owner_id == Some(ctx.me.id) {
-        return Err(UserError::OwnPromise.into());
-    }
-    let (before, _) = goals::kept_days(ctx.tx, goal.id, ctx.now.date_naive()).await?;
-    let confirmed = goals::confirm_waiting(ctx.tx, goal.id, asked_day, ctx.me.id, kept, ctx.now);
-    let Some(day) = confirmed.await? else {
-        // A button pressed again, or after the day was answered.
-        return Err(match asked_day {
-            Some(_) => UserError::DayAlreadyConfirmed,
-            None => UserError::NothingToConfirm,
-        }
-        .into());
-    };
-    let owner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
-    let members = [ctx.me.clone(), owner.clone()];
-    let described = describe(ctx.engine, &goal, &members);
-    let today = today(ctx.zone_of(&owner), ctx.now);
-    let (total, this_week) = goals::kept_days(ctx.tx, goal.id, week_start(today)).await?;
-    let date = day
-        .format(ctx.engine.catalog().text(Key::FormatDate))
-        .to_string();
-    let vars = [
-        ("goal", described.as_str()),
-        ("date", &date),
-        ("total", &total.to_string()),
-        ("week", &this_week.to_string()),
-        ("partner", &ctx.actor.display_name),
-        ("owner", &owner.display_name),
-    ];
-    let (to_me, to_owner) = if kept {
-        (Key::GoalConfirmedKept, Key::GoalKeptByPartner)
-    } else {
-        (Key::GoalConfirmedNotKept, Key::GoalNotKeptByPartner)
-    };
-    let mut outgoing = vec![
-        Outgoing::to_requester(Reply::private(ctx.say(to_me, &vars))),
-        Outgoing::to_user(owner.user.clone(), Reply::private(ctx.say(to_owner, &vars))),
-    ];
-    if kept {
-        outgoing.extend(milestone(ctx, &couple, &goal, &members, before, total));
-    }
-    Ok(outgoing)
-}
-
-/// A celebration in the space when the kept days just reached a milestone
-/// (to both partners privately when there is no space).
-fn milestone(
-    ctx: &Ctx<'_>,
-    couple: &Couple,
-    goal: &Goal,
-    members: &[User],
-    before: i64,
-    total: i64,
-) -> Vec<Outgoing> {
-    if total == before || !MILESTONES.contains(&total) {
-        return Vec::new();
-    }
-    let described = describe(ctx.engine, goal, members);
-    let text = ctx.say(
-        Key::GoalMilestone,
-        &[("goal", &described), ("total", &total.to_string())],
-    );
-    match &couple.space {
-        Some(space) => vec![Outgoing::to_space(space.clone(), Reply::public(text)).couple_only()],
-        None => members
-            .iter()
-            .map(|m| Outgoing::to_user(m.user.clone(), Reply::private(text.clone())))
-            .collect(),
-    }
-}
-
 async fn finish(ctx: &mut Ctx<'_>, id: i64, status: GoalStatus) -> EngineResult<Vec<Outgoing>> {
     let (couple, goal) = my_goal(ctx, id).await?;
     let open = match status {
@@ -481,48 +302,4 @@ pub(super) async fn open_of(engine: &Engine, user: &UserRef) -> anyhow::Result<V
     };
     let open = goals::open_for_couple(&mut tx, couple.id).await?;
     Ok(open.into_iter().map(|goal| (goal.id, goal.title)).collect())
-}
-
-/// Queues one goal's due-date reminder, once per person, postponed past
-/// a person's quiet hours; returns how many were queued.
-pub(crate) async fn remind(
-    engine: &Engine,
-    tx: &mut Tx,
-    goal: &Goal,
-    now: DateTime<Utc>,
-) -> anyhow::Result<usize> {
-    let couple = couples::get(tx, goal.couple_id).await?;
-    let members = users::in_couple(tx, couple.id).await?;
-    let described = describe(engine, goal, &members);
-    let mut postponed: Option<DateTime<Utc>> = None;
-    let mut sent = 0;
-    let due = goal
-        .due_date
-        .map(|d| d.format(engine.catalog().text(Key::FormatDate)).to_string())
-        .unwrap_or_default();
-    for member in members
-        .iter()
-        .filter(|m| goal.owner_id.is_none_or(|owner| owner == m.id))
-    {
-        let zone = member.time_zone.unwrap_or(couple.time_zone);
-        if let Some(quiet_end) = member
-            .quiet_hours
-            .and_then(|quiet| quiet.ends_after_if_inside(zone, now))
-        {
-            postponed = Some(postponed.map_or(quiet_end, |p| p.min(quiet_end)));
-            continue;
-        }
-        let key = format!("goal:{}:due:{}", goal.id, member.id);
-        let to = Destination::User(member.user.clone());
-        let reply = Reply::private(engine.catalog().render(
-            Key::GoalDueReminder,
-            &[("goal", &described), ("date", &due)],
-        ));
-        // The goal's title is its proposer's words (or the owner's).
-        let authors = goal.proposed_by.into_iter().chain(goal.owner_id);
-        let message = Queued::new(key, to, reply).by(authors);
-        sent += queue_all(tx, Some(couple.id), &[message], now).await?;
-    }
-    goals::set_remind_at(tx, goal.id, postponed).await?;
-    Ok(sent)
 }
