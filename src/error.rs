@@ -145,6 +145,9 @@ pub enum UserError {
     AgreementNotFound,
     #[error("agreement is not waiting for an answer")]
     AgreementNotProposed,
+    /// A rewording or retirement of this agreement already waits.
+    #[error("a proposal about this agreement is waiting")]
+    AgreementProposalWaiting,
     #[error("only active agreements can be edited")]
     AgreementNotActive,
     #[error("no such journal entry")]
@@ -267,6 +270,7 @@ impl UserError {
             UserError::AlreadyLogged => (Key::ErrorAlreadyLogged, Vec::new()),
             UserError::AgreementNotFound => (Key::ErrorAgreementNotFound, Vec::new()),
             UserError::AgreementNotProposed => (Key::ErrorAgreementNotProposed, Vec::new()),
+            UserError::AgreementProposalWaiting => (Key::ErrorAgreementProposalWaiting, Vec::new()),
             UserError::AgreementNotActive => (Key::ErrorAgreementNotActive, Vec::new()),
             UserError::JournalNotFound => (Key::ErrorJournalNotFound, Vec::new()),
             UserError::JournalPrivateOnly => (Key::ErrorJournalPrivateOnly, Vec::new()),

@@ -43,14 +43,14 @@ async fn write(ctx: &mut Ctx<'_>, text: &str) -> EngineResult<Vec<Outgoing>> {
         return Err(UserError::JournalPrivateOnly.into());
     }
     let entry = journal::write(ctx.tx, ctx.me.id, text, ctx.now).await?;
-    reply(ctx.say(Key::JournalWritten, &[("id", &entry.id.to_string())]))
+    reply(ctx.say(Key::JournalWritten, &[("id", &entry.number.to_string())]))
 }
 
 async fn share(ctx: &mut Ctx<'_>, id: i64, on: bool) -> EngineResult<Vec<Outgoing>> {
     let entry = journal::get_own(ctx.tx, ctx.me.id, id)
         .await?
         .ok_or(UserError::JournalNotFound)?;
-    let id = entry.id.to_string();
+    let id = entry.number.to_string();
     if !on {
         journal::set_share(ctx.tx, entry.id, None).await?;
         return reply(ctx.say(Key::JournalUnshared, &[("id", &id)]));
@@ -64,13 +64,13 @@ async fn share(ctx: &mut Ctx<'_>, id: i64, on: bool) -> EngineResult<Vec<Outgoin
     ))
 }
 
-async fn delete(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<Vec<Outgoing>> {
-    if !journal::delete_own(ctx.tx, ctx.me.id, id).await? {
+async fn delete(ctx: &mut Ctx<'_>, number: i64) -> EngineResult<Vec<Outgoing>> {
+    let Some(id) = journal::delete_own(ctx.tx, ctx.me.id, number).await? else {
         return Err(UserError::JournalNotFound.into());
-    }
+    };
     // Shared into a check-in, the entry was posted: take every copy down.
     outbox::retract(ctx.tx, Carrying::JournalEntry(id), ctx.now).await?;
-    reply(ctx.say(Key::JournalDeleted, &[("id", &id.to_string())]))
+    reply(ctx.say(Key::JournalDeleted, &[("id", &number.to_string())]))
 }
 
 async fn read(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<Vec<Outgoing>> {
@@ -83,7 +83,7 @@ async fn read(ctx: &mut Ctx<'_>, id: i64) -> EngineResult<Vec<Outgoing>> {
     reply(ctx.say(
         Key::JournalEntry,
         &[
-            ("id", &entry.id.to_string()),
+            ("id", &entry.number.to_string()),
             ("date", &date),
             ("text", &indent_continuation(&entry.text, QUOTE_INDENT)),
         ],
@@ -107,7 +107,7 @@ async fn list(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
         let mut line = ctx.say(
             Key::JournalLine,
             &[
-                ("id", &entry.id.to_string()),
+                ("id", &entry.number.to_string()),
                 ("date", &ctx.engine.format_time(entry.created_at, zone)),
                 ("text", &text),
             ],

@@ -340,9 +340,18 @@ async fn dispatch(ctx: &mut Ctx<'_>, command: &Command) -> EngineResult<Vec<Outg
         Command::Reword(RewordCommand::Nudges(setting)) => {
             reword::nudges_setting(ctx, *setting).await?
         }
-        Command::Goal(command) => goals::run(ctx, command).await?,
-        Command::Agree(command) => agreements::run(ctx, command).await?,
-        Command::Journal(command) => journal::run(ctx, command).await?,
+        Command::Goal(command) => {
+            let outgoing = goals::run(ctx, command).await?;
+            say_if_renumbered(ctx, outgoing).await?
+        }
+        Command::Agree(command) => {
+            let outgoing = agreements::run(ctx, command).await?;
+            say_if_renumbered(ctx, outgoing).await?
+        }
+        Command::Journal(command) => {
+            let outgoing = journal::run(ctx, command).await?;
+            say_if_renumbered(ctx, outgoing).await?
+        }
         Command::Appreciate(text) => appreciate::run(ctx, text).await?,
         Command::Recap(command) => recap::run(ctx, command).await?,
         Command::MyData(command) => mydata::run(ctx, command).await?,
@@ -351,6 +360,26 @@ async fn dispatch(ctx: &mut Ctx<'_>, command: &Command) -> EngineResult<Vec<Outg
             reword::suggest(ctx.engine, text, feeling.as_deref()).await?
         }
     })
+}
+
+/// The first answer about goals, agreements or the journal after the
+/// upgrade that numbered them per couple (per person for the journal)
+/// starts by saying the numbers changed, once.
+async fn say_if_renumbered(
+    ctx: &mut Ctx<'_>,
+    mut outgoing: Vec<Outgoing>,
+) -> EngineResult<Vec<Outgoing>> {
+    if !users::take_renumbered(ctx.tx, ctx.me.id).await? {
+        return Ok(outgoing);
+    }
+    let notice = ctx.say(Key::NumbersChanged, &[]);
+    if let Some(answer) = outgoing
+        .iter_mut()
+        .find(|out| matches!(out.to, message::Recipient::Requester))
+    {
+        answer.reply.text = format!("{notice}\n\n{}", answer.reply.text);
+    }
+    Ok(outgoing)
 }
 
 /// Commands after which the scheduler should look at the store again.

@@ -66,6 +66,8 @@ impl GoalStatus {
 pub struct Goal {
     pub id: i64,
     pub couple_id: i64,
+    /// What the couple calls it: #1 is their first goal.
+    pub number: i64,
     pub kind: GoalKind,
     /// Who promised (promises only).
     pub owner_id: Option<i64>,
@@ -81,6 +83,7 @@ pub struct Goal {
 struct GoalRow {
     id: i64,
     couple_id: i64,
+    number: i64,
     kind: String,
     owner_id: Option<i64>,
     proposed_by: Option<i64>,
@@ -91,7 +94,7 @@ struct GoalRow {
 }
 
 const COLUMNS: &str =
-    "id, couple_id, kind, owner_id, proposed_by, title, per_week, due_date, status";
+    "id, couple_id, number, kind, owner_id, proposed_by, title, per_week, due_date, status";
 
 impl TryFrom<GoalRow> for Goal {
     type Error = anyhow::Error;
@@ -110,6 +113,7 @@ impl TryFrom<GoalRow> for Goal {
         Ok(Goal {
             id: row.id,
             couple_id: row.couple_id,
+            number: row.number,
             kind,
             owner_id: row.owner_id,
             proposed_by: row.proposed_by,
@@ -136,8 +140,11 @@ pub struct NewGoal<'a> {
 
 pub async fn create(tx: &mut Tx, new: NewGoal<'_>, now: DateTime<Utc>) -> anyhow::Result<Goal> {
     let sql = format!(
-        "INSERT INTO goals (couple_id, kind, owner_id, proposed_by, title, per_week, due_date, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}"
+        "INSERT INTO goals (couple_id, number, kind, owner_id, proposed_by, title, per_week, due_date,
+                            status, created_at)
+         SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
+         FROM goals WHERE couple_id = $1
+         RETURNING {COLUMNS}"
     );
     let row: GoalRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(new.couple_id)
@@ -155,11 +162,12 @@ pub async fn create(tx: &mut Tx, new: NewGoal<'_>, now: DateTime<Utc>) -> anyhow
     row.try_into()
 }
 
-/// A goal of this couple, or `None` (also for another couple's goal).
-pub async fn get(tx: &mut Tx, couple_id: i64, id: i64) -> anyhow::Result<Option<Goal>> {
-    let sql = format!("SELECT {COLUMNS} FROM goals WHERE id = $1 AND couple_id = $2");
+/// The couple's goal with this number, or `None` (also for another
+/// couple's).
+pub async fn get(tx: &mut Tx, couple_id: i64, number: i64) -> anyhow::Result<Option<Goal>> {
+    let sql = format!("SELECT {COLUMNS} FROM goals WHERE number = $1 AND couple_id = $2");
     let row: Option<GoalRow> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(id)
+        .bind(number)
         .bind(couple_id)
         .fetch_optional(&mut **tx)
         .await

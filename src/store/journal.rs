@@ -12,6 +12,8 @@ use super::{Tx, from_db, to_db};
 pub struct Entry {
     pub id: i64,
     pub user_id: i64,
+    /// What its author calls it: #1 is their first entry.
+    pub number: i64,
     pub text: String,
     pub created_at: DateTime<Utc>,
     /// Waiting to be shared with this couple's next round.
@@ -23,13 +25,14 @@ pub struct Entry {
 struct EntryRow {
     id: i64,
     user_id: i64,
+    number: i64,
     text: String,
     created_at: i64,
     share_couple_id: Option<i64>,
     shared_round_id: Option<i64>,
 }
 
-const COLUMNS: &str = "id, user_id, text, created_at, share_couple_id, shared_round_id";
+const COLUMNS: &str = "id, user_id, number, text, created_at, share_couple_id, shared_round_id";
 
 impl TryFrom<EntryRow> for Entry {
     type Error = anyhow::Error;
@@ -38,6 +41,7 @@ impl TryFrom<EntryRow> for Entry {
         Ok(Entry {
             id: row.id,
             user_id: row.user_id,
+            number: row.number,
             text: row.text,
             created_at: from_db(row.created_at)?,
             share_couple_id: row.share_couple_id,
@@ -53,7 +57,9 @@ pub async fn write(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Entry> {
     let sql = format!(
-        "INSERT INTO journal_entries (user_id, text, created_at) VALUES ($1, $2, $3) RETURNING {COLUMNS}"
+        "INSERT INTO journal_entries (user_id, number, text, created_at)
+         SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3 FROM journal_entries WHERE user_id = $1
+         RETURNING {COLUMNS}"
     );
     let row: EntryRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(user_id)
@@ -65,11 +71,11 @@ pub async fn write(
     row.try_into()
 }
 
-/// One of the author's own entries; `None` for anyone else's.
-pub async fn get_own(tx: &mut Tx, user_id: i64, id: i64) -> anyhow::Result<Option<Entry>> {
-    let sql = format!("SELECT {COLUMNS} FROM journal_entries WHERE id = $1 AND user_id = $2");
+/// The author's own entry with this number; `None` for anyone else's.
+pub async fn get_own(tx: &mut Tx, user_id: i64, number: i64) -> anyhow::Result<Option<Entry>> {
+    let sql = format!("SELECT {COLUMNS} FROM journal_entries WHERE number = $1 AND user_id = $2");
     let row: Option<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(id)
+        .bind(number)
         .bind(user_id)
         .fetch_optional(&mut **tx)
         .await
@@ -123,14 +129,17 @@ pub async fn take_shared(tx: &mut Tx, couple_id: i64, round_id: i64) -> anyhow::
     Ok(entries)
 }
 
-pub async fn delete_own(tx: &mut Tx, user_id: i64, id: i64) -> anyhow::Result<bool> {
-    let done = sqlx::query("DELETE FROM journal_entries WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await
-        .context("cannot delete journal entry")?;
-    Ok(done.rows_affected() == 1)
+/// Deletes the author's entry with this number; its id, for finding its
+/// copies, or `None` when they have no such entry.
+pub async fn delete_own(tx: &mut Tx, user_id: i64, number: i64) -> anyhow::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "DELETE FROM journal_entries WHERE number = $1 AND user_id = $2 RETURNING id",
+    )
+    .bind(number)
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .context("cannot delete journal entry")
 }
 
 /// A couple ended: entries waiting for its next round stay private.

@@ -25,7 +25,7 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
     (
         "profile",
         "users.id, users.platform, users.external_id, users.display_name, users.time_zone,
-         users.quiet_start, users.quiet_end, users.created_at, users.handle",
+         users.quiet_start, users.quiet_end, users.created_at, users.handle, users.renumbered",
         "FROM users WHERE users.id = $1",
     ),
     (
@@ -87,7 +87,8 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
     ),
     (
         "goals",
-        "goals.id, goals.couple_id, goals.kind, goals.owner_id, goals.proposed_by, goals.title,
+        "goals.id, goals.couple_id, goals.number, goals.kind, goals.owner_id, goals.proposed_by,
+         goals.title,
          goals.per_week, goals.due_date, goals.status, goals.remind_at, goals.created_at,
          goals.decided_at",
         "FROM goals WHERE goals.owner_id = $1 OR goals.proposed_by = $1
@@ -95,7 +96,7 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
     ),
     (
         "couple_goals",
-        "goals.id, goals.couple_id, goals.kind, goals.owner_id, goals.proposed_by,
+        "goals.id, goals.couple_id, goals.number, goals.kind, goals.owner_id, goals.proposed_by,
          goals.status, goals.created_at, goals.decided_at",
         "FROM goals WHERE goals.couple_id IN
            (SELECT memberships.couple_id FROM memberships WHERE memberships.user_id = $1)
@@ -116,22 +117,25 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
     ),
     (
         "agreements_proposed",
-        "agreements.id, agreements.couple_id, agreements.text, agreements.status,
-         agreements.replaces_id, agreements.created_at, agreements.decided_at",
+        "agreements.id, agreements.couple_id, agreements.number, agreements.text,
+         agreements.status, agreements.replaces_id, agreements.retires, agreements.created_at,
+         agreements.decided_at",
         "FROM agreements WHERE agreements.proposed_by = $1
          ORDER BY agreements.created_at, agreements.id",
     ),
     (
         "couple_agreements",
-        "agreements.id, agreements.couple_id, agreements.status, agreements.replaces_id,
-         agreements.proposed_by, agreements.created_at, agreements.decided_at",
+        "agreements.id, agreements.couple_id, agreements.number, agreements.status,
+         agreements.replaces_id, agreements.retires, agreements.proposed_by,
+         agreements.created_at, agreements.decided_at",
         "FROM agreements WHERE agreements.couple_id IN
            (SELECT memberships.couple_id FROM memberships WHERE memberships.user_id = $1)
          ORDER BY agreements.created_at, agreements.id",
     ),
     (
         "journal",
-        "journal_entries.id, journal_entries.text, journal_entries.created_at,
+        "journal_entries.id, journal_entries.number, journal_entries.text,
+         journal_entries.created_at,
          journal_entries.share_couple_id, journal_entries.shared_round_id",
         "FROM journal_entries WHERE journal_entries.user_id = $1
          ORDER BY journal_entries.created_at, journal_entries.id",

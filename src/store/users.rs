@@ -129,6 +129,17 @@ pub async fn set_time_zone(tx: &mut Tx, id: i64, zone: Tz) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Clears the mark the renumbering migration left; `true` if it was set,
+/// so the person is told once that the numbers changed.
+pub async fn take_renumbered(tx: &mut Tx, id: i64) -> anyhow::Result<bool> {
+    let done = sqlx::query("UPDATE users SET renumbered = 0 WHERE id = $1 AND renumbered = 1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .context("cannot clear the renumbered mark")?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn set_quiet_hours(
     tx: &mut Tx,
     id: i64,

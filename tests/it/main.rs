@@ -26,6 +26,7 @@ mod matrix_privacy;
 mod matrix_rooms;
 
 mod mydata;
+mod numbers;
 mod outbox;
 
 mod pairing;

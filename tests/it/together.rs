@@ -20,7 +20,7 @@ fn home() -> Recipient {
 }
 
 /// carl and dana: a second couple in #den.
-async fn pair_carl_and_dana(t: &TestEngine) {
+pub(crate) async fn pair_carl_and_dana(t: &TestEngine) {
     let invited = t
         .say(&person("carl"), &space("den"), "pair invite dana")
         .await;
@@ -93,7 +93,16 @@ async fn agreements_count_once_both_agree_and_edits_replace_the_old_wording() {
     .await;
     let listed = t.say(&ana, &direct, "agree").await;
     assert!(listed[0].reply.text.contains("heated") && listed[0].reply.text.contains("come back"));
-    t.say(&ana, &direct, "agree accept 2").await;
+    t.assert_refused(
+        &t.say(&ana, &direct, "agree retire 1").await,
+        UserError::AgreementProposalWaiting,
+    );
+    // The rewording keeps the agreement's number.
+    let reworded = t.say(&ana, &direct, "agree accept 1").await;
+    assert!(
+        texts_to(&reworded, &home())[0].starts_with("Your agreement has new wording: #1"),
+        "{reworded:#?}"
+    );
     let listed = t.say(&ana, &direct, "agree").await;
     assert!(
         !listed[0].reply.text.contains("heated"),
@@ -104,15 +113,50 @@ async fn agreements_count_once_both_agree_and_edits_replace_the_old_wording() {
         listed[0]
             .reply
             .text
-            .contains("#2 “We pause for 20 minutes and then come back”")
+            .contains("#1 “We pause for 20 minutes and then come back”")
     );
+    t.say(&ana, &direct, "agree edit 1 We pause for half an hour")
+        .await;
+    t.say(&ben, &direct, "agree decline 1").await;
 
     // A declined proposal simply goes away.
     t.say(&ana, &direct, "agree add No phones in bed").await;
-    let declined = t.say(&ben, &direct, "agree decline 3").await;
+    let declined = t.say(&ben, &direct, "agree decline 2").await;
     assert!(texts_to(&declined, &to("ana"))[0].contains("isn't ready"));
     let listed = t.say(&ana, &direct, "agree").await;
     assert!(!listed[0].reply.text.contains("phones"));
+    assert!(
+        listed[0].reply.text.contains("then come back"),
+        "a declined edit leaves the wording"
+    );
+
+    // Retiring is a proposal too; once both agree, the agreement is gone.
+    let asked = t.say(&ben, &direct, "agree retire 1").await;
+    let to_ana = &texts_to(&asked, &to("ana"))[0];
+    assert!(
+        to_ana.contains("retire #1 “We pause for 20 minutes"),
+        "{to_ana}"
+    );
+    let listed = t.say(&ana, &direct, "agree").await;
+    assert!(
+        listed[0].reply.text.contains("proposed to retire"),
+        "{}",
+        listed[0].reply.text
+    );
+    let kept = t.say(&ana, &direct, "agree decline 1").await;
+    assert!(texts_to(&kept, &to("ben"))[0].contains("would like to keep"));
+    t.say(&ben, &direct, "agree retire 1").await;
+    let retired = t.say(&ana, &direct, "agree accept 1").await;
+    assert!(texts_to(&retired, &to("ben"))[0].contains("agreed to retire #1"));
+    let listed = t.say(&ana, &direct, "agree").await;
+    assert_eq!(listed[0].reply.text, t.text(Key::AgreeListEmpty, &[]));
+    t.assert_refused(
+        &t.say(&ben, &direct, "agree edit 1 Back again").await,
+        UserError::AgreementNotActive,
+    );
+    // The next agreement gets the next number, never a retired one's.
+    let next = t.say(&ana, &direct, "agree add Kind words first").await;
+    assert!(texts_to(&next, &to("ben"))[0].contains("#3 “Kind words first”"));
 }
 
 #[tokio::test]

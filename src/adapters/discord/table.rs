@@ -157,6 +157,7 @@ pub const LEAVES: &[Leaf] = &[
         "agree edit",
         &[req("number", Kind::Number), req("text", Kind::Text)],
     ),
+    leaf("agree retire", &[req("number", Kind::Number)]),
     leaf("agree accept", &[req("number", Kind::Number)]),
     leaf("agree decline", &[req("number", Kind::Number)]),
     leaf("journal list", &[]),

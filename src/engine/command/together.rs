@@ -57,7 +57,12 @@ pub struct NewGoal {
 pub enum AgreeCommand {
     List,
     Add(String),
-    Edit { id: i64, text: String },
+    Edit {
+        id: i64,
+        text: String,
+    },
+    /// Propose to end an agreement; it ends once the partner accepts.
+    Retire(i64),
     Accept(i64),
     Decline(i64),
 }
@@ -265,6 +270,7 @@ pub fn parse_agree(text: &str, args: &[&str]) -> Result<AgreeCommand, UserError>
             let text = checked(text_after_words(text, 3).unwrap_or_default())?;
             Ok(AgreeCommand::Edit { id, text })
         }
+        ("retire", [id]) => number(id).map(AgreeCommand::Retire).ok_or_else(bad),
         ("accept", [id]) => number(id).map(AgreeCommand::Accept).ok_or_else(bad),
         ("decline", [id]) => number(id).map(AgreeCommand::Decline).ok_or_else(bad),
         _ => Err(bad()),

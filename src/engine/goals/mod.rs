@@ -94,7 +94,7 @@ pub(crate) fn describe(engine: &Engine, goal: &Goal, members: &[User]) -> String
     texts.render(
         Key::GoalDescribe,
         &[
-            ("id", &goal.id.to_string()),
+            ("id", &goal.number.to_string()),
             ("title", &goal.title),
             ("details", &details.join(", ")),
         ],
@@ -177,8 +177,14 @@ async fn add(ctx: &mut Ctx<'_>, new: &NewGoal) -> EngineResult<Vec<Outgoing>> {
         partner.user,
         to_partner,
         &[
-            (Key::GoalChoiceAccept, format!("goal accept {}", goal.id)),
-            (Key::GoalChoiceDecline, format!("goal decline {}", goal.id)),
+            (
+                Key::GoalChoiceAccept,
+                format!("goal accept {}", goal.number),
+            ),
+            (
+                Key::GoalChoiceDecline,
+                format!("goal decline {}", goal.number),
+            ),
         ],
     ))
 }
@@ -301,5 +307,8 @@ pub(super) async fn open_of(engine: &Engine, user: &UserRef) -> anyhow::Result<V
         return Ok(Vec::new());
     };
     let open = goals::open_for_couple(&mut tx, couple.id).await?;
-    Ok(open.into_iter().map(|goal| (goal.id, goal.title)).collect())
+    Ok(open
+        .into_iter()
+        .map(|goal| (goal.number, goal.title))
+        .collect())
 }

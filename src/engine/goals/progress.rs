@@ -65,10 +65,13 @@ pub(super) async fn log(
             &[
                 // The button names the day it is about, so a late press
                 // confirms that day and no other.
-                (Key::GoalChoiceKept, format!("goal kept {} {day}", goal.id)),
+                (
+                    Key::GoalChoiceKept,
+                    format!("goal kept {} {day}", goal.number),
+                ),
                 (
                     Key::GoalChoiceMissed,
-                    format!("goal missed {} {day}", goal.id),
+                    format!("goal missed {} {day}", goal.number),
                 ),
             ],
         ));
@@ -142,7 +145,7 @@ pub(super) async fn confirm(
         ("week", &this_week.to_string()),
         ("partner", &ctx.actor.display_name),
         ("owner", &owner.display_name),
-        ("id", &goal.id.to_string()),
+        ("id", &goal.number.to_string()),
     ];
     let (to_me, to_owner) = if kept {
         (Key::GoalConfirmedKept, Key::GoalKeptByPartner)

@@ -268,7 +268,7 @@ async fn deleting_my_data_leaves_no_byte_behind() {
         .await;
         let entry = number(
             &bot.t,
-            "SELECT id FROM journal_entries WHERE text = $1",
+            "SELECT number FROM journal_entries WHERE text = $1",
             &text,
         )
         .await;
