@@ -145,6 +145,9 @@ pub enum UserError {
     AgreementNotFound,
     #[error("agreement is not waiting for an answer")]
     AgreementNotProposed,
+    /// `appreciate --post` or `--discard` with nothing held back.
+    #[error("no held appreciation")]
+    NothingHeld,
     /// A rewording or retirement of this agreement already waits.
     #[error("a proposal about this agreement is waiting")]
     AgreementProposalWaiting,
@@ -271,6 +274,7 @@ impl UserError {
             UserError::AgreementNotFound => (Key::ErrorAgreementNotFound, Vec::new()),
             UserError::AgreementNotProposed => (Key::ErrorAgreementNotProposed, Vec::new()),
             UserError::AgreementProposalWaiting => (Key::ErrorAgreementProposalWaiting, Vec::new()),
+            UserError::NothingHeld => (Key::ErrorNothingHeld, Vec::new()),
             UserError::AgreementNotActive => (Key::ErrorAgreementNotActive, Vec::new()),
             UserError::JournalNotFound => (Key::ErrorJournalNotFound, Vec::new()),
             UserError::JournalPrivateOnly => (Key::ErrorJournalPrivateOnly, Vec::new()),

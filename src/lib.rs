@@ -15,11 +15,13 @@
 //!     |                implements delivery::ChatPort. They decide nothing.
 //!     v
 //!  engine              every rule; no protocol types; one transaction per request.
-//!     |                command (grammar), pairing, settings, checkin (schedule,
-//!     |                round, firing, timing, history, questions), goals,
-//!     |                agreements, journal, appreciate, recap, reword, mydata,
-//!     |                help; jobs (what the scheduler runs); ctx (a request's
-//!     |                transaction and actor); message (Request, Outgoing)
+//!     |                command (grammar), pairing, space, settings, checkin
+//!     |                (schedule, round, firing, timing, quiet, history,
+//!     |                questions), goals (progress, reminders), agreements,
+//!     |                journal, appreciate, recap, reword, mydata, help;
+//!     |                moments (a proposed time in each partner's zone); jobs
+//!     |                (what the scheduler runs); ctx (a request's transaction
+//!     |                and actor); message (Request, Outgoing); queue (the outbox)
 //!     |-------> coach    the I-statement coach: text, lexicon, analyze,
 //!     |                  rewrite, llm (an optional local model)
 //!     |-------> chart    PNG charts of check-in ratings

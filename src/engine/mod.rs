@@ -352,7 +352,7 @@ async fn dispatch(ctx: &mut Ctx<'_>, command: &Command) -> EngineResult<Vec<Outg
             let outgoing = journal::run(ctx, command).await?;
             say_if_renumbered(ctx, outgoing).await?
         }
-        Command::Appreciate(text) => appreciate::run(ctx, text).await?,
+        Command::Appreciate(command) => appreciate::run(ctx, command).await?,
         Command::Recap(command) => recap::run(ctx, command).await?,
         Command::MyData(command) => mydata::run(ctx, command).await?,
         // Answered before any transaction; kept for completeness.

@@ -171,7 +171,7 @@ fn reasons_text(engine: &Engine, analysis: &Analysis) -> String {
 }
 
 /// Crisis help: the admin's resources, else general advice.
-fn crisis_text(engine: &Engine) -> String {
+pub(super) fn crisis_text(engine: &Engine) -> String {
     let resources = if engine.policy.crisis_resources.is_empty() {
         engine.catalog.text(Key::RewordCrisisResources).to_owned()
     } else {

@@ -143,7 +143,7 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
     (
         "appreciations_sent",
         "appreciations.couple_id, appreciations.to_user, appreciations.text,
-         appreciations.created_at",
+         appreciations.created_at, appreciations.held",
         "FROM appreciations WHERE appreciations.from_user = $1
          ORDER BY appreciations.created_at, appreciations.id",
     ),
@@ -151,7 +151,7 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
         "appreciations_received",
         "appreciations.couple_id, appreciations.from_user, appreciations.text,
          appreciations.created_at",
-        "FROM appreciations WHERE appreciations.to_user = $1
+        "FROM appreciations WHERE appreciations.to_user = $1 AND appreciations.held = 0
          ORDER BY appreciations.created_at, appreciations.id",
     ),
     (

@@ -331,3 +331,54 @@ async fn appreciations_are_posted_in_the_space_and_need_a_couple() {
         },
     );
 }
+
+#[tokio::test]
+async fn a_thank_you_that_reads_as_blame_waits_for_its_author() {
+    let t = spawn_engine().await;
+    pair_ana_and_ben(&t).await;
+    let (ana, ben, direct) = (person("ana"), person("ben"), Place::Direct);
+    let words = "you never do anything nice for me";
+    let held = t.say(&ana, &direct, &format!("appreciate {words}")).await;
+    assert_eq!(held.len(), 1, "nothing goes to ben or the space: {held:#?}");
+    assert_eq!(held[0].to, Recipient::Requester);
+    assert!(held[0].reply.private);
+    let commands: Vec<&str> = held[0]
+        .reply
+        .choices
+        .iter()
+        .map(|c| c.command.as_str())
+        .collect();
+    assert_eq!(commands, ["appreciate --post", "appreciate --discard"]);
+    // Held, it is ana's alone: not in ben's export, not in the recap.
+    let export = t.say(&ben, &direct, "mydata export").await;
+    let file = export[0].reply.attachment.as_ref().expect("an export file");
+    assert!(!String::from_utf8_lossy(&file.bytes).contains(words));
+    let recap = t.say(&ben, &direct, "recap now").await;
+    assert!(
+        !recap[0].reply.text.contains(words),
+        "{}",
+        recap[0].reply.text
+    );
+
+    let posted = t.say(&ana, &direct, "appreciate --post").await;
+    assert!(texts_to(&posted, &home())[0].contains(words), "{posted:#?}");
+    let export = t.say(&ben, &direct, "mydata export").await;
+    let file = export[0].reply.attachment.as_ref().expect("an export file");
+    assert!(
+        String::from_utf8_lossy(&file.bytes).contains(words),
+        "once sent, it is ben's to export too"
+    );
+    t.assert_refused(
+        &t.say(&ana, &direct, "appreciate --post").await,
+        UserError::NothingHeld,
+    );
+    t.say(&ana, &direct, "appreciate you always forget me")
+        .await;
+    let dropped = t.say(&ana, &direct, "appreciate --discard").await;
+    assert_eq!(dropped.len(), 1);
+    assert_eq!(dropped[0].reply.text, t.text(Key::AppreciateDiscarded, &[]));
+    t.assert_refused(
+        &t.say(&ana, &direct, "appreciate --discard").await,
+        UserError::NothingHeld,
+    );
+}

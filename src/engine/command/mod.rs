@@ -15,7 +15,8 @@ use crate::prompts::Key;
 pub use pairing::{PairCommand, SettingsCommand, SpaceCommand};
 use pairing::{parse_pair, parse_settings};
 pub use together::{
-    AgreeCommand, GoalCommand, GoalFor, JournalCommand, MyDataCommand, NewGoal, RecapCommand,
+    AgreeCommand, AppreciateCommand, GoalCommand, GoalFor, JournalCommand, MyDataCommand, NewGoal,
+    RecapCommand,
 };
 
 /// Longest text accepted from a person, in characters. Above every platform's
@@ -34,7 +35,7 @@ pub enum Command {
     Agree(AgreeCommand),
     Journal(JournalCommand),
     /// A thank-you to the partner, posted in the shared space.
-    Appreciate(String),
+    Appreciate(AppreciateCommand),
     Recap(RecapCommand),
     MyData(MyDataCommand),
 }

@@ -17,7 +17,7 @@ fn commands_parse_from_plain_text() {
         ("goal", Command::Goal(GoalCommand::List)),
         (
             "appreciate You made my day",
-            Command::Appreciate("You made my day".into()),
+            Command::Appreciate(AppreciateCommand::Send("You made my day".into())),
         ),
         ("recap now", Command::Recap(RecapCommand::Now)),
         ("journal", Command::Journal(JournalCommand::List)),

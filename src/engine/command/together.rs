@@ -298,13 +298,28 @@ pub fn parse_journal(text: &str, args: &[&str]) -> Result<JournalCommand, UserEr
     }
 }
 
-/// `appreciate <text>`
-pub fn parse_appreciate(text: &str, args: &[&str]) -> Result<String, UserError> {
+/// A thank-you, and what to do with one the coach held back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppreciateCommand {
+    Send(String),
+    /// Post the held one as it is.
+    PostHeld,
+    /// Drop the held one.
+    DiscardHeld,
+}
+
+/// `appreciate <text> | appreciate --post | appreciate --discard`
+pub fn parse_appreciate(text: &str, args: &[&str]) -> Result<AppreciateCommand, UserError> {
+    match args {
+        ["--post"] => return Ok(AppreciateCommand::PostHeld),
+        ["--discard"] => return Ok(AppreciateCommand::DiscardHeld),
+        _ => {}
+    }
     let said = text_after_words(text, 1).unwrap_or_default();
     if args.is_empty() || said.is_empty() || said.chars().count() > MAX_TITLE_CHARS {
         return Err(usage(Key::UsageAppreciate));
     }
-    Ok(said.to_owned())
+    Ok(AppreciateCommand::Send(said.to_owned()))
 }
 
 /// `recap | recap <when> | recap off | recap now`
