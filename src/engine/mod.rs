@@ -290,7 +290,22 @@ impl Engine {
         if let UserError::Usage { usage } = error {
             vars.push(("usage", self.catalog.text(*usage)));
         }
+        if let UserError::UnknownCommand { word, near: None } = error
+            && self.is_greeting(word)
+        {
+            return Reply::private(self.catalog.text(Key::GreetingReply).to_owned());
+        }
         Reply::private(self.catalog.render(key, &vars))
+    }
+
+    /// Whether a first word is one people greet with ("hello?", "Hi!").
+    fn is_greeting(&self, word: &str) -> bool {
+        let word = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        self.catalog
+            .list("greeting.words")
+            .is_some_and(|words| words.iter().any(|known| *known == word))
     }
 
     /// Whether `place` is a room rapport opened for a couple (and so

@@ -227,6 +227,7 @@ message_keys! {
     ErrorAgreementNotProposed => "errors.agreement_not_proposed",
     ErrorAgreementProposalWaiting => "errors.agreement_proposal_waiting",
     ErrorNothingHeld => "errors.nothing_held",
+    GreetingReply => "greeting.reply",
     AppreciateHeld => "appreciate.held",
     AppreciateChoicePost => "appreciate.choice_post",
     AppreciateChoiceDiscard => "appreciate.choice_discard",

@@ -263,7 +263,7 @@ pub fn fill_into(out: &mut String, template: &str, vars: &[(&str, &str)]) {
         match value {
             Some((value, close)) => {
                 out.push_str(value);
-                rest = &after[close + 1..];
+                rest = skip_second_stop(value, &after[close + 1..], out);
             }
             None => {
                 out.push('{');
@@ -274,9 +274,43 @@ pub fn fill_into(out: &mut String, template: &str, vars: &[(&str, &str)]) {
     out.push_str(rest);
 }
 
+/// After a value that ends a sentence itself ("I called."), the template's
+/// own full stop would double it, also behind a closing quote: it is
+/// dropped. Returns the rest of the template to fill.
+fn skip_second_stop<'t>(value: &str, rest: &'t str, out: &mut String) -> &'t str {
+    if !value.ends_with(['.', '!', '?', '…']) {
+        return rest;
+    }
+    if let Some(after) = rest.strip_prefix('.') {
+        return after;
+    }
+    for quote in ['”', '"', '’', '»'] {
+        if let Some(after) = rest.strip_prefix(quote).and_then(|r| r.strip_prefix('.')) {
+            out.push(quote);
+            return after;
+        }
+    }
+    rest
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_that_ends_its_sentence_takes_no_second_full_stop() {
+        assert_eq!(fill("Note: {n}.", &[("n", "I called.")]), "Note: I called.");
+        assert_eq!(fill("Note: “{n}”.", &[("n", "Did I?")]), "Note: “Did I?”");
+        assert_eq!(
+            fill("Note: “{n}”.", &[("n", "I called")]),
+            "Note: “I called”."
+        );
+        assert_eq!(
+            fill("{n}... and", &[("n", "x.")]),
+            "x... and",
+            "an ellipsis stays"
+        );
+    }
 
     #[test]
     fn embedded_catalog_is_complete() {

@@ -17,6 +17,10 @@ async fn help_lists_commands_and_topics() {
         ("", Key::HelpOverview),
         ("help pair", Key::HelpPair),
         ("help settings", Key::HelpSettings),
+        ("help?", Key::HelpOverview),
+        ("hello?", Key::GreetingReply),
+        ("Hi!", Key::GreetingReply),
+        ("hey there", Key::GreetingReply),
     ] {
         let reply = t.say(&ana, &space("home"), text).await;
         assert_eq!(reply[0].reply.text, t.text(key, &[]), "{text:?}");

@@ -154,7 +154,12 @@ impl Command {
             return Ok(Command::Help(None));
         };
         let args: Vec<&str> = words.collect();
-        match first.to_lowercase().as_str() {
+        // "help?" and "checkin!" mean the command; "?" alone asks for help.
+        let word = match first.trim_end_matches(['?', '!', '.', ',']) {
+            "" => first,
+            word => word,
+        };
+        match word.to_lowercase().as_str() {
             "help" | "?" => parse_help(&args),
             "pair" => parse_pair(&args).map(Command::Pair),
             "settings" => parse_settings(&args).map(Command::Settings),

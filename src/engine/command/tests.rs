@@ -269,6 +269,8 @@ fn bad_input_names_what_is_wrong() {
         parse("hello?"),
         Err(UserError::UnknownCommand { near: None, .. })
     ));
+    assert_eq!(parse("help?"), Ok(Command::Help(None)));
+    assert_eq!(parse("?"), Ok(Command::Help(None)));
     assert_eq!(
         parse("pair marry"),
         Err(UserError::Usage {
