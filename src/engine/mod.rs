@@ -305,7 +305,7 @@ impl Engine {
             .to_lowercase();
         self.catalog
             .list("greeting.words")
-            .is_some_and(|words| words.iter().any(|known| *known == word))
+            .is_some_and(|words| words.contains(&word))
     }
 
     /// Whether `place` is a room rapport opened for a couple (and so
