@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use rand::rngs::StdRng;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::io::{AsyncBufRead, AsyncWrite};
 
-use crate::adapters::console::{Console, ConsolePort};
+use crate::adapters::console::{Console, ConsolePort, files};
 use crate::clock::Clock;
 use crate::coach::llm::{ModelRewriter, ModelSettings};
 use crate::config::Config;
@@ -22,6 +22,8 @@ use crate::store::Store;
 /// A built application, ready to run.
 pub struct App {
     engine: Arc<Engine>,
+    /// Where the store lives, for the console to save attachments beside it.
+    store_url: SecretString,
 }
 
 /// The engine's rules, from the config file.
@@ -60,6 +62,7 @@ impl App {
         }
         Ok(App {
             engine: Arc::new(engine),
+            store_url: config.store.url.clone(),
         })
     }
 
@@ -151,7 +154,10 @@ impl App {
                 let _ = stopped.await;
             },
         ));
-        let console = Console::new(self.engine.clone(), ports, deliveries);
+        let mut console = Console::new(self.engine.clone(), ports, deliveries);
+        if let Some(database) = crate::store::sqlite_file(self.store_url.expose_secret()) {
+            console = console.saving_files_in(files::folder_beside(&database));
+        }
         let result = console.run(input, output, shutdown).await;
         let _ = stop_scheduler.send(());
         if let Err(error) = scheduler.await {

@@ -401,6 +401,8 @@ message_keys! {
     ConsoleAttachment => "console.attachment",
 
     ConsoleAttachmentFile => "console.attachment_file",
+    ConsoleAttachmentSaved => "console.attachment_saved",
+    ConsoleAttachmentNotSaved => "console.attachment_not_saved",
 
 
     ConsoleBye => "console.bye",

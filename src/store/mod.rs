@@ -272,6 +272,15 @@ async fn connect_sqlite(url: &str) -> anyhow::Result<AnyPool> {
         .context("cannot open the SQLite database")
 }
 
+/// The file of a SQLite URL (`sqlite://path?…`), or `None` for an
+/// in-memory database or another kind of store.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let memory = path.is_empty() || path == ":memory:" || query.contains("mode=memory");
+    (!memory).then(|| std::path::PathBuf::from(path))
+}
+
 /// Adds `mode=rwc` (create if missing) and creates the file and its folder
 /// owner-only (see [`private`]). A URL with its own `mode=` creates
 /// nothing, but an existing file is still made owner-only.

@@ -358,3 +358,36 @@ fn an_unreachable_postgres_is_reported_at_once_without_its_password() {
         started.elapsed()
     );
 }
+
+#[test]
+fn the_console_saves_an_export_beside_its_database_for_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = rapport(
+        dir.path(),
+        &["console"],
+        &[],
+        "dm\njournal write console-export-marker\nmydata export\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let folder = dir.path().join("data/attachments");
+    let saved: Vec<_> = std::fs::read_dir(&folder)
+        .expect("the attachments folder exists")
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let relative = saved[0].strip_prefix(dir.path()).unwrap();
+    assert!(
+        stdout.contains(&format!("saved as {}", relative.display())),
+        "the console says where: {stdout}"
+    );
+    assert!(holds(
+        &std::fs::read(&saved[0]).unwrap(),
+        "console-export-marker"
+    ));
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&saved[0]), 0o600);
+}

@@ -7,8 +7,11 @@
 //! Replies, direct messages to others and space messages are printed with a
 //! label saying who would see them.
 
+pub mod files;
+
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -18,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::delivery::{
     self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, Ports, Readers, Sent,
 };
-use crate::domain::{Choice, Destination, Platform, Posted, Reply, SpaceRef, UserRef};
+use crate::domain::{Attachment, Choice, Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::engine::command::{Command, PairCommand};
 use crate::engine::message::{Actor, Place, Recipient, Request};
@@ -119,6 +122,9 @@ pub struct Console {
     /// Per person, where the last choices were shown and what they were:
     /// picking one acts there, as a button would.
     choices: HashMap<String, (Place, Vec<Choice>)>,
+    /// Where attachments are saved, so a newcomer can open an export or a
+    /// chart; `None` shows only what came.
+    files: Option<PathBuf>,
 }
 
 impl Console {
@@ -134,7 +140,15 @@ impl Console {
             user: FIRST_USER.to_owned(),
             place: Place::Space(SpaceRef::new(Platform::Console, FIRST_SPACE)),
             choices: HashMap::new(),
+            files: None,
         }
+    }
+
+    /// Saves attachments into `folder` (created owner-only) and prints
+    /// their paths.
+    pub fn saving_files_in(mut self, folder: PathBuf) -> Console {
+        self.files = Some(folder);
+        self
     }
 
     /// Reads lines until end of input, `quit`, or `shutdown`.
@@ -305,6 +319,40 @@ impl Console {
         shown.join("\n")
     }
 
+    /// Saves an attachment where one is set and says where, else says what
+    /// came with the message.
+    fn show_attachment(&self, reader: &str, attachment: &Attachment) -> String {
+        let size = attachment.bytes.len().to_string();
+        let saved = self
+            .files
+            .as_deref()
+            .map(|folder| files::save(folder, reader, attachment));
+        match saved {
+            Some(Ok(path)) => self.say(
+                Key::ConsoleAttachmentSaved,
+                &[
+                    ("name", &attachment.filename),
+                    ("path", &path.display().to_string()),
+                ],
+            ),
+            Some(Err(error)) => {
+                tracing::warn!(error.cause_chain = ?error, "cannot save an attachment");
+                self.say(
+                    Key::ConsoleAttachmentNotSaved,
+                    &[("name", &attachment.filename)],
+                )
+            }
+            None if attachment.mime_type.starts_with("image/") => self.say(
+                Key::ConsoleAttachment,
+                &[("name", &attachment.filename), ("bytes", &size)],
+            ),
+            None => self.say(
+                Key::ConsoleAttachmentFile,
+                &[("name", &attachment.filename), ("bytes", &size)],
+            ),
+        }
+    }
+
     /// Prints one message with a label saying who would see it.
     fn render(&mut self, to: &Recipient, reply: &Reply) -> String {
         let (label, reader) = match to {
@@ -330,14 +378,7 @@ impl Console {
         }
         // A terminal cannot show a picture; say what came with the message.
         if let Some(attachment) = &reply.attachment {
-            let size = attachment.bytes.len().to_string();
-            let key = if attachment.mime_type.starts_with("image/") {
-                Key::ConsoleAttachment
-            } else {
-                Key::ConsoleAttachmentFile
-            };
-            let line = self.say(key, &[("name", &attachment.filename), ("bytes", &size)]);
-
+            let line = self.show_attachment(&reader, attachment);
             text.push_str(&format!("  {line}\n"));
         }
 
