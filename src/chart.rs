@@ -24,11 +24,12 @@ pub struct Series {
     pub points: Vec<(usize, i64)>,
 }
 
-/// A line chart of ratings per person over `rounds` rounds, as PNG bytes.
-pub fn ratings_png(title: &str, series: &[Series], rounds: usize) -> anyhow::Result<Vec<u8>> {
+/// A line chart of ratings per person, one point per round, as PNG bytes;
+/// `days` names each round's day on the x axis, the y axis runs 1–10.
+pub fn ratings_png(title: &str, series: &[Series], days: &[String]) -> anyhow::Result<Vec<u8>> {
     register_font()?;
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-    draw(&mut rgb, title, series, rounds.max(2))
+    draw(&mut rgb, title, series, days)
         .map_err(|error| anyhow::anyhow!("cannot draw chart: {error}"))?;
     encode_png(&rgb)
 }
@@ -46,21 +47,25 @@ fn draw(
     rgb: &mut [u8],
     title: &str,
     series: &[Series],
-    rounds: usize,
+    days: &[String],
 ) -> Result<(), Box<dyn std::error::Error>> {
+    // A single round still gets an axis with some width.
+    let rounds = days.len().max(2);
     let root = BitMapBackend::with_buffer(rgb, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))
         .margin(12)
+        // Room for the last day's label, centred under the last point.
+        .margin_right(36)
         .x_label_area_size(24)
         .y_label_area_size(32)
-        .build_cartesian_2d(0..rounds - 1, 0i64..10i64)?;
+        .build_cartesian_2d(0..rounds - 1, 1i64..10i64)?;
     chart
         .configure_mesh()
         .x_labels(rounds.min(12))
-        .x_label_formatter(&|index| (index + 1).to_string())
-        .y_labels(6)
+        .x_label_formatter(&|index| days.get(*index).cloned().unwrap_or_default())
+        .y_labels(10)
         .label_style(("sans-serif", 14))
         .draw()?;
     for (person, color) in series.iter().zip(COLORS.iter().cycle()) {
@@ -113,7 +118,8 @@ mod tests {
                 points: vec![(0, 4), (2, 6)],
             },
         ];
-        let png = ratings_png("How connected you felt", &series, 3).unwrap();
+        let days = ["1 Mar", "8 Mar", "15 Mar"].map(String::from);
+        let png = ratings_png("How connected you felt", &series, &days).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         let decoder = png::Decoder::new(std::io::Cursor::new(&png));
         let reader = decoder.read_info().unwrap();

@@ -285,7 +285,11 @@ pub(super) async fn compose(
         lines.push(texts.render(Key::RecapTip, &[("tip", tip)]));
     }
     let mut reply = Reply::public(lines.join("\n"));
-    reply.attachment = trend.chart(texts.text(Key::CheckinChartTitle))?;
+    reply.attachment = trend.chart(
+        texts.text(Key::CheckinChartTitle),
+        texts.text(Key::FormatChartDay),
+        zone,
+    )?;
     Ok(reply)
 }
 

@@ -27,6 +27,7 @@ message_keys! {
     FormatDateTime => "format.datetime",
     FormatNotSet => "format.not_set",
     FormatDate => "format.date",
+    FormatChartDay => "format.chart_day",
 
 
     HelpOverview => "help.overview",

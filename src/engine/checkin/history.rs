@@ -1,5 +1,7 @@
 //! `checkin history`: recent rounds, the rating trend in words, and a chart.
 
+use chrono_tz::Tz;
+
 use super::super::Ctx;
 use crate::chart::{self, Series};
 use crate::domain::{Attachment, Reply};
@@ -67,12 +69,29 @@ impl RatingTrend {
         trend(&self.averages)
     }
 
-    /// The chart as a PNG attachment, when any rating exists.
-    pub fn chart(&self, title: &str) -> anyhow::Result<Option<Attachment>> {
+    /// The chart as a PNG attachment, when any rating exists; each round
+    /// is labelled with its day (`day_format`) in `zone`.
+    pub fn chart(
+        &self,
+        title: &str,
+        day_format: &str,
+        zone: Tz,
+    ) -> anyhow::Result<Option<Attachment>> {
         if self.series.iter().all(|s| s.points.is_empty()) {
             return Ok(None);
         }
-        let png = chart::ratings_png(title, &self.series, self.rounds.len())?;
+        let days: Vec<String> = self
+            .rounds
+            .iter()
+            .map(|(round, _)| {
+                round
+                    .opened_at
+                    .with_timezone(&zone)
+                    .format(day_format)
+                    .to_string()
+            })
+            .collect();
+        let png = chart::ratings_png(title, &self.series, &days)?;
         Ok(Some(Attachment {
             filename: "checkin-trend.png".to_owned(),
             mime_type: "image/png".to_owned(),
@@ -119,7 +138,8 @@ pub(super) async fn show(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
         lines.push(ctx.say(key, &[]));
     }
     let mut reply = Reply::private(lines.join("\n"));
-    reply.attachment = history.chart(&ctx.say(Key::CheckinChartTitle, &[]))?;
+    let day_format = ctx.engine.catalog().text(Key::FormatChartDay);
+    reply.attachment = history.chart(&ctx.say(Key::CheckinChartTitle, &[]), day_format, zone)?;
     Ok(vec![Outgoing::to_requester(reply)])
 }
 
