@@ -162,6 +162,10 @@ impl DiscordBot {
     /// Connects to the gateway and handles events until `shutdown`, or
     /// until Discord refuses the bot for good (a bad token, say).
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        tokio::pin!(shutdown);
+        if !until_reachable(&self.client.http, &mut shutdown).await {
+            return Ok(());
+        }
         let shards = self.client.shard_manager.clone();
         let connection = self.client.start();
         tokio::pin!(connection);
@@ -170,10 +174,40 @@ impl DiscordBot {
                 ended.context("the Discord connection failed")?;
                 anyhow::bail!("the Discord connection ended");
             }
-            () = shutdown => {}
+            () = &mut shutdown => {}
         }
         shards.shutdown_all().await;
         connection.await.context("the Discord connection failed")
+    }
+}
+
+/// The first wait before asking Discord again, and the longest.
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+const LONGEST_RETRY: Duration = Duration::from_secs(60);
+
+/// Asks Discord for its gateway until it answers, saying in rapport's own
+/// log line what is wrong meanwhile (serenity alone would only log its
+/// reconnects); `false` if `shutdown` came first.
+async fn until_reachable(
+    http: &serenity::Http,
+    shutdown: &mut std::pin::Pin<&mut impl Future<Output = ()>>,
+) -> bool {
+    let mut wait = FIRST_RETRY;
+    loop {
+        match http.get_gateway().await {
+            Ok(_) => return true,
+            Err(error) => tracing::error!(
+                error = %error,
+                retry_in_seconds = wait.as_secs(),
+                "cannot reach Discord; check this machine's network (and discord.api_base, \
+                 if set). rapport keeps trying"
+            ),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = shutdown.as_mut() => return false,
+        }
+        wait = (wait * 2).min(LONGEST_RETRY);
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod erasure;
 pub mod fake;
+mod offline;
 mod threads;
 
 use std::time::Duration;
