@@ -56,7 +56,10 @@ async fn status(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
         Some(recap) => ctx.say(
             Key::RecapStatus,
             &[
-                ("when", &recap.recurrence.canonical()),
+                (
+                    "when",
+                    &moments::schedule_words(ctx.engine.catalog(), &recap.recurrence),
+                ),
                 ("zone", recap.time_zone.name()),
                 (
                     "next",
@@ -87,7 +90,7 @@ async fn propose(ctx: &mut Ctx<'_>, recurrence: &Recurrence) -> EngineResult<Vec
     };
     consent::propose_recap(ctx.tx, couple.id, &proposal, ctx.now).await?;
     let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
-    let when = recurrence.canonical();
+    let when = moments::schedule_words(ctx.engine.catalog(), recurrence);
     let vars = [
         ("partner", partner.display_name.as_str()),
         ("when", &when),
@@ -150,7 +153,7 @@ async fn answer(ctx: &mut Ctx<'_>, accept: bool) -> EngineResult<Vec<Outgoing>> 
         next_fire_at,
     };
     recaps::set(ctx.tx, &schedule, proposal.proposed_by, ctx.now).await?;
-    let when = proposal.recurrence.canonical();
+    let when = moments::schedule_words(ctx.engine.catalog(), &proposal.recurrence);
     let started = |to: &User| {
         let next = ctx.engine.format_time(next_fire_at, ctx.zone_of(to));
         ctx.say(

@@ -421,7 +421,9 @@ async fn a_proposal_shows_each_partner_their_own_time_and_warns_about_quiet_hour
         .await;
     let to_ana = &texts_to(&again, &Recipient::User(ana.user.clone()))[0];
     assert!(
-        to_ana.contains("It would replace your current check-ins (daily 08:30 (Europe/Berlin)"),
+        to_ana.contains(
+            "It would replace your current check-ins (every day at 08:30 (Europe/Berlin)"
+        ),
         "{to_ana}"
     );
     assert!(

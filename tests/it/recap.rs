@@ -128,7 +128,7 @@ async fn recap_now_is_private_and_recap_off_stops_it() {
     t.say(&ben, &direct, "recap accept").await;
     let status = t.say(&ben, &direct, "recap").await;
     assert!(
-        status[0].reply.text.contains("daily 20:00"),
+        status[0].reply.text.contains("every day at 20:00"),
         "{}",
         status[0].reply.text
     );

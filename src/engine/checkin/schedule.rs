@@ -17,19 +17,26 @@ use crate::store::couples;
 use crate::store::rounds;
 use crate::store::schedules::{self, NewSchedule, Schedule, ScheduleStatus};
 
-/// "weekly sun 19:00 (Europe/Berlin), questions privately"
+/// "every Sunday at 19:00 (Europe/Berlin), questions to each of you
+/// privately, theme: fun"
 fn describe(ctx: &Ctx<'_>, schedule: &Schedule) -> String {
     let kind = match schedule.kind {
         CheckinKind::Private => ctx.say(Key::CheckinKindPrivate, &[]),
         CheckinKind::Shared => ctx.say(Key::CheckinKindShared, &[]),
     };
+    let theme = if schedule.deck == questions::ALL_THEMES {
+        ctx.say(Key::CheckinThemeAll, &[])
+    } else {
+        schedule.deck.clone()
+    };
+    let when = moments::schedule_words(ctx.engine.catalog(), &schedule.recurrence);
     ctx.say(
         Key::CheckinDescribe,
         &[
-            ("when", &schedule.recurrence.canonical()),
+            ("when", &when),
             ("zone", schedule.time_zone.name()),
             ("kind", &kind),
-            ("theme", &schedule.deck),
+            ("theme", &theme),
         ],
     )
 }

@@ -85,7 +85,13 @@ pub(crate) fn describe(engine: &Engine, goal: &Goal, members: &[User]) -> String
         None => texts.render(Key::GoalWhoseShared, &[]),
     }];
     if let Some(count) = goal.per_week {
-        details.push(texts.render(Key::GoalCadence, &[("count", &count.to_string())]));
+        let key = match count {
+            7 => Key::GoalCadenceDaily,
+            1 => Key::GoalCadenceOnce,
+            2 => Key::GoalCadenceTwice,
+            _ => Key::GoalCadence,
+        };
+        details.push(texts.render(key, &[("count", &count.to_string())]));
     }
     if let Some(due) = goal.due_date {
         let date = due.format(texts.text(Key::FormatDate)).to_string();
