@@ -39,7 +39,7 @@ fn policy(config: &Config) -> anyhow::Result<Policy> {
         catch_up_grace: hours(config.checkins.catch_up_grace_hours),
         crisis_resources: config.crisis.resources.clone(),
         invites_per_day: config.pairing.invites_per_day,
-        decline_quiet: chrono::Duration::days(7),
+        ..Policy::default()
     })
 }
 

@@ -145,6 +145,9 @@ pub enum UserError {
     AgreementNotFound,
     #[error("agreement is not waiting for an answer")]
     AgreementNotProposed,
+    /// `pair restore` with no earlier history offered.
+    #[error("no history offer")]
+    NoHistoryOffer,
     /// `appreciate --post` or `--discard` with nothing held back.
     #[error("no held appreciation")]
     NothingHeld,
@@ -275,6 +278,7 @@ impl UserError {
             UserError::AgreementNotProposed => (Key::ErrorAgreementNotProposed, Vec::new()),
             UserError::AgreementProposalWaiting => (Key::ErrorAgreementProposalWaiting, Vec::new()),
             UserError::NothingHeld => (Key::ErrorNothingHeld, Vec::new()),
+            UserError::NoHistoryOffer => (Key::ErrorNoHistoryOffer, Vec::new()),
             UserError::AgreementNotActive => (Key::ErrorAgreementNotActive, Vec::new()),
             UserError::JournalNotFound => (Key::ErrorJournalNotFound, Vec::new()),
             UserError::JournalPrivateOnly => (Key::ErrorJournalPrivateOnly, Vec::new()),

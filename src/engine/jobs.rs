@@ -15,7 +15,7 @@ use super::{Engine, checkin, goals, recap};
 use crate::domain::{Platform, SpaceRef};
 use crate::store::goals as store_goals;
 use crate::store::space_changes::{self, Opening};
-use crate::store::{recaps, rounds, schedules};
+use crate::store::{history, recaps, rounds, schedules};
 
 /// Rows handled per transaction: big enough to be fast, small enough that
 /// a command never waits long behind the scheduler.
@@ -34,6 +34,8 @@ pub struct DueReport {
     pub reminded: usize,
     /// Weekly recaps queued.
     pub recaps: usize,
+    /// Ended couples whose kept history was erased.
+    pub erased: usize,
 }
 
 /// Runs one job until a batch comes back short: each batch claims its rows
@@ -91,6 +93,7 @@ impl Engine {
         drain!(self, |tx| recaps::due(tx, now, limit), |due| {
             report.recaps += usize::from(recap::send_due(self, tx, due, now).await?)
         });
+        report.erased = self.erase_old_histories(now).await?;
         Ok(report)
     }
 
@@ -104,6 +107,7 @@ impl Engine {
             rounds::next_event_at(&mut tx).await?,
             store_goals::next_reminder_at(&mut tx).await?,
             recaps::next_due_at(&mut tx).await?,
+            history::next_erasure_at(&mut tx, self.policy().history_kept).await?,
         ];
         tx.commit().await?;
         Ok(candidates.into_iter().flatten().min())

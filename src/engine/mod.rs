@@ -15,6 +15,7 @@ pub mod checkin;
 mod ctx;
 mod goals;
 mod help;
+mod history;
 pub(crate) mod jobs;
 mod journal;
 mod moments;
@@ -66,6 +67,8 @@ pub struct Policy {
     /// How long someone who declined an invite is not invited again by the
     /// same person.
     pub decline_quiet: chrono::Duration,
+    /// How long an ended couple's history is kept before it is erased.
+    pub history_kept: chrono::Duration,
 }
 
 impl Default for Policy {
@@ -80,6 +83,7 @@ impl Default for Policy {
             crisis_resources: Vec::new(),
             invites_per_day: 5,
             decline_quiet: chrono::Duration::days(7),
+            history_kept: chrono::Duration::days(30),
         }
     }
 }

@@ -8,14 +8,14 @@
 
 use super::command::PairCommand;
 use super::message::{Outgoing, Place};
-use super::{Ctx, space};
+use super::{Ctx, history, space};
 use crate::domain::invite_code::InviteCode;
 use crate::domain::{Choice, Reply, UserRef};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples::{self, CreateRefused};
 use crate::store::invites::{self, Invite, InviteStatus, NewInvite};
-use crate::store::users;
+use crate::store::users::{self, User};
 
 /// Attempts to draw an unused code before giving up (each clash has odds of
 /// about one in 10^11, so more than one retry means something is wrong).
@@ -30,6 +30,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>, command: &PairCommand) -> EngineResul
         PairCommand::Cancel => cancel(ctx).await,
         PairCommand::Leave { confirmed } => leave(ctx, *confirmed).await,
         PairCommand::Here => space::here(ctx).await,
+        PairCommand::Restore(yes) => history::answer(ctx, *yes).await,
         PairCommand::Space(command) => space::run(ctx, command).await,
     }
 }
@@ -264,6 +265,7 @@ async fn accept(ctx: &mut Ctx<'_>, code: Option<&str>) -> EngineResult<Vec<Outgo
         Outgoing::to_user(inviter.user.clone(), Reply::private(to_inviter)),
     ];
     outgoing.extend(space::after_pairing(ctx, &couple, &inviter).await?);
+    outgoing.extend(history::offer_after_pairing(ctx, &couple, &inviter).await?);
     Ok(outgoing)
 }
 
@@ -312,17 +314,36 @@ async fn leave(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing>
     let couple = ctx.my_couple().await?;
     let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
     if !confirmed {
-        let text = ctx.say(Key::PairLeaveConfirm, &[("partner", &partner.display_name)]);
+        let days = ctx.engine.policy.history_kept.num_days().to_string();
+        let text = ctx.say(
+            Key::PairLeaveConfirm,
+            &[("partner", &partner.display_name), ("days", &days)],
+        );
         let choice = Choice::new(ctx.say(Key::PairChoiceLeave, &[]), "pair leave confirm");
         return Ok(vec![Outgoing::to_requester(
             Reply::private(text).with_choices(vec![choice]),
         )]);
     }
     ctx.end_couple(couple.id).await?;
-    let to_me = ctx.say(Key::PairLeftYou, &[("partner", &partner.display_name)]);
+    let erased = |reader: &User| {
+        (ctx.now + ctx.engine.policy.history_kept)
+            .with_timezone(&ctx.zone_of(reader))
+            .format(ctx.engine.catalog().text(Key::FormatDate))
+            .to_string()
+    };
+    let to_me = ctx.say(
+        Key::PairLeftYou,
+        &[
+            ("partner", &partner.display_name),
+            ("erased", &erased(&ctx.me)),
+        ],
+    );
     let to_partner = ctx.say(
         Key::PairLeftPartner,
-        &[("partner", &ctx.actor.display_name)],
+        &[
+            ("partner", &ctx.actor.display_name),
+            ("erased", &erased(&partner)),
+        ],
     );
     Ok(vec![
         Outgoing::to_requester(Reply::private(to_me)),

@@ -263,8 +263,11 @@ pub async fn end_all_for_couple(
     couple_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    // A proposal nobody accepted ends as declined, a running goal as
+    // dropped: only those may run again if the two bring their history back.
     sqlx::query(
-        "UPDATE goals SET status = 'dropped', decided_at = $1, remind_at = NULL
+        "UPDATE goals SET status = CASE WHEN status = 'active' THEN 'dropped' ELSE 'declined' END,
+                decided_at = $1, remind_at = NULL
          WHERE couple_id = $2 AND status IN ('proposed', 'active')",
     )
     .bind(to_db(now))

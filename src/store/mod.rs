@@ -14,6 +14,7 @@ pub mod couples;
 pub mod decks;
 pub mod erase;
 pub mod goals;
+pub mod history;
 pub mod invites;
 pub mod journal;
 pub mod mydata;

@@ -32,9 +32,18 @@ pub const SECTIONS: &[(&str, &str, &str)] = &[
         "couples",
         "memberships.couple_id, memberships.joined_at, memberships.left_at, couples.ended_at,
          memberships.reword_nudges, couples.space_platform, couples.space_id, couples.time_zone,
-         couples.created_at, couples.reword_nudge_count, couples.space_opened",
+         couples.created_at, couples.reword_nudge_count, couples.space_opened,
+         couples.history_erased_at",
         "FROM memberships JOIN couples ON couples.id = memberships.couple_id
          WHERE memberships.user_id = $1 ORDER BY memberships.joined_at",
+    ),
+    (
+        // Offers to bring an earlier couple's history into a new one.
+        "history_offers",
+        "history_restores.couple_id, history_restores.old_couple_id, history_restores.yes_by,
+         history_restores.created_at",
+        "FROM history_restores WHERE history_restores.couple_id IN
+           (SELECT memberships.couple_id FROM memberships WHERE memberships.user_id = $1)",
     ),
     (
         "invites_sent",

@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 mod helpers;
+mod history;
 
 mod layers;
 

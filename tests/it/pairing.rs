@@ -370,7 +370,10 @@ async fn leaving_asks_first_then_ends_the_couple_for_both() {
             &left,
             &Recipient::User(UserRef::new(Platform::Console, "ana"))
         ),
-        [t.text(Key::PairLeftPartner, &[("partner", "ben")])]
+        [t.text(
+            Key::PairLeftPartner,
+            &[("partner", "ben"), ("erased", "Wed 1 Apr 2026")]
+        )]
     );
     let status = t.say(&ana, &Place::Direct, "pair").await;
     assert_eq!(status[0].reply.text, t.text(Key::PairStatusUnpaired, &[]));

@@ -217,3 +217,21 @@ async fn goals_recaps_and_mydata_work_on_postgres() {
     assert!(his["appreciations_received"].as_array().unwrap().is_empty());
     pg.finish().await;
 }
+
+#[tokio::test]
+async fn an_ended_couples_history_comes_back_on_postgres() {
+    let Some(test) = fresh_database("history_back").await else {
+        return;
+    };
+    crate::history::brought_back_by_two_yeses(&test.engine).await;
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn an_ended_couples_history_is_erased_on_postgres() {
+    let Some(test) = fresh_database("history_gone").await else {
+        return;
+    };
+    crate::history::fresh_start_then_erased(&test.engine).await;
+    test.finish().await;
+}

@@ -94,6 +94,7 @@ pub const LEAVES: &[Leaf] = &[
     leaf("pair decline", &[opt("code", Kind::Text)]),
     leaf("pair cancel", &[]),
     leaf("pair leave", &[]),
+    leaf("pair restore", &[req("answer", Kind::Word(&["yes", "no"]))]),
     leaf("pair here", &[]),
     leaf(
         "pair space",

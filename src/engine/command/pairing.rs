@@ -30,6 +30,8 @@ pub enum PairCommand {
     Leave {
         confirmed: bool,
     },
+    /// Bring an earlier couple's history back (`true`) or start fresh.
+    Restore(bool),
     /// Propose the current space as our shared space.
     Here,
     /// Where our shared space is, or a change of it.
@@ -85,6 +87,11 @@ pub(super) fn parse_pair(args: &[&str]) -> Result<PairCommand, UserError> {
             Ok(PairCommand::Leave { confirmed: true })
         }
         ("here", []) => Ok(PairCommand::Here),
+        ("restore", [word]) => match word.to_lowercase().as_str() {
+            "yes" => Ok(PairCommand::Restore(true)),
+            "no" => Ok(PairCommand::Restore(false)),
+            _ => Err(usage()),
+        },
         ("space", []) => Ok(PairCommand::Space(SpaceCommand::Status)),
         ("space", [word]) => {
             let space = match word.to_lowercase().as_str() {
