@@ -25,7 +25,7 @@ use crate::store::recaps::{self, RecapSchedule};
 use crate::store::rounds::RoundStatus;
 use crate::store::schedules::format_local;
 use crate::store::users::User;
-use crate::store::{Tx, appreciations, goals, rounds, users};
+use crate::store::{Tx, appreciations, goal_logs, goals, rounds, users};
 
 /// The prompt list the recap's tip comes from.
 pub const TIPS: &str = "recap.tips";
@@ -245,7 +245,7 @@ pub(super) async fn compose(
     if !active.is_empty() {
         lines.push(texts.render(Key::RecapGoalsHeader, &[]));
         for goal in &active {
-            let (total, week) = goals::kept_days(tx, goal.id, monday).await?;
+            let (total, week) = goal_logs::kept_days(tx, goal.id, monday).await?;
             let key = match goal.per_week {
                 Some(target) if week >= target => Key::RecapGoalReached,
                 _ if week == 0 => Key::RecapGoalFreshWeek,

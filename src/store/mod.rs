@@ -13,6 +13,7 @@ pub mod consent;
 pub mod couples;
 pub mod decks;
 pub mod erase;
+pub mod goal_logs;
 pub mod goals;
 pub mod history;
 pub mod invites;

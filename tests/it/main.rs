@@ -10,6 +10,7 @@ mod history;
 
 mod layers;
 
+mod checkin_times;
 mod checkins;
 mod cli;
 mod commands;

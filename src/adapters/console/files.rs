@@ -11,6 +11,37 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::domain::Attachment;
+use crate::prompts::{Catalog, Key};
+
+/// The console's line for an attachment: saved into `folder` (when set)
+/// and where, else what came with the message.
+pub fn show(
+    catalog: &Catalog,
+    folder: Option<&Path>,
+    reader: &str,
+    attachment: &Attachment,
+) -> String {
+    let name = attachment.filename.as_str();
+    match folder.map(|folder| save(folder, reader, attachment)) {
+        Some(Ok(path)) => catalog.render(
+            Key::ConsoleAttachmentSaved,
+            &[("name", name), ("path", &path.display().to_string())],
+        ),
+        Some(Err(error)) => {
+            tracing::warn!(error.cause_chain = ?error, "cannot save an attachment");
+            catalog.render(Key::ConsoleAttachmentNotSaved, &[("name", name)])
+        }
+        None => {
+            let key = if attachment.mime_type.starts_with("image/") {
+                Key::ConsoleAttachment
+            } else {
+                Key::ConsoleAttachmentFile
+            };
+            let size = attachment.bytes.len().to_string();
+            catalog.render(key, &[("name", name), ("bytes", &size)])
+        }
+    }
+}
 
 /// The folder attachments go to: `attachments/` beside the SQLite file.
 pub fn folder_beside(database: &Path) -> PathBuf {

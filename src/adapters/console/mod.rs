@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::delivery::{
     self, BoxFuture, ChatPort, Delivery, DeliveryError, DeliveryPolicy, Ports, Readers, Sent,
 };
-use crate::domain::{Attachment, Choice, Destination, Platform, Posted, Reply, SpaceRef, UserRef};
+use crate::domain::{Choice, Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::engine::command::{Command, PairCommand};
 use crate::engine::message::{Actor, Place, Recipient, Request};
@@ -319,40 +319,6 @@ impl Console {
         shown.join("\n")
     }
 
-    /// Saves an attachment where one is set and says where, else says what
-    /// came with the message.
-    fn show_attachment(&self, reader: &str, attachment: &Attachment) -> String {
-        let size = attachment.bytes.len().to_string();
-        let saved = self
-            .files
-            .as_deref()
-            .map(|folder| files::save(folder, reader, attachment));
-        match saved {
-            Some(Ok(path)) => self.say(
-                Key::ConsoleAttachmentSaved,
-                &[
-                    ("name", &attachment.filename),
-                    ("path", &path.display().to_string()),
-                ],
-            ),
-            Some(Err(error)) => {
-                tracing::warn!(error.cause_chain = ?error, "cannot save an attachment");
-                self.say(
-                    Key::ConsoleAttachmentNotSaved,
-                    &[("name", &attachment.filename)],
-                )
-            }
-            None if attachment.mime_type.starts_with("image/") => self.say(
-                Key::ConsoleAttachment,
-                &[("name", &attachment.filename), ("bytes", &size)],
-            ),
-            None => self.say(
-                Key::ConsoleAttachmentFile,
-                &[("name", &attachment.filename), ("bytes", &size)],
-            ),
-        }
-    }
-
     /// Prints one message with a label saying who would see it.
     fn render(&mut self, to: &Recipient, reply: &Reply) -> String {
         let (label, reader) = match to {
@@ -378,7 +344,12 @@ impl Console {
         }
         // A terminal cannot show a picture; say what came with the message.
         if let Some(attachment) = &reply.attachment {
-            let line = self.show_attachment(&reader, attachment);
+            let line = files::show(
+                self.engine.catalog(),
+                self.files.as_deref(),
+                &reader,
+                attachment,
+            );
             text.push_str(&format!("  {line}\n"));
         }
 

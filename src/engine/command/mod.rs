@@ -7,17 +7,16 @@ use chrono::NaiveDate;
 use crate::domain::recurrence::Recurrence;
 use crate::domain::similar::edit_distance;
 
+mod goals;
 mod pairing;
 mod together;
 use crate::domain::CheckinKind;
 use crate::error::UserError;
 use crate::prompts::Key;
+pub use goals::{GoalCommand, GoalFor, NewGoal};
 pub use pairing::{PairCommand, SettingsCommand, SpaceCommand};
 use pairing::{parse_pair, parse_settings};
-pub use together::{
-    AgreeCommand, AppreciateCommand, GoalCommand, GoalFor, JournalCommand, MyDataCommand, NewGoal,
-    RecapCommand,
-};
+pub use together::{AgreeCommand, AppreciateCommand, JournalCommand, MyDataCommand, RecapCommand};
 
 /// Longest text accepted from a person, in characters. Above every platform's
 /// own message limit that matters here, and keeps the store small.
@@ -165,7 +164,7 @@ impl Command {
             "settings" => parse_settings(&args).map(Command::Settings),
             "checkin" | "check-in" => parse_checkin(text, &args).map(Command::Checkin),
             "reword" => parse_reword(text, &args).map(Command::Reword),
-            "goal" | "goals" => together::parse_goal(text, &args).map(Command::Goal),
+            "goal" | "goals" => goals::parse_goal(text, &args).map(Command::Goal),
             "agree" | "agreements" => together::parse_agree(text, &args).map(Command::Agree),
             "journal" => together::parse_journal(text, &args).map(Command::Journal),
             "appreciate" => together::parse_appreciate(text, &args).map(Command::Appreciate),

@@ -16,6 +16,7 @@ use crate::domain::{Reply, UserRef};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples::{self, Couple};
+use crate::store::goal_logs;
 use crate::store::goals::{self, Goal, GoalKind, GoalStatus};
 use crate::store::users::{self, User};
 
@@ -248,7 +249,8 @@ async fn finish(ctx: &mut Ctx<'_>, id: i64, status: GoalStatus) -> EngineResult<
     let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
     let members = [ctx.me.clone(), partner.clone()];
     let described = describe(ctx.engine, &goal, &members);
-    let (total, _) = goals::kept_days(ctx.tx, goal.id, today(couple.time_zone, ctx.now)).await?;
+    let (total, _) =
+        goal_logs::kept_days(ctx.tx, goal.id, today(couple.time_zone, ctx.now)).await?;
     let vars = [
         ("goal", described.as_str()),
         ("total", &total.to_string()),
@@ -281,8 +283,8 @@ async fn list(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
             lines.push(ctx.say(Key::GoalListProposed, &[("goal", &described)]));
             continue;
         }
-        let (total, week) = goals::kept_days(ctx.tx, goal.id, monday).await?;
-        let waiting = goals::waiting_count(ctx.tx, goal.id).await?;
+        let (total, week) = goal_logs::kept_days(ctx.tx, goal.id, monday).await?;
+        let waiting = goal_logs::waiting_count(ctx.tx, goal.id).await?;
         let mut line = ctx.say(
             Key::GoalListLine,
             &[

@@ -11,7 +11,8 @@ use crate::engine::message::Outgoing;
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::couples::{self, Couple};
-use crate::store::goals::{self, Goal, GoalKind, GoalStatus, LogStatus};
+use crate::store::goal_logs::{self, LogStatus};
+use crate::store::goals::{Goal, GoalKind, GoalStatus};
 use crate::store::users::User;
 
 use super::{describe, my_goal, today, week_start};
@@ -34,12 +35,12 @@ pub(super) async fn log(
         return Err(UserError::NotYourPromise.into());
     }
     let day = today(ctx.zone_of(&ctx.me), ctx.now);
-    let (before, _) = goals::kept_days(ctx.tx, goal.id, day).await?;
+    let (before, _) = goal_logs::kept_days(ctx.tx, goal.id, day).await?;
     let status = match goal.kind {
         GoalKind::Shared => LogStatus::Kept,
         GoalKind::Promise => LogStatus::Waiting,
     };
-    if !goals::log(ctx.tx, goal.id, ctx.me.id, day, note, status, ctx.now).await? {
+    if !goal_logs::log(ctx.tx, goal.id, ctx.me.id, day, note, status, ctx.now).await? {
         return Err(UserError::AlreadyLogged.into());
     }
     let partner = couples::partner_of(ctx.tx, couple.id, ctx.me.id).await?;
@@ -76,7 +77,7 @@ pub(super) async fn log(
             ],
         ));
     }
-    let (total, this_week) = goals::kept_days(ctx.tx, goal.id, week_start(day)).await?;
+    let (total, this_week) = goal_logs::kept_days(ctx.tx, goal.id, week_start(day)).await?;
     let counts = [
         ("goal", described.as_str()),
         ("total", &total.to_string()),
@@ -111,15 +112,16 @@ pub(super) async fn confirm(
     if goal.owner_id == Some(ctx.me.id) {
         return Err(UserError::OwnPromise.into());
     }
-    let (before, _) = goals::kept_days(ctx.tx, goal.id, ctx.now.date_naive()).await?;
-    let confirmed = goals::confirm_waiting(ctx.tx, goal.id, asked_day, ctx.me.id, kept, ctx.now);
+    let (before, _) = goal_logs::kept_days(ctx.tx, goal.id, ctx.now.date_naive()).await?;
+    let confirmed =
+        goal_logs::confirm_waiting(ctx.tx, goal.id, asked_day, ctx.me.id, kept, ctx.now);
     let confirmed = match confirmed.await? {
         Some(day) => Some(day),
         None => {
             // Their own answer from today may still change.
             let my_day = local_of(ctx.zone_of(&ctx.me), ctx.now).date();
             let since = resolve(ctx.zone_of(&ctx.me), my_day.and_time(NaiveTime::MIN));
-            goals::change_confirmed(ctx.tx, goal.id, asked_day, ctx.me.id, kept, since).await?
+            goal_logs::change_confirmed(ctx.tx, goal.id, asked_day, ctx.me.id, kept, since).await?
         }
     };
     let Some(day) = confirmed else {
@@ -134,7 +136,7 @@ pub(super) async fn confirm(
     let members = [ctx.me.clone(), owner.clone()];
     let described = describe(ctx.engine, &goal, &members);
     let today = today(ctx.zone_of(&owner), ctx.now);
-    let (total, this_week) = goals::kept_days(ctx.tx, goal.id, week_start(today)).await?;
+    let (total, this_week) = goal_logs::kept_days(ctx.tx, goal.id, week_start(today)).await?;
     let date = day
         .format(ctx.engine.catalog().text(Key::FormatDate))
         .to_string();
