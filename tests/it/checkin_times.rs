@@ -7,7 +7,9 @@ use rapport::engine::message::{Place, Recipient};
 use rapport::error::UserError;
 use rapport::prompts::Key;
 
-use crate::helpers::{dm, person, recording_ports, scheduled, spawn_engine, texts_to, utc};
+use crate::helpers::{
+    TestEngine, dm, person, recording_ports, scheduled, spawn_engine, texts_to, utc,
+};
 use crate::pairing::pair_ana_and_ben;
 
 #[tokio::test]
@@ -53,9 +55,8 @@ async fn status_shows_the_one_future_a_pause_and_a_skip_leave() {
     assert_eq!(fired_on, [6, 7], "the status told the truth");
 }
 
-#[tokio::test]
-async fn a_proposal_shows_each_partner_their_own_time_and_warns_about_quiet_hours() {
-    let t = spawn_engine().await;
+/// ana in Berlin, ben in New York with quiet hours 01:00-05:00, paired.
+async fn berlin_and_new_york(t: &TestEngine) {
     let (ana, ben) = (person("ana"), person("ben"));
     t.say(&ana, &Place::Direct, "settings zone Europe/Berlin")
         .await;
@@ -63,7 +64,14 @@ async fn a_proposal_shows_each_partner_their_own_time_and_warns_about_quiet_hour
         .await;
     t.say(&ben, &Place::Direct, "settings quiet 01:00-05:00")
         .await;
-    pair_ana_and_ben(&t).await;
+    pair_ana_and_ben(t).await;
+}
+
+#[tokio::test]
+async fn a_proposal_shows_each_partner_their_own_time_and_warns_about_quiet_hours() {
+    let t = spawn_engine().await;
+    let (ana, ben) = (person("ana"), person("ben"));
+    berlin_and_new_york(&t).await;
     let proposed = t
         .say(&ana, &Place::Direct, "checkin schedule daily 08:30")
         .await;
@@ -108,13 +116,7 @@ async fn a_question_waits_for_the_end_of_each_partners_quiet_hours() {
     let t = spawn_engine().await;
     let (port, ports) = recording_ports();
     let (ana, ben) = (person("ana"), person("ben"));
-    t.say(&ana, &Place::Direct, "settings zone Europe/Berlin")
-        .await;
-    t.say(&ben, &Place::Direct, "settings zone America/New_York")
-        .await;
-    t.say(&ben, &Place::Direct, "settings quiet 01:00-05:00")
-        .await;
-    pair_ana_and_ben(&t).await;
+    berlin_and_new_york(&t).await;
     t.say(&ana, &Place::Direct, "checkin schedule daily 08:30")
         .await;
     t.say(&ben, &Place::Direct, "checkin accept").await;

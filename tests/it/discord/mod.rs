@@ -919,6 +919,16 @@ async fn slow_answers_are_deferred_then_completed() {
 }
 
 /// The binary as an admin runs it: configured from the environment only.
+/// Ctrl-C to a running `rapport`.
+pub(crate) fn interrupt(child: &tokio::process::Child) {
+    let pid = child.id().expect("still running").to_string();
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+}
+
 #[tokio::test]
 async fn rapport_run_serves_discord_from_its_configuration() {
     let fake = FakeDiscord::start().await;
@@ -953,12 +963,7 @@ async fn rapport_run_serves_discord_from_its_configuration() {
         .await;
     assert!(ephemeral(&answer), "{answer:?}");
 
-    let pid = child.id().expect("still running").to_string();
-    let interrupted = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
-    assert!(interrupted.success());
+    interrupt(&child);
     let output = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
         .await
         .expect("rapport stops on Ctrl-C")

@@ -45,12 +45,7 @@ async fn an_unreachable_discord_is_named_in_rapports_log_and_retried() {
         said.is_ok(),
         "no rapport-level line about Discord: {seen:#?}"
     );
-    let pid = child.id().expect("still running").to_string();
-    let interrupted = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
-    assert!(interrupted.success());
+    super::interrupt(&child);
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
         .await
         .expect("rapport stops on Ctrl-C while it waits for Discord")
