@@ -321,7 +321,11 @@ async fn leaving_the_couple_ends_its_goals_and_reminders() {
     t.say(&ana, &direct, "goal promise Book the trip by 2026-03-10")
         .await;
     t.say(&ana, &direct, "pair leave confirm").await;
-    assert_eq!(t.engine.next_wake_at().await.unwrap(), None);
+    // No reminder is due any more; only the erasure of the kept history is.
+    assert_eq!(
+        t.engine.next_wake_at().await.unwrap(),
+        Some(crate::helpers::start_time() + Duration::days(30))
+    );
     let (_, ports) = recording_ports();
     t.clock.set(utc(2026, 3, 9, 12, 0));
     let (due, _) = t.tick(&ports).await;

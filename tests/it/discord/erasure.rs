@@ -162,7 +162,10 @@ async fn leaving_before_delivery_reaches_nobody() {
         .collect();
     assert_eq!(
         new_to_ben,
-        [bot.t.text(Key::PairLeftPartner, &[("partner", "ana")])],
+        [bot.t.text(
+            Key::PairLeftPartner,
+            &[("partner", "ana"), ("erased", "Wed 1 Apr 2026")]
+        )],
         "ben hears that ana left, and nothing else"
     );
     assert_eq!(
