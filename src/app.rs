@@ -17,7 +17,7 @@ use crate::delivery::Ports;
 use crate::engine::{Engine, Policy};
 use crate::prompts::{Catalog, Key};
 use crate::scheduler::{self, SchedulerPolicy};
-use crate::store::Store;
+use crate::store::{Store, UpgradePolicy};
 
 /// A built application, ready to run.
 pub struct App {
@@ -49,7 +49,11 @@ impl App {
     pub async fn build(config: &Config, clock: Arc<dyn Clock>, rng: StdRng) -> anyhow::Result<App> {
         let catalog = Catalog::load(&config.defaults.locale, Some(&config.prompts.dir))
             .context("cannot load prompts")?;
-        let store = Store::connect(config.store.url.expose_secret()).await?;
+        let upgrade = UpgradePolicy {
+            keep_copies: chrono::Duration::days(i64::from(config.backups.keep_days)),
+            now: clock.now(),
+        };
+        let store = Store::open(config.store.url.expose_secret(), upgrade).await?;
         let policy = policy(config)?;
         let model = config
             .reword_model

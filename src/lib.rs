@@ -39,7 +39,8 @@
 //! (the loop: the engine's jobs, then a delivery pass) and [`delivery`] (the
 //! outbox worker, sending through each adapter's `ChatPort`, with the check
 //! that private content reaches a space only while the couple alone reads
-//! it); [`app`] wires everything for `main.rs`. Used by all and using
+//! it); [`app`] wires everything for `main.rs`, and [`admin`] holds the
+//! admin's commands beside it (`backup`, `migrate`). Used by all and using
 //! nothing above them: [`config`] (typed TOML + `RAPPORT_*` environment,
 //! secrets, `check-config`), [`prompts`] (every sentence, from
 //! `prompts/<locale>/*.toml`), [`clock`] (injected time), [`error`]
@@ -47,6 +48,7 @@
 //! anyone).
 
 pub mod adapters;
+pub mod admin;
 pub mod app;
 pub mod chart;
 pub mod clock;

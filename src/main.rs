@@ -12,6 +12,7 @@ use rand::rngs::StdRng;
 use tokio::io::BufReader;
 
 use rapport::adapters::{DISCORD_AVAILABLE, MATRIX_AVAILABLE};
+use rapport::admin;
 use rapport::app::App;
 use rapport::clock::SystemClock;
 use rapport::coach::Coach;
@@ -48,6 +49,19 @@ enum Action {
         #[arg(long)]
         json: bool,
     },
+    /// Copy the SQLite store to a new file while rapport runs, and check
+    /// the copy (for PostgreSQL, says how to use pg_dump).
+    Backup {
+        /// The file to create; an existing file is never overwritten.
+        file: PathBuf,
+    },
+    /// Apply pending database migrations now (an SQLite file is copied
+    /// beside itself first), or with --status only list them.
+    Migrate {
+        /// List applied and pending migrations without applying any.
+        #[arg(long)]
+        status: bool,
+    },
 }
 
 /// Exit code when nothing is configured and there is no terminal for the console.
@@ -78,6 +92,16 @@ fn main() -> ExitCode {
     if let Action::Reword { json } = action {
         return reword_lines(&loaded.config, json, &texts);
     }
+    if let Action::Backup { file } = &action {
+        return admin_command(&texts, admin::backup(&texts, &loaded.config, file));
+    }
+    if let Action::Migrate { status } = action {
+        telemetry::init(&loaded.config.log.filter, loaded.config.log.format);
+        return match status {
+            true => admin_command(&texts, admin::migration_status(&texts, &loaded.config)),
+            false => admin_command(&texts, admin::migrate(&texts, &loaded.config)),
+        };
+    }
     let console_only = matches!(action, Action::Console);
     let filter = match (&loaded.config.log.filter[..], console_only) {
         // The console shares the terminal with logs: keep it quiet by default.
@@ -94,6 +118,28 @@ fn main() -> ExitCode {
     match runtime.block_on(started) {
         Ok(code) => code,
         Err(error) => fail(&texts, &error),
+    }
+}
+
+/// Runs one admin command to its end: its lines on stdout, or its reason
+/// on stderr and exit code 1.
+fn admin_command(
+    texts: &Catalog,
+    command: impl std::future::Future<Output = Result<String, String>>,
+) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(texts, &error.into()),
+    };
+    match runtime.block_on(command) {
+        Ok(lines) => {
+            println!("{lines}");
+            ExitCode::SUCCESS
+        }
+        Err(reason) => {
+            eprintln!("{reason}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -170,12 +216,7 @@ async fn start(
         #[cfg(any(feature = "discord", feature = "matrix"))]
         if config.has_discord() || config.has_matrix() {
             let app = App::build(config, Arc::new(SystemClock), StdRng::from_os_rng()).await?;
-            let shutdown = async {
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            };
-            app.run_chat(config, shutdown).await?;
+            app.run_chat(config, interrupted_or_terminated()).await?;
             return Ok(ExitCode::SUCCESS);
         }
 
@@ -187,13 +228,8 @@ async fn start(
     }
     let app = App::build(config, Arc::new(SystemClock), StdRng::from_os_rng()).await?;
     let input = BufReader::new(tokio::io::stdin());
-    let shutdown = async {
-        // If the signal handler cannot be installed, end of input still stops the console.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    app.run_console(input, tokio::io::stdout(), shutdown)
+    // If no signal handler can be installed, end of input still stops the console.
+    app.run_console(input, tokio::io::stdout(), interrupted_or_terminated())
         .await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -276,4 +312,30 @@ fn fail(texts: &Catalog, error: &anyhow::Error) -> ExitCode {
         texts.render(Key::AdminStartFailed, &[("reason", &reason)])
     );
     ExitCode::FAILURE
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, the signal systemd stops a
+/// service with; never, when neither handler can be installed.
+async fn interrupted_or_terminated() {
+    let interrupted = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminated = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminated = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupted => {}
+        () = terminated => {}
+    }
 }

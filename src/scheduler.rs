@@ -51,6 +51,8 @@ pub async fn run(
 /// One pass; returns how long to sleep before the next. Errors are logged,
 /// not fatal: the next pass retries from the store.
 pub async fn pass(engine: &Engine, ports: &Ports, policy: &SchedulerPolicy) -> StdDuration {
+    // rapport's own pre-upgrade copies go once kept long enough.
+    engine.store().prune_safety_copies(engine.clock().now());
     match engine.run_due_once().await {
         Ok(report) if report != Default::default() => tracing::info!(?report, "scheduler pass"),
         Ok(_) => {}

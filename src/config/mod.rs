@@ -45,6 +45,7 @@ pub struct Config {
     pub reword_model: RewordModelConfig,
     pub prompts: PromptsConfig,
     pub log: LogConfig,
+    pub backups: BackupsConfig,
     /// Present when the admin wants rapport on Discord.
     pub discord: Option<DiscordConfig>,
     /// Present when the admin wants rapport on Matrix.
@@ -130,6 +131,21 @@ impl Default for CheckinsConfig {
             nudge_after_hours: 6,
             catch_up_grace_hours: 24,
         }
+    }
+}
+
+/// The copies of the SQLite store rapport makes itself.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupsConfig {
+    /// Days a safety copy made before an upgrade is kept after that
+    /// upgrade; they hold words people may have deleted since.
+    pub keep_days: u32,
+}
+
+impl Default for BackupsConfig {
+    fn default() -> Self {
+        BackupsConfig { keep_days: 7 }
     }
 }
 

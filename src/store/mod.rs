@@ -9,6 +9,7 @@
 
 pub mod agreements;
 pub mod appreciations;
+pub mod backup;
 pub mod consent;
 pub mod couples;
 pub mod decks;
@@ -28,23 +29,35 @@ pub mod schedules;
 pub mod space_changes;
 pub mod spaces;
 mod sqlite;
+mod upgrade;
 pub mod users;
+
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Executor};
 
+pub use backup::{Copied, MigrationState};
 use postgres::connect_postgres;
 pub use postgres::{ConnectError, probe_postgres};
 use sqlite::connect_sqlite;
 pub use sqlite::sqlite_file;
+pub use upgrade::UpgradePolicy;
 
 /// A transaction owned by the caller; store functions borrow it.
 pub type Tx = sqlx::Transaction<'static, Any>;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+fn migrator(backend: Backend) -> &'static Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    }
+}
 
 /// Which database sits behind the pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,30 +84,102 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite file, when there is one (not in memory, not PostgreSQL).
+    file: Option<PathBuf>,
+    /// How long rapport keeps its own safety copies of `file`.
+    keep_copies: chrono::Duration,
+}
+
+/// Why `rapport backup` made no copy.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("the store is PostgreSQL")]
+    Postgres,
+    #[error("the store is in memory")]
+    InMemory,
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
 }
 
 impl Store {
     /// Connects, creating a SQLite file and its folder if needed, and runs
-    /// the migrations.
+    /// the migrations (with a safety copy of an existing SQLite file).
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        Store::open(url, UpgradePolicy::default()).await
+    }
+
+    /// [`Store::connect`] with the admin's retention and the start's clock.
+    pub async fn open(url: &str, upgrade: UpgradePolicy) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
         let backend =
             Backend::from_url(url).context("the store URL must start with sqlite: or postgres:")?;
+        let file = match backend {
+            Backend::Sqlite => sqlite_file(url),
+            Backend::Postgres => None,
+        };
         let pool = match backend {
             Backend::Sqlite => connect_sqlite(url).await?,
             Backend::Postgres => connect_postgres(url).await?,
         };
-        let migrator = match backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator
-            .run(&pool)
+        upgrade::migrate(&pool, backend, migrator(backend), file.as_deref(), upgrade)
             .await
             .context("cannot run database migrations")?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            file,
+            keep_copies: upgrade.keep_copies,
+        };
         store.run_maintenance().await?;
         Ok(store)
+    }
+
+    /// Every migration this build knows and whether the store at `url` has
+    /// it, without applying any (nor creating a missing SQLite file).
+    pub async fn migration_status(url: &str) -> anyhow::Result<Vec<MigrationState>> {
+        sqlx::any::install_default_drivers();
+        let backend =
+            Backend::from_url(url).context("the store URL must start with sqlite: or postgres:")?;
+        let pool = match (backend, sqlite_file(url)) {
+            (Backend::Sqlite, Some(file)) if !file.exists() => {
+                return Ok(backup::states(migrator(backend), &[]));
+            }
+            (Backend::Sqlite, _) => connect_sqlite(url).await?,
+            (Backend::Postgres, _) => connect_postgres(url).await?,
+        };
+        let applied = backup::applied_versions(&pool, backend).await?;
+        pool.close().await;
+        Ok(backup::states(migrator(backend), &applied))
+    }
+
+    /// An online, consistent copy at `to` of the SQLite store at `url`
+    /// (which may be in use by a running rapport), checked by opening it.
+    /// Applies no migration.
+    pub async fn backup(url: &str, to: &Path) -> Result<Copied, BackupError> {
+        sqlx::any::install_default_drivers();
+        if Backend::from_url(url) == Some(Backend::Postgres) {
+            return Err(BackupError::Postgres);
+        }
+        let Some(file) = sqlite_file(url) else {
+            return Err(BackupError::InMemory);
+        };
+        if !file.exists() {
+            return Err(BackupError::Failed(anyhow::anyhow!(
+                "there is no database at {} yet",
+                file.display()
+            )));
+        }
+        let pool = connect_sqlite(url).await?;
+        let copied = backup::online_copy(&pool, to).await;
+        pool.close().await;
+        Ok(copied?)
+    }
+
+    /// Removes rapport's own safety copies kept long enough by `now`.
+    pub fn prune_safety_copies(&self, now: DateTime<Utc>) {
+        if let Some(file) = &self.file {
+            upgrade::prune(file, self.keep_copies, now);
+        }
     }
 
     /// One-off work a migration left for this start (the `maintenance`

@@ -6,8 +6,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
 
 /// How long a PostgreSQL connection may take at start before rapport says so.
 pub const POSTGRES_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

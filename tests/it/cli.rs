@@ -391,3 +391,50 @@ fn the_console_saves_an_export_beside_its_database_for_its_owner_only() {
     assert_eq!(mode(&folder), 0o700);
     assert_eq!(mode(&saved[0]), 0o600);
 }
+
+#[test]
+fn migrate_status_lists_without_applying_and_backup_copies_the_console_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rapport(dir.path(), &["migrate", "--status"], &[], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = text(&out.stdout);
+    assert!(
+        listed.contains("pending  20261122000001  foundation"),
+        "{listed}"
+    );
+    assert!(listed.contains("0 applied"), "{listed}");
+    assert!(!dir.path().join("data").exists(), "listing creates nothing");
+
+    let out = rapport(
+        dir.path(),
+        &["console"],
+        &[],
+        "dm\njournal write cli-backup-marker\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = rapport(dir.path(), &["backup", "kept.db"], &[], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("checked by opening it"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(holds(
+        &std::fs::read(dir.path().join("kept.db")).unwrap(),
+        "cli-backup-marker"
+    ));
+    let out = rapport(dir.path(), &["backup", "kept.db"], &[], "");
+    assert!(!out.status.success(), "an existing file is refused");
+    let out = rapport(
+        dir.path(),
+        &["backup", "pg.dump"],
+        &[("RAPPORT_STORE__URL", "postgres://rapport@127.0.0.1/rapport")],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("pg_dump"),
+        "{}",
+        text(&out.stderr)
+    );
+}

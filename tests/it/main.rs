@@ -44,3 +44,4 @@ mod scheduler;
 mod settings;
 mod storage;
 mod together;
+mod upgrade;

@@ -48,7 +48,7 @@ async fn every_couple_and_every_author_counts_from_one() {
 }
 
 /// The SQLite migrations up to and including `last`, on the file at `path`.
-async fn migrate_up_to(path: &Path, last: i64) {
+pub(crate) async fn migrate_up_to(path: &Path, last: i64) {
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let pool = SqlitePoolOptions::new().connect(&url).await.unwrap();
     let mut migrator = sqlx::migrate::Migrator::new(Path::new("migrations/sqlite"))

@@ -919,11 +919,12 @@ async fn slow_answers_are_deferred_then_completed() {
 }
 
 /// The binary as an admin runs it: configured from the environment only.
-/// Ctrl-C to a running `rapport`.
-pub(crate) fn interrupt(child: &tokio::process::Child) {
+/// A signal to a running `rapport`: `INT` as Ctrl-C, `TERM` as systemd
+/// stopping the service.
+pub(crate) fn signal(child: &tokio::process::Child, name: &str) {
     let pid = child.id().expect("still running").to_string();
     let interrupted = std::process::Command::new("kill")
-        .args(["-INT", &pid])
+        .args([&format!("-{name}"), &pid])
         .status()
         .unwrap();
     assert!(interrupted.success());
@@ -963,7 +964,7 @@ async fn rapport_run_serves_discord_from_its_configuration() {
         .await;
     assert!(ephemeral(&answer), "{answer:?}");
 
-    interrupt(&child);
+    signal(&child, "INT");
     let output = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
         .await
         .expect("rapport stops on Ctrl-C")

@@ -1,5 +1,5 @@
 //! A Discord that cannot be reached: rapport says so in its own words (not
-//! only serenity's reconnects), keeps trying, and still stops on Ctrl-C.
+//! only serenity's reconnects), keeps trying, and still stops on SIGTERM.
 
 use std::time::Duration;
 
@@ -45,10 +45,11 @@ async fn an_unreachable_discord_is_named_in_rapports_log_and_retried() {
         said.is_ok(),
         "no rapport-level line about Discord: {seen:#?}"
     );
-    super::interrupt(&child);
+    // systemd stops a service with SIGTERM.
+    super::signal(&child, "TERM");
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
         .await
-        .expect("rapport stops on Ctrl-C while it waits for Discord")
+        .expect("rapport stops on SIGTERM while it waits for Discord")
         .unwrap();
     while let Ok(Some(line)) = lines.next_line().await {
         seen.push(line);
