@@ -83,6 +83,22 @@ impl App {
         shutdown: impl Future<Output = ()>,
     ) -> anyhow::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let http = match &config.http.listen {
+            Some(listen) => {
+                let listener = crate::http::bind(listen).await?;
+                let readiness = crate::http::Readiness {
+                    platforms: configured_platforms(config),
+                };
+                let serve = crate::http::serve(
+                    listener,
+                    self.engine.clone(),
+                    readiness,
+                    wait_for_stop(stopped.clone()),
+                );
+                Some(tokio::spawn(serve))
+            }
+            None => None,
+        };
         let mut ports = Ports::default();
         let mut adapters: tokio::task::JoinSet<anyhow::Result<()>> = tokio::task::JoinSet::new();
         #[cfg(feature = "matrix")]
@@ -128,6 +144,11 @@ impl App {
         }
         if let Err(error) = scheduler.await {
             tracing::error!(%error, "the scheduler task ended abnormally");
+        }
+        if let Some(task) = http
+            && let Err(error) = task.await
+        {
+            tracing::error!(%error, "the HTTP task ended abnormally");
         }
         self.engine.store().close().await;
         failure.map_or(Ok(()), Err)
@@ -222,6 +243,18 @@ fn discord_settings(
 #[cfg(any(feature = "discord", feature = "matrix"))]
 async fn wait_for_stop(mut stopped: tokio::sync::watch::Receiver<bool>) {
     let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+/// The chat platforms this process runs, for `/readyz`.
+#[cfg(any(feature = "discord", feature = "matrix"))]
+fn configured_platforms(config: &Config) -> Vec<&'static str> {
+    [
+        (config.has_discord(), "discord"),
+        (config.has_matrix(), "matrix"),
+    ]
+    .into_iter()
+    .filter_map(|(configured, platform)| configured.then_some(platform))
+    .collect()
 }
 
 #[cfg(test)]

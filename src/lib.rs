@@ -44,8 +44,9 @@
 //! nothing above them: [`config`] (typed TOML + `RAPPORT_*` environment,
 //! secrets, `check-config`), [`prompts`] (every sentence, from
 //! `prompts/<locale>/*.toml`), [`clock`] (injected time), [`error`]
-//! (user-facing vs internal) and [`telemetry`] (logging that never quotes
-//! anyone).
+//! (user-facing vs internal), [`telemetry`] (logging that never quotes
+//! anyone) and [`metrics`] (Prometheus figures that name nobody). [`http`]
+//! serves operators `/healthz`, `/readyz` and `/metrics` from the engine.
 
 pub mod adapters;
 pub mod admin;
@@ -58,6 +59,8 @@ pub mod delivery;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod http;
+pub mod metrics;
 pub mod prompts;
 pub mod scheduler;
 pub mod store;

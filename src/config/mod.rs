@@ -46,6 +46,7 @@ pub struct Config {
     pub prompts: PromptsConfig,
     pub log: LogConfig,
     pub backups: BackupsConfig,
+    pub http: HttpConfig,
     /// Present when the admin wants rapport on Discord.
     pub discord: Option<DiscordConfig>,
     /// Present when the admin wants rapport on Matrix.
@@ -132,6 +133,14 @@ impl Default for CheckinsConfig {
             catch_up_grace_hours: 24,
         }
     }
+}
+
+/// The operators' HTTP endpoint: health, readiness and metrics.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Where to listen, such as `127.0.0.1:9184`; off when unset.
+    pub listen: Option<String>,
 }
 
 /// The copies of the SQLite store rapport makes itself.

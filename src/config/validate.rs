@@ -19,7 +19,19 @@ pub fn problems(config: &Config) -> Vec<Problem> {
     discord(config, &mut problems);
     matrix(config, &mut problems);
     log_filter(config, &mut problems);
+    http(config, &mut problems);
     problems
+}
+
+/// `http.listen` must be an address and port to bind, such as 127.0.0.1:9184.
+fn http(config: &Config, problems: &mut Vec<Problem>) {
+    let Some(listen) = &config.http.listen else {
+        return;
+    };
+    if listen.parse::<std::net::SocketAddr>().is_err() {
+        problems
+            .push(Problem::new(Key::ConfigBadListen, &[("value", listen)]).about("http.listen"));
+    }
 }
 
 /// The store, the defaults and pairing.

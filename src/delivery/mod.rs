@@ -229,6 +229,8 @@ async fn send(
     match result {
         Ok(Some(posted)) => {
             outbox::mark_sent(&mut tx, message.id, now, &posted).await?;
+            let waited = (now - message.due_at).num_milliseconds() as f64 / 1000.0;
+            engine.metrics().delivered_after(waited);
             report.sent += 1;
         }
         Ok(None) => {

@@ -40,6 +40,7 @@ use crate::coach::Coach;
 use crate::coach::llm::ModelRewriter;
 use crate::domain::{Destination, Posted, Reply, UserRef};
 use crate::error::{EngineError, EngineResult, UserError};
+use crate::metrics::{Metrics, Outcome};
 use crate::prompts::{Catalog, Key};
 use crate::store::{Store, couples, outbox, users};
 use command::{Command, JournalCommand, MyDataCommand, RewordCommand};
@@ -58,6 +59,7 @@ pub struct Engine {
     schedule_changed: Notify,
     coach: Coach,
     model: Option<ModelRewriter>,
+    metrics: Arc<Metrics>,
 }
 
 impl Engine {
@@ -83,7 +85,22 @@ impl Engine {
             schedule_changed: Notify::new(),
             coach,
             model: None,
+            metrics: Arc::new(Metrics::new()),
         })
+    }
+
+    /// Shares the operators' metrics with the HTTP endpoint and adapters.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Engine {
+        self.metrics = metrics;
+        self
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    pub fn shared_metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
     }
 
     /// Lets a local language model word reword suggestions.
@@ -135,7 +152,11 @@ impl Engine {
                 })
                 .await
             }
-            Err(error) => vec![self.user_error_reply(&error)],
+            Err(error) => {
+                // Not understood: no family to name, so "unparsed".
+                self.metrics.command("unparsed", Outcome::Refused);
+                vec![self.user_error_reply(&error)]
+            }
         }
     }
 
@@ -145,9 +166,14 @@ impl Engine {
     /// already in the outbox.
     #[tracing::instrument(skip_all, fields(actor = %request.actor.user, command = command_family(&request.command)))]
     pub async fn handle(&self, request: Request<Command>) -> Vec<Reply> {
+        let family = command_family(&request.command);
         match self.run_in_transaction(&request).await {
-            Ok(answers) => answers,
+            Ok(answers) => {
+                self.metrics.command(family, Outcome::Ok);
+                answers
+            }
             Err(EngineError::User(error)) => {
+                self.metrics.command(family, Outcome::Refused);
                 // The prompt's name only: the error's fields hold what was typed.
                 tracing::debug!(refusal = ?error.message().0, "refused");
                 let mut reply = self.user_error_reply(&error);
@@ -156,6 +182,7 @@ impl Engine {
                 vec![reply]
             }
             Err(EngineError::Internal(error)) => {
+                self.metrics.command(family, Outcome::Failed);
                 tracing::error!(error.cause_chain = ?error, error.message = %error, "request failed");
                 vec![Reply::private(self.catalog.text(Key::ErrorInternal))]
             }

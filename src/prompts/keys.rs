@@ -452,6 +452,7 @@ message_keys! {
     ConfigUnreadable => "config.unreadable",
     ConfigSyntax => "config.syntax",
     ConfigBadStoreUrl => "config.bad_store_url",
+    ConfigBadListen => "config.bad_listen",
     ConfigBadZone => "config.bad_zone",
     ConfigBadLocale => "config.bad_locale",
     ConfigBadInviteTtl => "config.bad_invite_ttl",

@@ -279,6 +279,19 @@ pub async fn advance(
     Ok(())
 }
 
+/// How long the oldest active schedule due by `now` has waited to fire, in
+/// seconds (0 when none is overdue): the scheduler's lag.
+pub async fn lag_seconds(tx: &mut Tx, now: DateTime<Utc>) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COALESCE($1 - MIN(next_fire_at), 0) FROM checkin_schedules
+         WHERE status = 'active' AND next_fire_at <= $1",
+    )
+    .bind(to_db(now))
+    .fetch_one(&mut **tx)
+    .await
+    .context("cannot measure the scheduler's lag")
+}
+
 /// When the next active schedule is due, for the scheduler's sleep.
 pub async fn next_due_at(tx: &mut Tx) -> anyhow::Result<Option<DateTime<Utc>>> {
     let next: Option<i64> = sqlx::query_scalar(

@@ -27,6 +27,7 @@ mod matrix;
 mod matrix_privacy;
 mod matrix_rooms;
 
+mod metrics;
 mod mydata;
 mod numbers;
 mod outbox;

@@ -112,6 +112,7 @@ impl DiscordBot {
             defer_after: settings.defer_after,
         };
         let guild = settings.guild_id.map(GuildId::new);
+        let metrics = engine.shared_metrics();
         let framework = poise::Framework::builder()
             .options(poise::FrameworkOptions {
                 commands,
@@ -130,6 +131,7 @@ impl DiscordBot {
                     }
                     .context("cannot register the slash commands")?;
                     tracing::info!(bot = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                    metrics.set_connected("discord", true);
                     Ok(data)
                 })
             })
@@ -149,6 +151,7 @@ impl DiscordBot {
             settings.rate_limit_pause,
             choices,
             engine.shared_catalog(),
+            engine.shared_metrics(),
         ));
         let _ = port_slot.set(port.clone());
         Ok(DiscordBot { client, port })
@@ -213,6 +216,13 @@ async fn until_reachable(
 
 async fn on_event(ctx: &serenity::Context, event: &FullEvent, data: &Data) -> Result<(), Error> {
     match event {
+        FullEvent::Ready { .. } | FullEvent::Resume { .. } => {
+            data.engine.metrics().set_connected("discord", true);
+        }
+        FullEvent::ShardStageUpdate { event } => {
+            let connected = event.new == serenity::ConnectionStage::Connected;
+            data.engine.metrics().set_connected("discord", connected);
+        }
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
         } => interactions::on_component(&ctx.http, data, component).await,

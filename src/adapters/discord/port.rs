@@ -20,6 +20,7 @@ use tokio::time::Instant;
 use super::render::{self, ChoiceMemory};
 use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Readers, Sent};
 use crate::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
+use crate::metrics::Metrics;
 use crate::prompts::Catalog;
 
 /// Discord's JSON error codes that retrying cannot fix.
@@ -66,6 +67,7 @@ pub struct DiscordPort {
     rate_limit_pause: Duration,
     choices: Arc<ChoiceMemory>,
     catalog: Arc<Catalog>,
+    metrics: Arc<Metrics>,
     /// DM channels by person: opening one is a request of its own.
     dm_channels: AsyncMutex<HashMap<UserId, ChannelId>>,
 }
@@ -77,6 +79,7 @@ impl DiscordPort {
         rate_limit_pause: Duration,
         choices: Arc<ChoiceMemory>,
         catalog: Arc<Catalog>,
+        metrics: Arc<Metrics>,
     ) -> DiscordPort {
         DiscordPort {
             http,
@@ -84,6 +87,7 @@ impl DiscordPort {
             rate_limit_pause,
             choices,
             catalog,
+            metrics,
             dm_channels: AsyncMutex::new(HashMap::new()),
         }
     }
@@ -182,6 +186,10 @@ impl DiscordPort {
                 Ok(value) => return Ok(value),
                 Err(error) if status_of(&error) == Some(429) => {
                     tracing::warn!(attempt, ?pause, "Discord rate limit hit; waiting");
+                    self.metrics.discord_rate_limited();
+                    if attempt < RATE_LIMIT_ATTEMPTS {
+                        self.metrics.discord_retried();
+                    }
                     tokio::time::sleep(pause).await;
                     pause *= 2;
                 }

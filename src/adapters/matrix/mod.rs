@@ -107,7 +107,8 @@ impl MatrixBot {
         self.handle_messages(&engine, &port);
         self.handle_reactions(&engine, &port);
         self.handle_invites();
-        sync::sync_loop(self.client, self.next_batch, shutdown).await;
+        sync::sync_loop(self.client, self.next_batch, engine.metrics(), shutdown).await;
+        engine.metrics().set_connected("matrix", false);
     }
 
     /// Text messages that are not history go to the handler.

@@ -10,6 +10,8 @@ use matrix_sdk::Client;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::{EventId, MilliSecondsSinceUnixEpoch, OwnedEventId};
 
+use crate::metrics::Metrics;
+
 /// Longest wait of one long-poll sync.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -58,8 +60,10 @@ pub(super) async fn first_sync(client: &Client) -> anyhow::Result<(History, Stri
 pub(super) async fn sync_loop(
     client: Client,
     mut token: String,
+    metrics: &Metrics,
     shutdown: impl Future<Output = ()>,
 ) {
+    metrics.set_connected("matrix", true);
     tokio::pin!(shutdown);
     let mut backoff = Duration::from_millis(200);
     loop {
@@ -72,9 +76,12 @@ pub(super) async fn sync_loop(
                 Ok(response) => {
                     token = response.next_batch;
                     backoff = Duration::from_millis(200);
+                    metrics.set_connected("matrix", true);
                 }
                 Err(error) => {
                     tracing::warn!(%error, ?backoff, "Matrix sync failed; retrying");
+                    metrics.matrix_sync_failed();
+                    metrics.set_connected("matrix", false);
                     tokio::select! {
                         () = &mut shutdown => return,
                         () = tokio::time::sleep(backoff) => {}

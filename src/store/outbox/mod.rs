@@ -14,8 +14,10 @@ use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
+mod figures;
 mod taking_down;
 
+pub use figures::figures;
 pub use taking_down::{Carrying, record_posted, retract};
 
 use super::{Tx, from_db, skip_locked, to_db};
@@ -59,6 +61,8 @@ pub struct QueuedMessage {
     pub attempts: i64,
     /// See [`NewMessage::couple_only`].
     pub couple_only: bool,
+    /// When this attempt became due: for delivery latency.
+    pub due_at: DateTime<Utc>,
 }
 
 #[derive(FromRow)]
@@ -74,6 +78,7 @@ struct OutboxRow {
     posted: Option<String>,
     attempts: i64,
     couple_only: i64,
+    next_attempt_at: i64,
 }
 
 impl TryFrom<OutboxRow> for QueuedMessage {
@@ -105,6 +110,7 @@ impl TryFrom<OutboxRow> for QueuedMessage {
             work,
             attempts: row.attempts,
             couple_only: row.couple_only != 0,
+            due_at: from_db(row.next_attempt_at)?,
         })
     }
 }
@@ -163,7 +169,7 @@ pub async fn claim_due(
                         AND platform IN ({})
                       ORDER BY next_attempt_at, id LIMIT $3{})
          RETURNING id, idempotency_key, couple_id, recipient_kind, platform, recipient_id,
-                   state, payload, posted, attempts, couple_only",
+                   state, payload, posted, attempts, couple_only, next_attempt_at",
         placeholders(platforms, 4),
         skip_locked(tx)
     );

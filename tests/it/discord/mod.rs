@@ -5,6 +5,7 @@
 mod erasure;
 pub mod fake;
 mod offline;
+mod operators;
 mod threads;
 
 use std::time::Duration;

@@ -11,6 +11,10 @@ async fn an_unreachable_discord_is_named_in_rapports_log_and_retried() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
+    let http_port = {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        free.local_addr().unwrap().port()
+    };
     let dir = tempfile::tempdir().unwrap();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
         .arg("run")
@@ -23,6 +27,7 @@ async fn an_unreachable_discord_is_named_in_rapports_log_and_retried() {
         )
         .env("RAPPORT_STORE__URL", "sqlite://rapport.db")
         .env("RAPPORT_LOG__FORMAT", "json")
+        .env("RAPPORT_HTTP__LISTEN", format!("127.0.0.1:{http_port}"))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
