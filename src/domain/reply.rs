@@ -62,6 +62,11 @@ pub struct Reply {
     #[serde(default)]
     pub choice_style: ChoiceStyle,
     pub attachment: Option<Attachment>,
+    /// Something its reader must notice (a question, an invite, a nudge, a
+    /// reminder): shown so that it notifies (`m.text` on Matrix, where the
+    /// rest are notices that do not).
+    #[serde(default)]
+    pub notify: bool,
     /// For an answer to the requester: the people whose words it repeats
     /// (store ids, set by the engine). An adapter that leaves the answer
     /// standing on the platform reports where it was posted, so deleting
@@ -84,9 +89,16 @@ impl Reply {
             choices: Vec::new(),
             choice_style: ChoiceStyle::Buttons,
             attachment: None,
+            notify: false,
             quotes: Vec::new(),
             take_down_request: false,
         }
+    }
+
+    /// Marks a reply its reader must notice (see [`Reply::notify`]).
+    pub fn notifying(mut self) -> Reply {
+        self.notify = true;
+        self
     }
 
     /// A reply everyone in the place sees.

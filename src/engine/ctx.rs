@@ -46,7 +46,11 @@ impl Ctx<'_> {
             .collect();
         vec![
             Outgoing::to_requester(Reply::private(to_me)),
-            Outgoing::to_user(partner, Reply::private(to_partner).with_choices(choices)),
+            // A question to the partner: it should reach their phone.
+            Outgoing::to_user(
+                partner,
+                Reply::private(to_partner).with_choices(choices).notifying(),
+            ),
         ]
     }
 

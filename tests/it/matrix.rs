@@ -97,6 +97,8 @@ pub(crate) struct Seen {
     pub(crate) event: OwnedEventId,
     pub(crate) sender: OwnedUserId,
     pub(crate) body: String,
+    /// `m.text`, `m.notice`, `m.image` or `m.file`.
+    pub(crate) msgtype: String,
 }
 
 /// A partner: a real matrix-sdk client that joins every invite and keeps
@@ -128,11 +130,17 @@ impl Partner {
         client.add_event_handler(move |event: OriginalSyncRoomMessageEvent, room: Room| {
             let store = store.clone();
             async move {
+                let msgtype = event.content.msgtype();
                 let body = match &event.content.msgtype {
                     MessageType::Notice(notice) => notice.body.clone(),
                     MessageType::Text(text) => text.body.clone(),
                     MessageType::Image(image) => format!("[image] {}", image.body),
-                    MessageType::File(file) => format!("[file] {}", file.body),
+                    MessageType::File(file) => format!(
+                        "[file] {} filename={:?} size={:?}",
+                        file.body,
+                        file.filename,
+                        file.info.as_ref().and_then(|info| info.size)
+                    ),
                     _ => return,
                 };
                 store.lock().unwrap().push(Seen {
@@ -140,6 +148,7 @@ impl Partner {
                     event: event.event_id.clone(),
                     sender: event.sender.clone(),
                     body,
+                    msgtype: msgtype.to_owned(),
                 });
             }
         });
@@ -350,6 +359,8 @@ pub(crate) async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoom
     bot.tick().await; // the invite to ben goes through the outbox
     let invite = ben.expect(&bot.user, "would like to pair with you").await;
     assert!(invite.body.contains("1️⃣ Accept"), "{}", invite.body);
+    assert_eq!(invite.msgtype, "m.text", "an invite notifies");
+    assert_eq!(sent.msgtype, "m.notice", "a confirmation need not");
     ben.say(&invite.room, "1").await;
     ben.expect(&bot.user, "now paired").await;
     bot.tick().await;
@@ -479,6 +490,17 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
         1
     );
 
+    // The export is a file a client can show with its name and size.
+    ana.say(&direct, "mydata export").await;
+    let file = ana.expect(&bot.user, "[file] rapport-mydata.json").await;
+    assert_eq!(file.room, direct);
+    assert!(
+        file.body.contains("filename=Some(\"rapport-mydata.json\")")
+            && file.body.contains("size=Some("),
+        "{}",
+        file.body
+    );
+
     // In the couple's room only rapport moderates: neither partner can
     // invite anyone in.
     let levels = ana
@@ -552,6 +574,11 @@ async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
     bot.tick().await;
     let asked_ana = ana.expect(&bot.user, "Check-in time").await;
     let asked_ben = ben.expect(&bot.user, "Check-in time").await;
+    assert_eq!(
+        (asked_ana.msgtype.as_str(), asked_ben.msgtype.as_str()),
+        ("m.text", "m.text"),
+        "a check-in question notifies"
+    );
     assert_ne!(asked_ana.room, room, "questions come privately");
     ana.say(&asked_ana.room, "checkin answer 7 a good day together")
         .await;

@@ -9,8 +9,10 @@
 //!   retries (`invites.rs`).
 //! - Commands are `!rapport …` in shared rooms; in a direct room every line
 //!   is for the bot (`handlers.rs`, `render.rs`). Choices are numbered:
-//!   reply with the number or react with its keycap (`choices.rs`). Replies
-//!   are `m.notice`; private ones go to the person's direct room
+//!   reply with the number or react with its keycap (`choices.rs`). What
+//!   must be noticed (a question, an invite, a nudge, a reminder) is
+//!   `m.text`, which notifies; the rest are `m.notice`. Private replies go
+//!   to the person's direct room; files carry their name and size
 //!   (`port.rs`).
 //! - Our own sync loop, so a quick run of syncs never waits matrix-sdk's
 //!   fixed one-second back-off; errors back off from 200 ms (`sync.rs`).

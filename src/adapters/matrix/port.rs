@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use matrix_sdk::attachment::AttachmentConfig;
+use matrix_sdk::attachment::{AttachmentConfig, AttachmentInfo, BaseFileInfo, BaseImageInfo};
 use matrix_sdk::ruma::events::Mentions;
-use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
-use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, RoomId, TransactionId, UserId};
+use matrix_sdk::ruma::events::room::message::{RoomMessageEventContent, TextMessageEventContent};
+use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, RoomId, TransactionId, UInt, UserId};
 use matrix_sdk::{Client, Room, RoomState};
 use tokio::sync::Mutex as AsyncMutex;
 
@@ -16,7 +16,7 @@ use super::choices::ChoiceMemory;
 use super::wire::{classify, txn_id};
 use super::{MatrixSettings, render, rooms};
 use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Readers, Sent};
-use crate::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
+use crate::domain::{Attachment, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::prompts::{Catalog, Key};
 
 /// The Matrix side of the delivery worker, and of direct answers.
@@ -47,7 +47,9 @@ impl MatrixPort {
         }
     }
 
-    /// Sends a reply into a room as an `m.notice`, its attachment after it.
+    /// Sends a reply into a room, its attachment after it: as `m.text` when
+    /// it must be noticed (it notifies by Synapse's default push rules),
+    /// otherwise as an `m.notice` (which does not).
     pub async fn send_to_room(
         &self,
         room: &Room,
@@ -62,7 +64,12 @@ impl MatrixPort {
         }
         let text = render::text_with_choices(reply, &self.settings.command_prefix, &self.catalog);
         // An empty mention list: rapport's messages ping nobody by name.
-        let content = RoomMessageEventContent::notice_plain(text).add_mentions(Mentions::new());
+        let content = if reply.notify {
+            RoomMessageEventContent::text_plain(text)
+        } else {
+            RoomMessageEventContent::notice_plain(text)
+        }
+        .add_mentions(Mentions::new());
         let txn = txn_id(key);
         let sent = room
             .send(content)
@@ -83,7 +90,10 @@ impl MatrixPort {
                 .unwrap_or(mime::APPLICATION_OCTET_STREAM);
             let file_txn = txn_id(&format!("{key}:file"));
             let config = AttachmentConfig::new()
-                .txn_id(<&TransactionId>::from(file_txn.as_str()).to_owned());
+                .txn_id(<&TransactionId>::from(file_txn.as_str()).to_owned())
+                .info(attachment_info(file))
+                // With a caption, the content carries `filename` too.
+                .caption(Some(TextMessageEventContent::plain(file.filename.clone())));
             let sent = room
                 .send_attachment(file.filename.clone(), &mime, file.bytes.clone(), config)
                 .await
@@ -238,5 +248,19 @@ impl ChatPort for MatrixPort {
         name: &'a str,
     ) -> BoxFuture<'a, Result<SpaceRef, DeliveryError>> {
         Box::pin(self.open_room(people, name))
+    }
+}
+
+/// The size of an attachment, so clients can say how big it is before
+/// downloading it.
+fn attachment_info(file: &Attachment) -> AttachmentInfo {
+    let size = UInt::new(file.bytes.len() as u64);
+    if file.mime_type.starts_with("image/") {
+        AttachmentInfo::Image(BaseImageInfo {
+            size,
+            ..BaseImageInfo::default()
+        })
+    } else {
+        AttachmentInfo::File(BaseFileInfo { size })
     }
 }

@@ -150,7 +150,7 @@ pub(crate) async fn nudge(
         let message = Queued::new(
             format!("round:{}:nudge:{}", round.id, member.id),
             Destination::User(member.user.clone()),
-            Reply::private(text),
+            Reply::private(text).notifying(),
         );
         queue_all(tx, Some(couple.id), &[message], now).await?;
         nudged += 1;

@@ -140,7 +140,7 @@ fn ask(
                 Queued::new(
                     format!("round:{}:ask:space", round.id),
                     Destination::Space(space.clone()),
-                    Reply::public(text),
+                    Reply::public(text).notifying(),
                 )
                 .not_before(asks.space),
             ];
@@ -149,7 +149,9 @@ fn ask(
                 Queued::new(
                     format!("round:{}:answer:{}", round.id, member.id),
                     Destination::User(member.user.clone()),
-                    Reply::private(text).with_choices(ratings.clone()),
+                    Reply::private(text)
+                        .with_choices(ratings.clone())
+                        .notifying(),
                 )
                 .not_before(asks.for_member(member.id).unwrap_or(asks.space))
             }));
@@ -166,7 +168,9 @@ fn ask(
                 let queued = Queued::new(
                     format!("round:{}:ask:{}", round.id, member.id),
                     Destination::User(member.user.clone()),
-                    Reply::private(text).with_choices(ratings.clone()),
+                    Reply::private(text)
+                        .with_choices(ratings.clone())
+                        .notifying(),
                 );
                 match asks.for_member(member.id) {
                     Some(at) => queued.not_before(at),

@@ -87,7 +87,8 @@ pub(crate) async fn remind(
         let reply = Reply::private(engine.catalog().render(
             Key::GoalDueReminder,
             &[("goal", &described), ("date", &due)],
-        ));
+        ))
+        .notifying();
         // The goal's title is its proposer's words (or the owner's).
         let authors = goal.proposed_by.into_iter().chain(goal.owner_id);
         let message = Queued::new(key, to, reply).by(authors);
