@@ -205,6 +205,7 @@ async fn start(
     console_only: bool,
     explicit_run: bool,
 ) -> anyhow::Result<ExitCode> {
+    let shutdown = interrupted_or_terminated();
     if !console_only {
         if let Some(platform) = missing_features(config).next() {
             eprintln!(
@@ -216,7 +217,7 @@ async fn start(
         #[cfg(any(feature = "discord", feature = "matrix"))]
         if config.has_discord() || config.has_matrix() {
             let app = App::build(config, Arc::new(SystemClock), StdRng::from_os_rng()).await?;
-            app.run_chat(config, interrupted_or_terminated()).await?;
+            app.run_chat(config, shutdown).await?;
             return Ok(ExitCode::SUCCESS);
         }
 
@@ -229,7 +230,7 @@ async fn start(
     let app = App::build(config, Arc::new(SystemClock), StdRng::from_os_rng()).await?;
     let input = BufReader::new(tokio::io::stdin());
     // If no signal handler can be installed, end of input still stops the console.
-    app.run_console(input, tokio::io::stdout(), interrupted_or_terminated())
+    app.run_console(input, tokio::io::stdout(), shutdown)
         .await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -315,27 +316,34 @@ fn fail(texts: &Catalog, error: &anyhow::Error) -> ExitCode {
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM, the signal systemd stops a
-/// service with; never, when neither handler can be installed.
-async fn interrupted_or_terminated() {
-    let interrupted = async {
+/// service with; never, when no handler can be installed. The handlers are
+/// installed here, at once, so a signal that comes while rapport is still
+/// connecting is not lost to the default action (dying mid-start).
+fn interrupted_or_terminated() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
+                }
+                (Ok(mut only), Err(_)) | (Err(_), Ok(mut only)) => {
+                    only.recv().await;
+                }
+                (Err(_), Err(_)) => std::future::pending::<()>().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminated = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                terminate.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminated = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupted => {}
-        () = terminated => {}
     }
 }

@@ -20,6 +20,7 @@ OPERATIONS = [
     ("/users/@me/channels", "post"),
     ("/channels/{channel_id}/messages", "post"),
     ("/channels/{channel_id}/messages/{message_id}", "delete"),
+    ("/channels/{channel_id}/messages/{message_id}", "patch"),
     ("/channels/{channel_id}", "get"),
     ("/channels/{channel_id}/threads", "post"),
     ("/channels/{channel_id}/thread-members", "get"),

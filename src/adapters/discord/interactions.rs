@@ -104,6 +104,28 @@ pub async fn on_component(http: &Http, data: &Data, interaction: &ComponentInter
     if let Err(error) = result {
         tracing::error!(error.cause_chain = ?error, "cannot answer a Discord button");
     }
+    disable_controls(http, interaction).await;
+}
+
+/// Once a choice is answered, its message's buttons can no longer be
+/// pressed. Ephemeral messages cannot be edited later (their interaction's
+/// token is gone), so only standing messages are changed.
+async fn disable_controls(http: &Http, interaction: &ComponentInteraction) {
+    let message = &interaction.message;
+    let ephemeral = message
+        .flags
+        .is_some_and(|flags| flags.contains(serenity::MessageFlags::EPHEMERAL));
+    if ephemeral || message.components.is_empty() {
+        return;
+    }
+    let edit = serenity::EditMessage::new().components(render::disabled(&message.components));
+    if let Err(error) = message
+        .channel_id
+        .edit_message(http, message.id, edit)
+        .await
+    {
+        tracing::warn!(%error, "cannot disable the buttons of an answered message");
+    }
 }
 
 /// A note form: the chosen command with the text after it.

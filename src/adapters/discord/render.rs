@@ -10,7 +10,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use serenity::all::{
-    CreateActionRow, CreateButton, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+    ActionRow, ActionRowComponent, CreateActionRow, CreateButton, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption,
 };
 
 use crate::domain::{Choice, ChoiceStyle, Reply};
@@ -256,6 +257,43 @@ pub fn cut(text: &str, max: usize) -> String {
     let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
     short.push('…');
     short
+}
+
+/// The same controls, none of them usable any more: an answered choice
+/// stays in view but cannot be pressed twice.
+pub fn disabled(rows: &[ActionRow]) -> Vec<CreateActionRow> {
+    rows.iter()
+        .filter_map(|row| {
+            let buttons: Vec<CreateButton> = row
+                .components
+                .iter()
+                .filter_map(|component| match component {
+                    ActionRowComponent::Button(button) => {
+                        Some(CreateButton::from(button.clone()).disabled(true))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !buttons.is_empty() {
+                return Some(CreateActionRow::Buttons(buttons));
+            }
+            row.components.iter().find_map(|component| match component {
+                ActionRowComponent::SelectMenu(menu) => {
+                    let options = menu
+                        .options
+                        .iter()
+                        .map(|option| CreateSelectMenuOption::new(&option.label, &option.value))
+                        .collect();
+                    let id = menu.custom_id.clone().unwrap_or_else(|| MENU_ID.to_owned());
+                    let kind = CreateSelectMenuKind::String { options };
+                    Some(CreateActionRow::SelectMenu(
+                        CreateSelectMenu::new(id, kind).disabled(true),
+                    ))
+                }
+                _ => None,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

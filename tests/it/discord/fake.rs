@@ -675,6 +675,37 @@ impl FakeDiscord {
                 });
                 (200, Some(json))
             }
+            ("patch", ["channels", channel, "messages", message]) => {
+                let (Ok(channel), Ok(message)) = (channel.parse::<u64>(), message.parse::<u64>())
+                else {
+                    return (
+                        404,
+                        Some(json!({"code": 10008, "message": "Unknown Message"})),
+                    );
+                };
+                // Only the bot's own messages, in the channel they are in.
+                let Some(posted) = state
+                    .messages
+                    .iter_mut()
+                    .find(|m| m.channel_id == channel && m.id() == message)
+                else {
+                    return (
+                        404,
+                        Some(json!({"code": 10008, "message": "Unknown Message"})),
+                    );
+                };
+                if let Some(components) = body.get("components") {
+                    // As Discord does, every component gets its numeric id.
+                    let mut component_id = 0;
+                    posted.components = components.clone();
+                    posted.json["components"] = number_components(components, &mut component_id);
+                }
+                if let Some(content) = body["content"].as_str() {
+                    posted.content = content.to_owned();
+                    posted.json["content"] = json!(content);
+                }
+                (200, Some(posted.json.clone()))
+            }
             ("delete", ["channels", channel, "messages", message]) => {
                 let known_channel = channel.parse::<u64>().ok().filter(|channel| {
                     *channel == CHANNEL_ID

@@ -325,6 +325,21 @@ async fn pair_only(bot: &Running) {
         .click(BEN, &invite, &bot.t.text(Key::PairChoiceAccept, &[]))
         .await;
     assert!(content(&accepted).contains("ana"), "{accepted:?}");
+    // The answered invite keeps its buttons in view, none of them usable
+    // (the edit follows the answer).
+    let invite_id = invite.id();
+    let buttons = bot
+        .fake
+        .wait_for("the invite's buttons to be disabled", |v| {
+            let answered = v.dms_to(BEN).into_iter().find(|m| m.id() == invite_id)?;
+            let buttons: Vec<Value> = answered.components[0]["components"].as_array()?.clone();
+            buttons
+                .iter()
+                .all(|button| button["disabled"] == json!(true))
+                .then_some(buttons.len())
+        })
+        .await;
+    assert_eq!(buttons, 2, "both Accept and Decline");
     bot.tick().await;
 }
 
