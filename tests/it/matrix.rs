@@ -360,6 +360,11 @@ pub(crate) async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoom
     let invite = ben.expect(&bot.user, "would like to pair with you").await;
     assert!(invite.body.contains("1️⃣ Accept"), "{}", invite.body);
     assert_eq!(invite.msgtype, "m.text", "an invite notifies");
+    assert!(
+        invite.body.contains("— pair accept") && !invite.body.contains("!rapport"),
+        "in a direct room the commands shown need no prefix: {}",
+        invite.body
+    );
     assert_eq!(sent.msgtype, "m.notice", "a confirmation need not");
     ben.say(&invite.room, "1").await;
     ben.expect(&bot.user, "now paired").await;

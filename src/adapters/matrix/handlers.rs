@@ -175,7 +175,8 @@ async fn answer_all(
             (to, port.send_to_user(&actor.user, &key, reply).await)
         } else {
             let to = Destination::Space(SpaceRef::new(Platform::Matrix, room.room_id().as_str()));
-            (to, port.send_to_room(room, &key, reply).await)
+            let direct = matches!(place, Place::Direct);
+            (to, port.send_to_room(room, &key, reply, direct).await)
         };
         // A room keeps the answer: remember where, so deleting the words it
         // repeats can redact it.

@@ -55,6 +55,7 @@ impl MatrixPort {
         room: &Room,
         key: &str,
         reply: &Reply,
+        direct: bool,
     ) -> Result<Posted, DeliveryError> {
         if room.state() != RoomState::Joined {
             return Err(DeliveryError::Unreachable(format!(
@@ -62,7 +63,13 @@ impl MatrixPort {
                 room.room_id()
             )));
         }
-        let text = render::text_with_choices(reply, &self.settings.command_prefix, &self.catalog);
+        // In a direct room every line is for rapport: no prefix to type.
+        let prefix = if direct {
+            ""
+        } else {
+            self.settings.command_prefix.as_str()
+        };
+        let text = render::text_with_choices(reply, prefix, &self.catalog);
         // An empty mention list: rapport's messages ping nobody by name.
         let content = if reply.notify {
             RoomMessageEventContent::text_plain(text)
@@ -164,7 +171,7 @@ impl MatrixPort {
             DeliveryError::Unreachable(format!("not a Matrix user id: {error}"))
         })?;
         let room = self.direct_room(&user_id).await?;
-        self.send_to_room(&room, key, reply).await
+        self.send_to_room(&room, key, reply, true).await
     }
 
     /// The person's direct room: one rapport made or accepted as direct
@@ -190,7 +197,7 @@ impl MatrixPort {
         if outgrown {
             let why = Reply::private(self.catalog.text(Key::MatrixNewDirectRoom));
             let key = format!("direct-room:{}", room.room_id());
-            self.send_to_room(&room, &key, &why).await?;
+            self.send_to_room(&room, &key, &why, true).await?;
         }
         Ok(room)
     }
@@ -226,7 +233,7 @@ impl ChatPort for MatrixPort {
     ) -> Sent<'a> {
         Box::pin(async move {
             let room = self.joined_room(&space.id)?;
-            self.send_to_room(&room, key, reply).await
+            self.send_to_room(&room, key, reply, false).await
         })
     }
 

@@ -62,7 +62,10 @@ pub fn text_with_choices(reply: &Reply, prefix: &str, catalog: &Catalog) -> Stri
             &[
                 ("keycap", KEYCAPS[index]),
                 ("label", label),
-                ("command", &format!("{prefix} {command}")),
+                (
+                    "command",
+                    &format!("{prefix} {command}").trim_start().to_owned(),
+                ),
             ],
         ));
     }
@@ -116,6 +119,10 @@ mod tests {
         let text = text_with_choices(&reply, "!rapport", &catalog);
         assert!(text.starts_with("Pick one\n1️⃣"), "{text}");
         assert!(text.contains("!rapport pair accept X"), "{text}");
+        // In a direct room no prefix is shown: none is needed.
+        let direct = text_with_choices(&reply, "", &catalog);
+        assert!(direct.contains("1️⃣ Accept — pair accept X"), "{direct}");
+        assert!(!direct.contains("!rapport"), "{direct}");
         assert_eq!(choice_of_reaction("🔟"), Some(10));
         assert_eq!(choice_of_reaction("👍"), None);
     }
