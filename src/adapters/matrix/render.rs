@@ -56,16 +56,14 @@ pub fn text_with_choices(reply: &Reply, prefix: &str, catalog: &Catalog) -> Stri
     }
     for (index, choice) in reply.choices.iter().take(KEYCAPS.len()).enumerate() {
         let Choice { label, command, .. } = choice;
+        let typed = format!("{prefix} {command}");
         text.push('\n');
         text.push_str(&catalog.render(
             Key::MatrixChoice,
             &[
                 ("keycap", KEYCAPS[index]),
                 ("label", label),
-                (
-                    "command",
-                    &format!("{prefix} {command}").trim_start().to_owned(),
-                ),
+                ("command", typed.trim_start()),
             ],
         ));
     }
