@@ -232,27 +232,47 @@ async fn on_event(ctx: &serenity::Context, event: &FullEvent, data: &Data) -> Re
         FullEvent::Message {
             new_message: message,
         } if data.read_messages => {
-            if message.author.bot || message.guild_id.is_none() {
-                return Ok(());
-            }
-            let actor = convert::actor_of(&message.author, None);
-            let place = convert::place_of(message.guild_id, message.channel_id);
-            // A nudge quotes the person's own message: sent at once and
-            // never written down, so a failure drops it.
-            let Some(nudge) = data.engine.observe(&actor, &place, &message.content).await else {
-                return Ok(());
-            };
-            let Some(port) = data.port.get() else {
-                return Ok(());
-            };
             let key = format!("discord:nudge:{}", message.id);
-            if let Err(error) = port.send_to_user(&actor.user, &key, &nudge).await {
-                tracing::warn!(%error, "cannot send a nudge; dropped");
+            let seen = (&message.author, message.guild_id, message.channel_id);
+            nudge_if_blaming(data, seen, &message.content, &key).await;
+        }
+        // An edited message is read again: "you never…" may come in an edit.
+        FullEvent::MessageUpdate { event, .. } if data.read_messages => {
+            if let (Some(author), Some(content)) = (&event.author, &event.content) {
+                let edited = event.edited_timestamp.map_or(0, |at| at.unix_timestamp());
+                let key = format!("discord:nudge:{}:{edited}", event.id);
+                let seen = (author, event.guild_id, event.channel_id);
+                nudge_if_blaming(data, seen, content, &key).await;
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// A channel message (`seen`: author, server, channel) the coach may nudge
+/// its author about, privately. The nudge quotes the person's own message:
+/// sent at once and never written down, so a failure drops it.
+async fn nudge_if_blaming(
+    data: &Data,
+    (author, guild, channel): (&serenity::User, Option<GuildId>, serenity::ChannelId),
+    content: &str,
+    key: &str,
+) {
+    if author.bot || guild.is_none() {
+        return;
+    }
+    let actor = convert::actor_of(author, None);
+    let place = convert::place_of(guild, channel);
+    let Some(nudge) = data.engine.observe(&actor, &place, content).await else {
+        return;
+    };
+    let Some(port) = data.port.get() else {
+        return;
+    };
+    if let Err(error) = port.send_to_user(&actor.user, key, &nudge).await {
+        tracing::warn!(%error, "cannot send a nudge; dropped");
+    }
 }
 
 /// The one error handler: people see a kind, short text; the details go to

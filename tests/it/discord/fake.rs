@@ -917,6 +917,9 @@ fn check_event(event: &str, data: &Value, problems: &mut Vec<String>) {
             serde_json::from_value::<serenity::Interaction>(data.clone()).map(drop)
         }
         "MESSAGE_CREATE" => serde_json::from_value::<serenity::Message>(data.clone()).map(drop),
+        "MESSAGE_UPDATE" => {
+            serde_json::from_value::<serenity::MessageUpdateEvent>(data.clone()).map(drop)
+        }
         other => {
             problems.push(format!("the fake does not know the event {other}"));
             return;

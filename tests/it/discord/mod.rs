@@ -1034,6 +1034,31 @@ async fn with_message_content_the_coach_nudges_privately_in_the_channel() {
             .all(|m| !m.content.contains("lights")),
         "nothing is said in the channel"
     );
+    // A kind message edited into a blaming one is read again.
+    let before = bot.fake.view().dms_to(BEN).len();
+    bot.fake.dispatch(
+        "MESSAGE_CREATE",
+        fake::message_from(43, BEN, "ben", "Dinner at 7?"),
+    );
+    let mut edited = fake::message_from(43, BEN, "ben", "You never help with dinner");
+    edited["edited_timestamp"] = json!("2026-03-02T09:05:00.000000+00:00");
+    bot.fake.dispatch("MESSAGE_UPDATE", edited);
+    let nudge = bot.fake.wait_for("a nudge after the edit", |v| {
+        v.dms_to(BEN).get(before).map(|m| m.content.clone())
+    });
+    let nudge = tokio::select! {
+        nudge = nudge => nudge,
+        () = async { loop { bot.tick().await; tokio::task::yield_now().await; } } => unreachable!(),
+    };
+    assert!(
+        nudge.contains("dinner"),
+        "the nudge is about the edited words: {nudge}"
+    );
+    assert_eq!(
+        bot.fake.view().dms_to(BEN).len(),
+        before + 1,
+        "one nudge, for the edit"
+    );
     bot.stop().await;
 }
 
