@@ -11,7 +11,9 @@ import sys
 OPERATIONS = [
     ("/gateway", "get"),
     ("/oauth2/applications/@me", "get"),
+    ("/applications/{application_id}/commands", "get"),
     ("/applications/{application_id}/commands", "put"),
+    ("/applications/{application_id}/guilds/{guild_id}/commands", "get"),
     ("/applications/{application_id}/guilds/{guild_id}/commands", "put"),
     ("/interactions/{interaction_id}/{interaction_token}/callback", "post"),
     ("/webhooks/{webhook_id}/{webhook_token}", "post"),

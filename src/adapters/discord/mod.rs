@@ -24,6 +24,7 @@ mod port;
 pub mod registration;
 pub mod render;
 mod suggest;
+mod sync_commands;
 pub mod table;
 mod threads;
 
@@ -124,12 +125,16 @@ impl DiscordBot {
             })
             .setup(move |ctx, ready, framework| {
                 Box::pin(async move {
-                    let commands = &framework.options().commands;
-                    match guild {
-                        Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild).await,
-                        None => poise::builtins::register_globally(ctx, commands).await,
+                    let wanted =
+                        poise::builtins::create_application_commands(&framework.options().commands);
+                    let registered = sync_commands::sync(&ctx.http, wanted, guild)
+                        .await
+                        .context("cannot register the slash commands")?;
+                    if registered {
+                        tracing::info!("registered the slash commands, which had changed");
+                    } else {
+                        tracing::info!("the slash commands are unchanged; not registered again");
                     }
-                    .context("cannot register the slash commands")?;
                     tracing::info!(bot = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
                     metrics.set_connected("discord", true);
                     Ok(data)

@@ -223,6 +223,17 @@ impl FakeDiscord {
         self.lock().users.insert(id, name.to_owned());
     }
 
+    /// Discord's copy of a registered command gets another description, as
+    /// if an older rapport had registered it.
+    pub fn reword_command(&self, name: &str, description: &str) {
+        let mut state = self.lock();
+        for command in state.commands.as_array_mut().into_iter().flatten() {
+            if command["name"] == name {
+                command["description"] = Value::String(description.to_owned());
+            }
+        }
+    }
+
     /// This person accepts no DMs from the bot (Discord's error 50007).
     pub fn close_dms(&self, user: u64) {
         self.lock().dm_closed.insert(user);
@@ -570,6 +581,10 @@ impl FakeDiscord {
         match (method, parts.as_slice()) {
             ("get", ["gateway"]) => (200, Some(json!({"url": state.gateway.url}))),
             ("get", ["oauth2", "applications", "@me"]) => (200, Some(application_json())),
+            (
+                "get",
+                ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"],
+            ) => (200, Some(state.commands.clone())),
             (
                 "put",
                 ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"],

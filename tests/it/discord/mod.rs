@@ -6,6 +6,7 @@ mod erasure;
 pub mod fake;
 mod offline;
 mod operators;
+mod registration;
 mod threads;
 
 use std::time::Duration;
