@@ -220,6 +220,7 @@ async fn connect_matrix(
         store_passphrase: config.store_passphrase.clone(),
         command_prefix: config.command_prefix.clone(),
         allowed: config.allowed.clone(),
+        catch_up: std::time::Duration::from_secs(u64::from(config.catch_up_minutes) * 60),
     })
     .await
 }

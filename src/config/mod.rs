@@ -294,6 +294,9 @@ pub struct MatrixConfig {
     /// Whose invites the bot accepts: user ids (`@ana:example.org`) or
     /// servers (`:example.org`). Empty: anyone on the bot's own server.
     pub allowed: Vec<String>,
+    /// How old a command sent while rapport was down may be and still be
+    /// answered after a restart; an older one gets a short note instead.
+    pub catch_up_minutes: u32,
 }
 
 impl Default for MatrixConfig {
@@ -310,6 +313,7 @@ impl Default for MatrixConfig {
             store_passphrase_file: None,
             command_prefix: "!rapport".to_owned(),
             allowed: Vec::new(),
+            catch_up_minutes: 10,
         }
     }
 }

@@ -420,6 +420,7 @@ message_keys! {
 
     ConsoleAttachmentFile => "console.attachment_file",
     ConsoleAttachmentSaved => "console.attachment_saved",
+    MatrixOfflineNote => "matrix.offline_note",
     ConsoleAttachmentNotSaved => "console.attachment_not_saved",
 
 

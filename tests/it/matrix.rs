@@ -264,6 +264,17 @@ impl Bot {
     }
 
     pub(crate) async fn start_on(url: &str, account: &Account, t: TestEngine) -> Bot {
+        Bot::start_catching_up(url, account, t, Duration::from_secs(600)).await
+    }
+
+    /// A bot that answers commands sent while it was down up to `catch_up`
+    /// old.
+    pub(crate) async fn start_catching_up(
+        url: &str,
+        account: &Account,
+        t: TestEngine,
+        catch_up: Duration,
+    ) -> Bot {
         let bot = MatrixBot::connect(MatrixSettings {
             homeserver: url.to_owned(),
             user_id: account.user.to_string(),
@@ -273,6 +284,7 @@ impl Bot {
             command_prefix: "!rapport".into(),
             allowed: Vec::new(),
             store_passphrase: None,
+            catch_up,
         })
         .await
         .expect("the bot connects");
@@ -609,7 +621,7 @@ async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restarted_bot_keeps_its_device_skips_old_messages_and_joins_waiting_invites() {
+async fn a_restarted_bot_keeps_its_device_catches_up_and_joins_waiting_invites() {
     let Some(url) = synapse("matrix restart").await else {
         return;
     };
@@ -643,19 +655,43 @@ async fn a_restarted_bot_keeps_its_device_skips_old_messages_and_joins_waiting_i
         answered.room, waiting,
         "a private answer goes to a direct room"
     );
-    let from_bot: Vec<String> = ana
-        .seen
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|seen| seen.sender == bot.user)
-        .map(|seen| seen.body.clone())
-        .collect();
-    assert_eq!(
-        from_bot.len(),
-        2,
-        "only the help and settings answers: a command sent while the bot was away is not answered late: {from_bot:#?}"
+    // The command sent while it was away, minutes ago at most, is
+    // answered too (privately, as a reword always is).
+    let caught_up = ana.expect(&bot.user, "I feel").await;
+    assert_ne!(caught_up.room, known);
+
+    // One sent longer ago than the catch-up allows gets a note, not an
+    // effect: here the allowance is nothing at all.
+    let t = bot.shut_down().await;
+    ana.say(&known, "!rapport settings zone Asia/Tokyo").await;
+    let bot = Bot::start_catching_up(&url, &account, t, Duration::ZERO).await;
+    let noted = ana
+        .expect(&bot.user, "I was offline when you sent this")
+        .await;
+    assert_ne!(noted.room, known, "the note is private");
+    let zones: Vec<Option<String>> = {
+        let mut tx = bot.t.engine.store().begin().await.unwrap();
+        sqlx::query_scalar("SELECT time_zone FROM users")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap()
+    };
+    assert!(
+        zones
+            .iter()
+            .all(|zone| zone.as_deref() != Some("Asia/Tokyo")),
+        "no stale effect: {zones:?}"
     );
+    let answers = |needle: &str| {
+        ana.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|seen| seen.sender == bot.user && seen.body.contains(needle))
+            .count()
+    };
+    assert_eq!(answers("Your settings"), 1, "nothing is answered twice");
+    assert_eq!(answers("rapport helps the two of you"), 1);
 }
 
 /// A Synapse of the test's own (another port and folder), so restarting it

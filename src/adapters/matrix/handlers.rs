@@ -13,10 +13,12 @@ use super::choices::ChoiceMemory;
 use super::port::MatrixPort;
 use super::render::{self, Incoming};
 use super::rooms;
+use super::sync::Freshness;
 use crate::delivery::ChatPort;
 use crate::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::engine::message::{Actor, Place};
+use crate::prompts::Key;
 
 /// Matrix's customary power level for moderators.
 const MODERATOR_POWER_LEVEL: i64 = 50;
@@ -60,13 +62,24 @@ async fn actor_of(room: &Room, sender: &UserId) -> Actor {
         .with_handle(sender.as_str())
 }
 
+/// What a handler works with.
+pub(super) struct Handling<'a> {
+    pub(super) engine: &'a Engine,
+    pub(super) settings: &'a MatrixSettings,
+    pub(super) port: &'a MatrixPort,
+    pub(super) choices: &'a ChoiceMemory,
+}
+
 pub(super) async fn on_message(
     event: OriginalSyncRoomMessageEvent,
     room: Room,
-    engine: &Engine,
-    settings: &MatrixSettings,
-    port: &MatrixPort,
-    choices: &ChoiceMemory,
+    Handling {
+        engine,
+        settings,
+        port,
+        choices,
+    }: Handling<'_>,
+    freshness: Freshness,
 ) {
     if room.state() != RoomState::Joined || Some(event.sender.as_ref()) == room.client().user_id() {
         return;
@@ -84,6 +97,7 @@ pub(super) async fn on_message(
             Some(choice) => choice.command,
             None => number.to_string(),
         },
+        Incoming::Chat(_) if freshness != Freshness::Fresh => return,
         Incoming::Chat(body) => {
             // A nudge quotes the person's own message: sent at once, to
             // them alone, never written down; a failure drops it.
@@ -97,6 +111,15 @@ pub(super) async fn on_message(
         }
     };
     let event_id = event.event_id.as_str();
+    if freshness == Freshness::Stale {
+        // Sent while rapport was down, too long ago to act on now.
+        let note = Reply::private(engine.catalog().text(Key::MatrixOfflineNote));
+        let key = format!("matrix:{event_id}:offline");
+        if let Err(error) = port.send_to_user(&actor.user, &key, &note).await {
+            tracing::warn!(%error, "cannot tell someone their command came while offline");
+        }
+        return;
+    }
     handle_line(engine, port, &room, &place, &actor, event_id, &line).await;
 }
 

@@ -43,8 +43,9 @@ use secrecy::SecretString;
 
 use crate::engine::Engine;
 use choices::ChoiceMemory;
+use matrix_sdk::ruma::MilliSecondsSinceUnixEpoch;
 pub use port::MatrixPort;
-use sync::History;
+use sync::{Arrival, Freshness};
 
 /// How the bot logs in and behaves; built from `[matrix]`.
 pub struct MatrixSettings {
@@ -58,32 +59,34 @@ pub struct MatrixSettings {
     pub store_passphrase: Option<SecretString>,
     pub command_prefix: String,
     pub allowed: Vec<String>,
+    /// How old a command sent while rapport was down may be and still be
+    /// answered; older ones get a note instead.
+    pub catch_up: std::time::Duration,
 }
 
-/// A logged-in bot, synced once, ready to run.
+/// A logged-in bot, ready to run.
 pub struct MatrixBot {
     client: Client,
-    /// What the first sync cut off: never answered, even if it reaches a
-    /// handler later.
-    history: Arc<History>,
+    /// When it started, for telling fresh commands from stale ones.
+    arrival: Arrival,
     settings: Arc<MatrixSettings>,
-    next_batch: String,
     choices: Arc<ChoiceMemory>,
 }
 
 impl MatrixBot {
-    /// Logs in (or restores the stored session), syncs once and joins the
-    /// invites from allowed people that arrived while the bot was away.
+    /// Logs in, or restores the stored session.
     pub async fn connect(settings: MatrixSettings) -> anyhow::Result<MatrixBot> {
         let client = session::build_client(&settings).await?;
-        session::log_in(&client, &settings).await?;
-        let (history, next_batch) = sync::first_sync(&client).await?;
-        invites::join_pending(&client, &settings).await;
+        let resumed = session::log_in(&client, &settings).await?;
+        let arrival = Arrival {
+            started: MilliSecondsSinceUnixEpoch::now(),
+            catch_up: settings.catch_up,
+            resumed,
+        };
         Ok(MatrixBot {
             client,
-            history: Arc::new(history),
+            arrival,
             settings: Arc::new(settings),
-            next_batch,
             choices: Arc::new(ChoiceMemory::default()),
         })
     }
@@ -103,13 +106,25 @@ impl MatrixBot {
         )
     }
 
-    /// Handles events until `shutdown` resolves.
+    /// Handles events until `shutdown` resolves. The handlers are in place
+    /// before the first sync, so what was sent while rapport was starting
+    /// or down is answered (or, when too old, noted) rather than lost.
     pub async fn run(self, engine: Arc<Engine>, shutdown: impl Future<Output = ()>) {
         let port = Arc::new(self.port(&engine));
         self.handle_messages(&engine, &port);
         self.handle_reactions(&engine, &port);
         self.handle_invites();
-        sync::sync_loop(self.client, self.next_batch, engine.metrics(), shutdown).await;
+        let token = match sync::first_sync(&self.client).await {
+            Ok(token) => {
+                invites::join_pending(&self.client, &self.settings).await;
+                Some(token)
+            }
+            Err(error) => {
+                tracing::warn!(error.cause_chain = ?error, "the first Matrix sync failed; retrying");
+                None
+            }
+        };
+        sync::sync_loop(self.client, token, engine.metrics(), shutdown).await;
         engine.metrics().set_connected("matrix", false);
     }
 
@@ -121,7 +136,7 @@ impl MatrixBot {
             port.clone(),
             self.choices.clone(),
         );
-        let history = self.history.clone();
+        let arrival = self.arrival;
         self.client.add_event_handler(
             move |event: OriginalSyncRoomMessageEvent,
                   room: Room,
@@ -132,12 +147,20 @@ impl MatrixBot {
                     port.clone(),
                     choices.clone(),
                 );
-                let old = history.is_old(event.origin_server_ts, &event.event_id);
+                let freshness = arrival.freshness(event.origin_server_ts);
                 async move {
-                    if !old && handlers::sealed_as_its_room(&room, encryption.as_ref()) {
-                        handlers::on_message(event, room, &engine, &settings, &port, &choices)
-                            .await;
+                    if freshness == Freshness::History
+                        || !handlers::sealed_as_its_room(&room, encryption.as_ref())
+                    {
+                        return;
                     }
+                    let handling = handlers::Handling {
+                        engine: &engine,
+                        settings: &settings,
+                        port: &port,
+                        choices: &choices,
+                    };
+                    handlers::on_message(event, room, handling, freshness).await;
                 }
             },
         );
@@ -146,16 +169,17 @@ impl MatrixBot {
     /// Reactions that are not history go to the handler.
     fn handle_reactions(&self, engine: &Arc<Engine>, port: &Arc<MatrixPort>) {
         let (engine, port, choices) = (engine.clone(), port.clone(), self.choices.clone());
-        let history = self.history.clone();
+        let arrival = self.arrival;
         self.client
             .add_event_handler(move |event: OriginalSyncReactionEvent, room: Room| {
                 let (engine, port, choices) = (engine.clone(), port.clone(), choices.clone());
-                let old = history.is_old(event.origin_server_ts, &event.event_id);
+                // A stale keycap is dropped: the choice it picked is gone.
+                let fresh = arrival.freshness(event.origin_server_ts) == Freshness::Fresh;
                 async move {
                     // Reactions are sent in the clear even in encrypted
                     // rooms (clients do not encrypt them); a keycap names
                     // only one of rapport's own choices.
-                    if !old {
+                    if fresh {
                         handlers::on_reaction(event, room, &engine, &port, &choices).await;
                     }
                 }

@@ -98,20 +98,24 @@ fn check_store_encryption(store_dir: &Path, encrypted: bool) -> anyhow::Result<(
 }
 
 /// Restores the stored session, or logs in and stores the new one.
-pub(super) async fn log_in(client: &Client, settings: &MatrixSettings) -> anyhow::Result<()> {
+/// Restores the stored session, or logs in anew; whether it restored one.
+pub(super) async fn log_in(client: &Client, settings: &MatrixSettings) -> anyhow::Result<bool> {
     let session_file = settings.store_dir.join("session.json");
     match read_session(&session_file)? {
-        Some(session) => client
-            .matrix_auth()
-            .restore_session(session, RoomLoadSettings::default())
-            .await
-            .context("cannot restore the Matrix session")?,
+        Some(session) => {
+            client
+                .matrix_auth()
+                .restore_session(session, RoomLoadSettings::default())
+                .await
+                .context("cannot restore the Matrix session")?;
+            Ok(true)
+        }
         None => {
             let session = new_session(client, settings).await?;
             write_session(&session_file, &session)?;
+            Ok(false)
         }
     }
-    Ok(())
 }
 
 async fn new_session(client: &Client, settings: &MatrixSettings) -> anyhow::Result<MatrixSession> {
@@ -224,6 +228,7 @@ mod tests {
             store_dir: store_dir.to_owned(),
             store_passphrase: passphrase.map(SecretString::from),
             command_prefix: "!rapport".to_owned(),
+            catch_up: std::time::Duration::from_secs(600),
             allowed: Vec::new(),
         }
     }
