@@ -3,10 +3,12 @@
 //! - Login with a password or an access token; the session and the crypto
 //!   keys live in `store_dir` (SQLite), so a restart is the same device
 //!   (`session.rs`).
-//! - An initial sync runs before any handler, so old messages are never
-//!   answered (`sync.rs`); invites that arrived while offline are joined
-//!   after it, and new invites from allowed people as they come, with
-//!   retries (`invites.rs`).
+//! - The handlers are in place before a first sync that does not wait: a
+//!   command sent while rapport was starting, or down for at most
+//!   `catch_up`, is answered; an older one gets a note, never a late effect
+//!   (`sync.rs`). Invites that arrived while offline are joined after it,
+//!   and new invites from allowed people as they come, with retries
+//!   (`invites.rs`).
 //! - Commands are `!rapport …` in shared rooms; in a direct room every line
 //!   is for the bot (`handlers.rs`, `render.rs`). Choices are numbered:
 //!   reply with the number or react with its keycap (`choices.rs`). What
