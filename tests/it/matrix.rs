@@ -204,11 +204,25 @@ impl Partner {
         );
     }
 
-    pub(crate) async fn say(&self, room: &OwnedRoomId, text: &str) {
+    pub(crate) async fn say(&self, room: &OwnedRoomId, text: &str) -> OwnedEventId {
         let room = self.client.get_room(room).expect("in the room");
         room.send(RoomMessageEventContent::text_plain(text))
             .await
-            .unwrap();
+            .unwrap()
+            .response
+            .event_id
+    }
+
+    /// Edits an earlier message of ours, as clients do (`m.replace`).
+    pub(crate) async fn edit(&self, room: &OwnedRoomId, original: &OwnedEventId, text: &str) {
+        let room = self.client.get_room(room).expect("in the room");
+        let content = serde_json::json!({
+            "msgtype": "m.text",
+            "body": format!("* {text}"),
+            "m.new_content": {"msgtype": "m.text", "body": text},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": original},
+        });
+        room.send_raw("m.room.message", content).await.unwrap();
     }
 
     /// An encrypted room with the others invited.
@@ -505,6 +519,21 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
             .filter(|s| s.body.contains("made you a promise"))
             .count(),
         1
+    );
+
+    // An edited command is declined kindly, never read as "*".
+    let typed = ana.say(&direct, "settings").await;
+    ana.expect(&bot.user, "Your settings").await;
+    ana.edit(&direct, &typed, "settings zone Asia/Tokyo").await;
+    ana.expect(&bot.user, "I don't act on edited messages")
+        .await;
+    assert!(
+        ana.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|seen| !seen.body.contains("I don't know the command")),
+        "an edit is never answered as an unknown command"
     );
 
     // The export is a file a client can show with its name and size.

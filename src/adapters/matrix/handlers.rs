@@ -4,7 +4,9 @@
 use matrix_sdk::deserialized_responses::EncryptionInfo;
 use matrix_sdk::ruma::UserId;
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
-use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent};
+use matrix_sdk::ruma::events::room::message::{
+    MessageType, OriginalSyncRoomMessageEvent, Relation,
+};
 use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::{Room, RoomState};
 
@@ -89,6 +91,20 @@ pub(super) async fn on_message(
     };
     let place = place_of(&room, &event.sender).await;
     let actor = actor_of(&room, &event.sender).await;
+    if matches!(event.content.relates_to, Some(Relation::Replacement(_))) {
+        // An edit ("* …") is not a new command: one meant for rapport is
+        // declined kindly, an edited chat line left alone.
+        let direct = place == Place::Direct;
+        let edited = text.body.strip_prefix("* ").unwrap_or(&text.body);
+        if let Incoming::Command(_) = render::classify(edited, &settings.command_prefix, direct) {
+            let note = Reply::private(engine.catalog().text(Key::MatrixEditIgnored));
+            let key = format!("matrix:{}:edit", event.event_id);
+            if let Err(error) = port.send_to_user(&actor.user, &key, &note).await {
+                tracing::warn!(%error, "cannot answer an edited command");
+            }
+        }
+        return;
+    }
     let room_id = room.room_id().to_owned();
     let line = match render::classify(&text.body, &settings.command_prefix, place == Place::Direct)
     {
