@@ -20,6 +20,7 @@ mod console;
 mod discord;
 mod dst;
 mod export_coverage;
+mod fuzz;
 mod goals;
 #[cfg(feature = "matrix")]
 mod matrix;
