@@ -936,6 +936,44 @@ async fn slow_answers_are_deferred_then_completed() {
 }
 
 /// The binary as an admin runs it: configured from the environment only.
+/// `rapport run` in `dir` against the Discord at `api_base`, with a SQLite
+/// store there and `extra` environment; stderr is piped for the test.
+pub(crate) fn rapport_run(
+    dir: &std::path::Path,
+    api_base: &str,
+    extra: &[(&str, String)],
+) -> tokio::process::Child {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("run")
+        .current_dir(dir)
+        .env_clear()
+        .env("RAPPORT_DISCORD__TOKEN", "fake-token")
+        .env("RAPPORT_DISCORD__API_BASE", api_base)
+        .env("RAPPORT_DISCORD__GUILD_ID", GUILD_ID.to_string())
+        .env("RAPPORT_STORE__URL", "sqlite://rapport.db")
+        .envs(extra.iter().map(|(key, value)| (*key, value.as_str())))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("rapport starts")
+}
+
+/// Until the binary has registered its commands with the fake.
+pub(crate) async fn until_registered(fake: &FakeDiscord, child: &mut tokio::process::Child) {
+    let registered = fake.wait_for("the commands to be registered", |v| {
+        v.commands
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+            .then_some(())
+    });
+    tokio::select! {
+        () = registered => {}
+        exited = child.wait() => panic!("rapport stopped early: {exited:?}"),
+    }
+}
+
 /// A signal to a running `rapport`: `INT` as Ctrl-C, `TERM` as systemd
 /// stopping the service.
 pub(crate) fn signal(child: &tokio::process::Child, name: &str) {
@@ -951,30 +989,8 @@ pub(crate) fn signal(child: &tokio::process::Child, name: &str) {
 async fn rapport_run_serves_discord_from_its_configuration() {
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("run")
-        .current_dir(dir.path())
-        .env_clear()
-        .env("RAPPORT_DISCORD__TOKEN", "fake-token")
-        .env("RAPPORT_DISCORD__API_BASE", &fake.api_base)
-        .env("RAPPORT_DISCORD__GUILD_ID", GUILD_ID.to_string())
-        .env("RAPPORT_STORE__URL", "sqlite://rapport.db")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("rapport starts");
-    let registered = fake.wait_for("the commands to be registered", |v| {
-        v.commands
-            .as_array()
-            .is_some_and(|c| !c.is_empty())
-            .then_some(())
-    });
-    tokio::select! {
-        () = registered => {}
-        exited = child.wait() => panic!("rapport stopped early: {exited:?}"),
-    }
+    let mut child = rapport_run(dir.path(), &fake.api_base, &[]);
+    until_registered(&fake, &mut child).await;
     let id = fake.interact(command(ANA, true, "settings show", json!([])));
     let answer = fake
         .wait_for("an answer", |v| v.answer_to(id).cloned())

@@ -16,24 +16,13 @@ async fn an_unreachable_discord_is_named_in_rapports_log_and_retried() {
         free.local_addr().unwrap().port()
     };
     let dir = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("run")
-        .current_dir(dir.path())
-        .env_clear()
-        .env("RAPPORT_DISCORD__TOKEN", "dummy-secret-token")
-        .env(
-            "RAPPORT_DISCORD__API_BASE",
-            format!("http://127.0.0.1:{port}"),
-        )
-        .env("RAPPORT_STORE__URL", "sqlite://rapport.db")
-        .env("RAPPORT_LOG__FORMAT", "json")
-        .env("RAPPORT_HTTP__LISTEN", format!("127.0.0.1:{http_port}"))
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("rapport starts");
+    let api_base = format!("http://127.0.0.1:{port}");
+    let extra = [
+        ("RAPPORT_DISCORD__TOKEN", "dummy-secret-token".to_owned()),
+        ("RAPPORT_LOG__FORMAT", "json".to_owned()),
+        ("RAPPORT_HTTP__LISTEN", format!("127.0.0.1:{http_port}")),
+    ];
+    let mut child = super::rapport_run(dir.path(), &api_base, &extra);
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let mut seen = Vec::new();
     let said = tokio::time::timeout(Duration::from_secs(30), async {

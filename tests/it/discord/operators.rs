@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::fake::FakeDiscord;
-use super::{ANA, GUILD_ID, command, signal};
+use super::{ANA, command, signal};
 
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -39,31 +39,13 @@ async fn health_readiness_and_metrics_are_served_without_naming_anyone() {
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("run")
-        .current_dir(dir.path())
-        .env_clear()
-        .env("RAPPORT_DISCORD__TOKEN", "fake-token")
-        .env("RAPPORT_DISCORD__API_BASE", &fake.api_base)
-        .env("RAPPORT_DISCORD__GUILD_ID", GUILD_ID.to_string())
-        .env("RAPPORT_STORE__URL", "sqlite://rapport.db")
-        .env("RAPPORT_HTTP__LISTEN", format!("127.0.0.1:{port}"))
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("rapport starts");
-    let registered = fake.wait_for("the commands to be registered", |v| {
-        v.commands
-            .as_array()
-            .is_some_and(|c| !c.is_empty())
-            .then_some(())
-    });
-    tokio::select! {
-        () = registered => {}
-        exited = child.wait() => panic!("rapport stopped early: {exited:?}"),
-    }
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = super::rapport_run(
+        dir.path(),
+        &fake.api_base,
+        &[("RAPPORT_HTTP__LISTEN", listen)],
+    );
+    super::until_registered(&fake, &mut child).await;
     assert_eq!(get(port, "/healthz").await, (200, "ok\n".to_owned()));
     assert_eq!(until_ready(port).await, (200, "ready\n".to_owned()));
 
