@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::message::Outgoing;
-use super::{Ctx, Engine};
+use super::{Ctx, Engine, goals};
 use crate::domain::{Choice, Reply};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -93,6 +93,7 @@ pub(super) async fn answer(ctx: &mut Ctx<'_>, yes: bool) -> EngineResult<Vec<Out
     match offer.yes_by {
         Some(first) if first != ctx.me.id => {
             history::restore(ctx.tx, offer.old_couple_id, couple.id, ctx.now).await?;
+            goals::restore_reminders(ctx.tx, couple.id, couple.time_zone, ctx.now).await?;
             let text = ctx.say(Key::PairHistoryRestored, &[]);
             Ok(vec![
                 Outgoing::to_requester(Reply::private(text.clone())),

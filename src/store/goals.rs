@@ -184,6 +184,17 @@ pub async fn awaiting_reminder(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Ve
     of_couple_where(tx, couple_id, "status = 'active' AND remind_at IS NOT NULL").await
 }
 
+/// Running goals with a due date and no reminder waiting (those a couple's
+/// restored history brought back).
+pub async fn due_without_reminder(tx: &mut Tx, couple_id: i64) -> anyhow::Result<Vec<Goal>> {
+    of_couple_where(
+        tx,
+        couple_id,
+        "status = 'active' AND remind_at IS NULL AND due_date IS NOT NULL",
+    )
+    .await
+}
+
 /// The couple's goals that meet `condition` (fixed SQL), oldest first.
 async fn of_couple_where(
     tx: &mut Tx,

@@ -24,6 +24,8 @@ async fn a_shared_past(t: &TestEngine) {
         .await;
     t.say(&ana, &direct, "goal shared never-accepted-goal")
         .await;
+    t.say(&ana, &direct, "goal promise book-the-trip by 2026-04-20")
+        .await;
     t.say(&ben, &direct, "agree add history-marker-agreement")
         .await;
     t.say(&ana, &direct, "agree accept 1").await;
@@ -129,7 +131,7 @@ pub(crate) async fn brought_back_by_two_yeses(t: &TestEngine) {
         "the old numbers stay: {goals}"
     );
     assert!(
-        goals.contains("#3 “a-new-promise”"),
+        goals.contains("#4 “a-new-promise”"),
         "the new goal moves past them: {goals}"
     );
     assert!(
@@ -141,6 +143,17 @@ pub(crate) async fn brought_back_by_two_yeses(t: &TestEngine) {
     assert!(
         kept.contains("history-marker-promise"),
         "the promise runs again: {kept}"
+    );
+    let reminders: Vec<Option<i64>> = {
+        let mut tx = t.engine.store().begin().await.unwrap();
+        sqlx::query_scalar("SELECT remind_at FROM goals WHERE title = 'book-the-trip'")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap()
+    };
+    assert!(
+        matches!(reminders.as_slice(), [Some(_)]),
+        "a goal brought back gets its due-date reminder again: {reminders:?}"
     );
     let history = reply(t, "ben", "checkin history").await;
     assert!(history.contains("ana 7"), "{history}");

@@ -23,9 +23,9 @@ use crate::store::users::{self, User};
 mod progress;
 mod reminders;
 
-pub(in crate::engine) use reminders::move_reminders;
 pub(crate) use reminders::remind;
 use reminders::reminder_at;
+pub(in crate::engine) use reminders::{move_reminders, restore_reminders};
 
 pub(super) async fn run(ctx: &mut Ctx<'_>, command: &GoalCommand) -> EngineResult<Vec<Outgoing>> {
     let about = match command {

@@ -53,6 +53,22 @@ pub(in crate::engine) async fn move_reminders(
     Ok(())
 }
 
+/// Goals brought back with a couple's history get their due-date reminder
+/// again, when the day before is still ahead.
+pub(in crate::engine) async fn restore_reminders(
+    tx: &mut Tx,
+    couple_id: i64,
+    zone: Tz,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    for goal in goals::due_without_reminder(tx, couple_id).await? {
+        if let Some(at) = reminder_at(zone, goal.due_date, now) {
+            goals::set_remind_at(tx, goal.id, Some(at)).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Queues one goal's due-date reminder, once per person, postponed past
 /// a person's quiet hours; returns how many were queued.
 pub(crate) async fn remind(
