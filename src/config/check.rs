@@ -61,9 +61,8 @@ pub fn connect_problem(error: &ConnectError) -> Problem {
 
 /// Whether the SQLite file can be written, or created where it is named.
 fn sqlite(url: &str) -> Result<Problem, Problem> {
-    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path == ":memory:" || query.contains("mode=memory") {
+    let (path, query) = store::sqlite_url_parts(url);
+    if store::is_in_memory((path, query)) {
         return Ok(Problem::new(Key::AdminStoreMemory, &[]));
     }
     let path = Path::new(path);

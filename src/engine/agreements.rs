@@ -7,7 +7,7 @@ use super::Ctx;
 use super::command::AgreeCommand;
 use super::message::{Outgoing, quoting};
 use crate::domain::Reply;
-use crate::error::{EngineResult, UserError};
+use crate::error::{EngineError, EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::agreements::{self, Agreement, Proposal};
 use crate::store::couples;
@@ -79,6 +79,21 @@ async fn describe(ctx: &mut Ctx<'_>, agreement: &Agreement) -> EngineResult<Stri
     ))
 }
 
+/// Why no agreement numbered `number` is in the state asked for: `wrong`
+/// when the couple has one by that number, else that there is none.
+async fn not_in_state(
+    ctx: &mut Ctx<'_>,
+    couple_id: i64,
+    number: i64,
+    wrong: UserError,
+) -> EngineError {
+    match agreements::history(ctx.tx, couple_id, number).await {
+        Ok(rows) if rows.is_empty() => UserError::AgreementNotFound.into(),
+        Ok(_) => wrong.into(),
+        Err(error) => error.into(),
+    }
+}
+
 /// The active agreement a rewording or retirement is about, with no other
 /// proposal about it waiting.
 async fn active_to_change(
@@ -87,15 +102,7 @@ async fn active_to_change(
     number: i64,
 ) -> EngineResult<Agreement> {
     let Some(active) = agreements::numbered(ctx.tx, couple_id, number, "active").await? else {
-        let exists = !agreements::history(ctx.tx, couple_id, number)
-            .await?
-            .is_empty();
-        return Err(if exists {
-            UserError::AgreementNotActive
-        } else {
-            UserError::AgreementNotFound
-        }
-        .into());
+        return Err(not_in_state(ctx, couple_id, number, UserError::AgreementNotActive).await);
     };
     if agreements::numbered(ctx.tx, couple_id, number, "proposed")
         .await?
@@ -193,15 +200,7 @@ fn answer_keys(agreement: &Agreement, accept: bool) -> (Key, Key, Option<Key>) {
 async fn answer(ctx: &mut Ctx<'_>, number: i64, accept: bool) -> EngineResult<Vec<Outgoing>> {
     let couple = ctx.my_couple().await?;
     let Some(agreement) = agreements::numbered(ctx.tx, couple.id, number, "proposed").await? else {
-        let exists = !agreements::history(ctx.tx, couple.id, number)
-            .await?
-            .is_empty();
-        return Err(if exists {
-            UserError::AgreementNotProposed
-        } else {
-            UserError::AgreementNotFound
-        }
-        .into());
+        return Err(not_in_state(ctx, couple.id, number, UserError::AgreementNotProposed).await);
     };
     if agreement.proposed_by == Some(ctx.me.id) {
         return Err(UserError::OwnProposal.into());

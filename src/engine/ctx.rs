@@ -75,6 +75,13 @@ impl Ctx<'_> {
         Ok(members.into_iter().map(|member| member.id).collect())
     }
 
+    /// The day of `at` as `reader` sees it, in their zone ("Wed 1 Apr 2026").
+    pub(super) fn day_for(&self, at: DateTime<Utc>, reader: &User) -> String {
+        at.with_timezone(&self.zone_of(reader))
+            .format(self.engine.catalog.text(Key::FormatDate))
+            .to_string()
+    }
+
     /// The zone to show times to a person in.
     pub(super) fn zone_of(&self, user: &User) -> Tz {
         user.time_zone.unwrap_or(self.engine.policy.default_zone)

@@ -1,12 +1,13 @@
 //! What happens to a couple's history when it ends: kept for
-//! [`Policy::history_kept`](super::Policy), then erased by the scheduler.
+//! [`Policy::history_kept`](super::Policy), then erased by the scheduler
+//! (`jobs.rs`).
 //! When the same two people pair again before that, both are asked whether
 //! to bring it back; it comes back only once both say yes.
 
 use chrono::{DateTime, Utc};
 
 use super::message::Outgoing;
-use super::{Ctx, Engine, goals};
+use super::{Ctx, goals};
 use crate::domain::{Choice, Reply};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -16,10 +17,7 @@ use crate::store::users::User;
 
 /// The day an ended couple's history is erased, for `reader`.
 fn erased_on(ctx: &Ctx<'_>, ended_at: DateTime<Utc>, reader: &User) -> String {
-    let at = ended_at + ctx.engine.policy.history_kept;
-    at.with_timezone(&ctx.zone_of(reader))
-        .format(ctx.engine.catalog().text(Key::FormatDate))
-        .to_string()
+    ctx.day_for(ended_at + ctx.engine.policy.history_kept, reader)
 }
 
 /// Right after pairing: if these two were a couple lately and that history
@@ -36,15 +34,10 @@ pub(super) async fn offer_after_pairing(
     };
     history::offer(ctx.tx, couple.id, old, ctx.now).await?;
     let ask = |ctx: &Ctx<'_>, reader: &User| {
-        let date = |at: DateTime<Utc>| {
-            at.with_timezone(&ctx.zone_of(reader))
-                .format(ctx.engine.catalog().text(Key::FormatDate))
-                .to_string()
-        };
         let text = ctx.say(
             Key::PairHistoryOffer,
             &[
-                ("ended", &date(ended_at)),
+                ("ended", &ctx.day_for(ended_at, reader)),
                 ("erased", &erased_on(ctx, ended_at, reader)),
             ],
         );
@@ -122,31 +115,5 @@ pub(super) async fn answer(ctx: &mut Ctx<'_>, yes: bool) -> EngineResult<Vec<Out
                 ),
             ])
         }
-    }
-}
-
-impl Engine {
-    /// Erases the histories of couples that ended longer ago than they are
-    /// kept; returns how many.
-    pub(crate) async fn erase_old_histories(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
-        let before = now - self.policy.history_kept;
-        let mut erased = 0;
-        loop {
-            let mut tx = self.store().begin().await?;
-            let due = history::due_for_erasure(&mut tx, before, super::jobs::BATCH as i64).await?;
-            for couple in &due {
-                history::erase(&mut tx, *couple, now).await?;
-            }
-            tx.commit().await?;
-            erased += due.len();
-            if due.len() < super::jobs::BATCH {
-                break;
-            }
-        }
-        if erased > 0 {
-            // Erased words must not linger in the write-ahead log either.
-            self.store().checkpoint().await?;
-        }
-        Ok(erased)
     }
 }

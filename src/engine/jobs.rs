@@ -1,6 +1,7 @@
 //! The scheduler's jobs: everything that becomes due with time rather than
 //! with a request — firing check-ins, closing and nudging rounds, goal
-//! reminders and weekly recaps.
+//! reminders, weekly recaps, and erasing the histories of couples that ended
+//! long enough ago.
 //!
 //! Each job is drained in batches: one transaction claims up to [`BATCH`]
 //! due rows, handles them and writes their outbox messages, then commits, so
@@ -93,7 +94,19 @@ impl Engine {
         drain!(self, |tx| recaps::due(tx, now, limit), |due| {
             report.recaps += usize::from(recap::send_due(self, tx, due, now).await?)
         });
-        report.erased = self.erase_old_histories(now).await?;
+        let kept_until = now - self.policy().history_kept;
+        drain!(
+            self,
+            |tx| history::due_for_erasure(tx, kept_until, limit),
+            |couple| {
+                history::erase(tx, *couple, now).await?;
+                report.erased += 1;
+            }
+        );
+        if report.erased > 0 {
+            // Erased words must not linger in the write-ahead log either.
+            self.store().checkpoint().await?;
+        }
         Ok(report)
     }
 

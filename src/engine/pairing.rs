@@ -325,12 +325,7 @@ async fn leave(ctx: &mut Ctx<'_>, confirmed: bool) -> EngineResult<Vec<Outgoing>
         )]);
     }
     ctx.end_couple(couple.id).await?;
-    let erased = |reader: &User| {
-        (ctx.now + ctx.engine.policy.history_kept)
-            .with_timezone(&ctx.zone_of(reader))
-            .format(ctx.engine.catalog().text(Key::FormatDate))
-            .to_string()
-    };
+    let erased = |reader: &User| ctx.day_for(ctx.now + ctx.engine.policy.history_kept, reader);
     let to_me = ctx.say(
         Key::PairLeftYou,
         &[

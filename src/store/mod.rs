@@ -43,7 +43,7 @@ pub use backup::{Copied, MigrationState};
 use postgres::connect_postgres;
 pub use postgres::{ConnectError, probe_postgres};
 use sqlite::connect_sqlite;
-pub use sqlite::sqlite_file;
+pub use sqlite::{is_in_memory, sqlite_file, sqlite_url_parts};
 pub use upgrade::UpgradePolicy;
 
 /// A transaction owned by the caller; store functions borrow it.

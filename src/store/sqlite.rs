@@ -38,25 +38,36 @@ pub(super) async fn connect_sqlite(url: &str) -> anyhow::Result<AnyPool> {
         .context("cannot open the SQLite database")
 }
 
+/// The parts of a SQLite URL (`sqlite://path?query`): the path as written
+/// (empty when there is none) and the query.
+pub fn sqlite_url_parts(url: &str) -> (&str, &str) {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    rest.split_once('?').unwrap_or((rest, ""))
+}
+
+/// Whether a SQLite URL's parts name an in-memory database.
+pub fn is_in_memory((path, query): (&str, &str)) -> bool {
+    path == ":memory:" || query.contains("mode=memory")
+}
+
 /// The file of a SQLite URL (`sqlite://path?…`), or `None` for an
 /// in-memory database or another kind of store.
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    let rest = url.strip_prefix("sqlite:")?.trim_start_matches("//");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let memory = path.is_empty() || path == ":memory:" || query.contains("mode=memory");
-    (!memory).then(|| std::path::PathBuf::from(path))
+    url.strip_prefix("sqlite:")?;
+    let parts = sqlite_url_parts(url);
+    let memory = parts.0.is_empty() || is_in_memory(parts);
+    (!memory).then(|| std::path::PathBuf::from(parts.0))
 }
 
 /// Adds `mode=rwc` (create if missing) and creates the file and its folder
 /// owner-only (see [`private`]). A URL with its own `mode=` creates
 /// nothing, but an existing file is still made owner-only.
 fn sqlite_url_with_create(url: &str) -> anyhow::Result<String> {
-    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (path, query) = sqlite_url_parts(url);
     if path.is_empty() {
         bail!("the SQLite URL has no file name");
     }
-    if path == ":memory:" || query.contains("mode=memory") {
+    if is_in_memory((path, query)) {
         return Ok(url.to_owned());
     }
     let create = !query.contains("mode=");
