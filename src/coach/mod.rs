@@ -1,52 +1,97 @@
 //! The I-statement coach, offline and in Rust: it spots blaming messages,
 //! says why in plain words, and suggests "I feel … when … because … could
-//! we …" instead. Words come from `prompts/<locale>/coach.toml`.
+//! we …" instead. Every word it knows comes from `prompts/<locale>/coach.toml`;
+//! the code knows no language.
 //!
-//! - [`text`]: sentences, tokens and phrase matching.
-//! - [`lexicon`]: the vocabulary, read once at start.
-//! - [`analyze`]: the blame rules and the crisis check.
-//! - [`rewrite`]: building and checking the suggestion.
+//! The arrows point one way, from the top of this list down:
+//! - [`rewrite`]: the suggestion (situation, feeling, need, request) and
+//!   the one soundness check.
+//! - [`judge`]: the verdict on a message: the rules read it, the model
+//!   weighs what they found.
+//! - [`model`]: a small logistic regression over the rules' cues and the
+//!   message's words, trained on our development corpus.
+//! - [`rules`]: one file per kind of blame, each cue with its plain reason.
+//! - [`text`]: tokens and the word lists.
 //! - [`llm`]: an optional local language model for the wording, with the
 //!   rules as the fallback.
 
-pub mod analyze;
-pub mod lexicon;
+pub mod judge;
 pub mod llm;
+pub mod model;
 pub mod rewrite;
-
+pub mod rules;
 pub mod text;
 
-pub use analyze::{Analysis, Reason};
-pub use lexicon::{Lexicon, LexiconError};
+pub use judge::Analysis;
 pub use rewrite::Suggestion;
+pub use rules::Reason;
+pub use text::LexiconError;
 
 use crate::prompts::Catalog;
+use model::Model;
+use rewrite::Parts;
+use rewrite::wording::Wording;
+use text::Lexicon;
 
 /// The coach for one locale. Cheap to share; all methods are pure.
 #[derive(Clone, Debug)]
 pub struct Coach {
     lexicon: Lexicon,
+    model: Model,
+    wording: Wording,
 }
 
 impl Coach {
     pub fn from_catalog(catalog: &Catalog) -> Result<Coach, LexiconError> {
         let lexicon = Lexicon::from_catalog(catalog)?;
-        Ok(Coach { lexicon })
+        let model = Model::from_catalog(catalog)?;
+        let wording = Wording::from_catalog(catalog, &lexicon)?;
+        Ok(Coach {
+            lexicon,
+            model,
+            wording,
+        })
+    }
+
+    /// The same coach judging with another model (training compares them).
+    pub fn with_model(mut self, model: Model) -> Coach {
+        self.model = model;
+        self
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    fn parts(&self) -> Parts<'_> {
+        Parts {
+            lex: &self.lexicon,
+            wording: &self.wording,
+        }
     }
 
     pub fn analyze(&self, message: &str) -> Analysis {
-        analyze::analyze(&self.lexicon, message)
+        judge::analyze(&self.lexicon, &self.model, message)
     }
 
     /// The I-statement for an analysed message, optionally with a feeling
     /// the author chose.
     pub fn suggest(&self, analysis: &Analysis, feeling: Option<&str>) -> Suggestion {
-        rewrite::suggest(&self.lexicon, analysis, feeling)
+        self.parts().suggest(analysis, feeling)
+    }
+
+    /// The fill-in frame for a message that complains without blaming.
+    pub fn frame(&self, analysis: &Analysis) -> String {
+        self.parts().frame(analysis)
     }
 
     /// Whether a suggestion (ours or a model's) passes the coach's checks.
     pub fn is_sound(&self, suggestion: &str) -> bool {
-        rewrite::is_sound(&self.lexicon, suggestion)
+        self.parts().is_sound(suggestion)
     }
 
     /// The feelings offered to choose from, without the one in use.
@@ -73,127 +118,37 @@ impl Coach {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Verdict {
     pub blaming: bool,
-    /// Reason codes; `crisis` when the message gets crisis resources.
+    /// Words suggesting self-harm or violence: the message gets crisis
+    /// resources, not advice (and `reasons` is `["crisis"]`).
+    pub crisis: bool,
+    /// Reason codes.
     pub reasons: Vec<&'static str>,
-    /// `None` when not blaming, or for a crisis (help instead of advice).
+    /// The I-statement; `None` when not blaming, or for a crisis.
     pub suggestion: Option<String>,
+    /// For a message that is not blaming but not kind either (a complaint
+    /// with no feeling named): the I-statement frame to fill in.
+    pub frame: Option<String>,
 }
 
-/// Analyses and (if blaming) rewrites one message with the rules.
+/// Analyses one message and, if it blames, rewrites it.
 pub fn verdict(coach: &Coach, message: &str) -> Verdict {
     let analysis = coach.analyze(message);
     if analysis.crisis {
         return Verdict {
             blaming: false,
+            crisis: true,
             reasons: vec!["crisis"],
             suggestion: None,
+            frame: None,
         };
     }
     Verdict {
         blaming: analysis.blaming(),
+        crisis: false,
         reasons: analysis.reasons.iter().map(|r| r.code()).collect(),
         suggestion: analysis
             .blaming()
             .then(|| coach.suggest(&analysis, None).text),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn coach() -> Coach {
-        Coach::from_catalog(&Catalog::embedded().unwrap()).unwrap()
-    }
-
-    fn reasons(text: &str) -> Vec<&'static str> {
-        coach()
-            .analyze(text)
-            .reasons
-            .iter()
-            .map(|r| r.code())
-            .collect()
-    }
-
-    #[test]
-    fn each_rule_fires_on_its_example() {
-        assert_eq!(
-            reasons("You never text me back."),
-            ["you_accusation", "absolute"]
-        );
-        assert_eq!(reasons("You always leave dishes in the sink"), ["absolute"]);
-        assert_eq!(reasons("You're so selfish"), ["label"]);
-        assert_eq!(
-            reasons("I feel like you don't care about me"),
-            ["you_accusation", "disguised_you"]
-        );
-        assert_eq!(
-            reasons("Why can't you ever be on time?"),
-            ["rhetorical_question"]
-        );
-        assert_eq!(reasons("Whatever."), ["contempt"]);
-        assert_eq!(reasons("You ignored me at the party"), ["you_accusation"]);
-    }
-
-    #[test]
-    fn affection_and_requests_are_left_alone() {
-        for kind in [
-            "You mean the world to me",
-            "Can you pick up milk?",
-            "I'll love you always",
-            "You always make me smile",
-            "You never fail to make me laugh",
-            "You don't have to cook tonight, I've got it",
-            "Whatever you want for dinner is fine",
-            "Why do you like jazz so much?",
-            "You're not lazy, you're exhausted",
-        ] {
-            assert!(reasons(kind).is_empty(), "{kind}: {:?}", reasons(kind));
-        }
-    }
-
-    #[test]
-    fn suggestions_keep_the_topic_and_pass_their_own_checks() {
-        let coach = coach();
-        for (message, expected) in [
-            (
-                "You never text me back",
-                "I'm waiting for you to text me back",
-            ),
-            (
-                "You always leave dishes in the sink",
-                "when you leave dishes in the sink",
-            ),
-            ("You ignored me at the party", "I was ignored at the party"),
-            ("You don't listen to me", "I don't feel heard"),
-            ("You're so selfish", "it seems my needs come second"),
-        ] {
-            let suggestion = coach.suggest(&coach.analyze(message), None);
-            assert!(
-                suggestion.text.contains(expected),
-                "{message}: {}",
-                suggestion.text
-            );
-            assert!(
-                coach.is_sound(&suggestion.text),
-                "{message}: {}",
-                suggestion.text
-            );
-        }
-        let anxious = coach.suggest(&coach.analyze("You never text me back"), None);
-        assert_eq!(anxious.feeling, "anxious");
-        let chosen = coach.suggest(&coach.analyze("You never text me back"), Some("lonely"));
-        assert!(
-            chosen.text.starts_with("I feel lonely when"),
-            "{}",
-            chosen.text
-        );
-    }
-
-    #[test]
-    fn crisis_words_are_recognised() {
-        let analysis = coach().analyze("Sometimes I want to die when you yell");
-        assert!(analysis.crisis);
-        assert!(!analysis.blaming(), "a crisis gets help, not a rewrite");
+        frame: analysis.complaint.then(|| coach.frame(&analysis)),
     }
 }

@@ -32,6 +32,14 @@ pub(super) async fn suggest(
     let analysis = engine.coach.analyze(text);
     let reply = if analysis.crisis {
         Reply::private(crisis_text(engine))
+    } else if analysis.complaint {
+        // Asked for help with it: not blaming, but not kind either.
+        let frame = engine.coach.frame(&analysis);
+        Reply::private(
+            engine
+                .catalog
+                .render(Key::RewordFrame, &[("frame", &frame)]),
+        )
     } else if !analysis.blaming() {
         Reply::private(engine.catalog.text(Key::RewordFine))
     } else {
@@ -139,6 +147,7 @@ async fn suggestion(
         Ok(worded) if engine.coach.is_sound(&worded) => Suggestion {
             text: worded,
             feeling: rules.feeling,
+            frame: false,
         },
         // The model's words are not logged: they may echo the message.
         Ok(_) => {
@@ -164,6 +173,8 @@ fn reasons_text(engine: &Engine, analysis: &Analysis) -> String {
                 Reason::Disguised => Key::RewordReasonDisguised,
                 Reason::Rhetorical => Key::RewordReasonRhetorical,
                 Reason::Contempt => Key::RewordReasonContempt,
+                Reason::Command => Key::RewordReasonCommand,
+                Reason::Past => Key::RewordReasonPast,
             })
         })
         .collect();

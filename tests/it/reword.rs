@@ -230,7 +230,7 @@ fn the_json_command_writes_one_verdict_per_line() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("rapport starts");
-    let input = "You never text me back.\nCan you pick up milk?\nI want to kill myself\n";
+    let input = "You never text me back.\nCan you pick up milk?\nI want to kill myself\nmy dad never listens when i explain stuff, so frustrating\n";
     child
         .stdin
         .take()
@@ -244,7 +244,7 @@ fn the_json_command_writes_one_verdict_per_line() {
         .lines()
         .map(|line| serde_json::from_str(line).expect("a JSON object per line"))
         .collect();
-    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["blaming"], true);
     assert_eq!(
         lines[0]["reasons"],
@@ -256,14 +256,46 @@ fn the_json_command_writes_one_verdict_per_line() {
             .unwrap()
             .starts_with("I feel ")
     );
+    assert_eq!(lines[0]["crisis"], false);
+    assert_eq!(lines[0]["frame"], serde_json::Value::Null);
     assert_eq!(
         lines[1],
-        serde_json::json!({"blaming": false, "reasons": [], "suggestion": null})
+        serde_json::json!({"blaming": false, "crisis": false, "reasons": [], "suggestion": null, "frame": null})
     );
     assert_eq!(
         lines[2],
-        serde_json::json!({"blaming": false, "reasons": ["crisis"], "suggestion": null})
+        serde_json::json!({"blaming": false, "crisis": true, "reasons": ["crisis"], "suggestion": null, "frame": null}),
+        "a crisis is told apart from a harmless message by its own field"
     );
+    // Not blaming, but a complaint: the frame to fill in.
+    assert_eq!(lines[3]["blaming"], false);
+    assert_eq!(lines[3]["suggestion"], serde_json::Value::Null);
+    let frame = lines[3]["frame"].as_str().expect("a frame");
+    assert!(
+        frame.starts_with("I feel ") && frame.contains("___"),
+        "{frame}"
+    );
+}
+
+#[tokio::test]
+async fn a_complaint_that_does_not_blame_gets_the_frame_not_praise() {
+    let t = spawn_engine().await;
+    let reply = t
+        .say(
+            &person("ana"),
+            &Place::Direct,
+            "reword my dad never listens when i explain stuff, so frustrating",
+        )
+        .await;
+    let text = &reply[0].reply.text;
+    assert_ne!(text, t.text(Key::RewordFine, &[]).as_str());
+    let frame = t.engine.coach().frame(
+        &t.engine
+            .coach()
+            .analyze("my dad never listens when i explain stuff, so frustrating"),
+    );
+    assert_eq!(text, &t.text(Key::RewordFrame, &[("frame", &frame)]));
+    assert!(text.contains("___"), "{text}");
 }
 
 #[tokio::test]
