@@ -177,11 +177,7 @@ pub fn train(lex: &Lexicon, examples: &[Example<'_>], settings: &Settings) -> Tr
             .map(|(_, d)| d)
             .collect();
         let fitted = fit(&training, settings);
-        for (i, doc) in docs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| folds[*i] == fold)
-        {
+        for (i, doc) in docs.iter().enumerate().filter(|(i, _)| folds[*i] == fold) {
             held_out[i] = fitted.predict(doc);
         }
     }
@@ -258,7 +254,10 @@ fn fit(docs: &[&Doc], settings: &Settings) -> Fitted {
                 .collect()
         })
         .collect();
-    let labels: Vec<f64> = docs.iter().map(|d| f64::from(u8::from(d.blaming))).collect();
+    let labels: Vec<f64> = docs
+        .iter()
+        .map(|d| f64::from(u8::from(d.blaming)))
+        .collect();
     // The last place holds the bias, which is not penalised.
     let mut weights = vec![0.0; names.len() + 1];
     let mut adam = Adam::new(weights.len());

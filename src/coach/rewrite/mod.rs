@@ -44,7 +44,7 @@ impl Parts<'_> {
     /// The suggestion for an analysed message; `chosen` is a feeling the
     /// author picked instead of the coach's.
     pub fn suggest(&self, analysis: &Analysis, chosen: Option<&str>) -> Suggestion {
-        let topic = analysis.topic.and_then(|i| self.wording.topics.get(i));
+        let topic = self.wording.for_message(analysis.topic, &analysis.reasons);
         let default = &self.lex.default_feeling;
         let named = analysis.named_feeling.as_deref();
         let openings = &self.wording.openings;

@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::coach::rules::Reason;
 use crate::coach::text::topics::PREFIX;
 use crate::coach::text::{Lexicon, LexiconError};
 use crate::prompts::Catalog;
@@ -62,7 +63,13 @@ pub struct Wording {
     pub labels: FxHashMap<String, String>,
     /// By the lexicon's topic order.
     pub topics: Vec<TopicWording>,
+    /// For a message whose topic is not one of ours: wording for the kind
+    /// of blame it is ("contempt" -> sarcasm between us), by reason code.
+    pub fallbacks: FxHashMap<String, TopicWording>,
 }
+
+/// Where the wording for a kind of blame is.
+pub const FALLBACKS: &str = "coach.fallbacks.";
 
 fn table(catalog: &Catalog, key: &str) -> Result<FxHashMap<String, String>, LexiconError> {
     let entries = catalog.entries(key);
@@ -129,17 +136,15 @@ impl Wording {
             .topics
             .names
             .iter()
-            .map(|name| {
-                let part = |what: &str| list(catalog, &format!("{PREFIX}{name}.{what}"));
-                Ok(TopicWording {
-                    feelings: part("feelings")?,
-                    situations: part("situations")?,
-                    past: part("past")?,
-                    needs: part("needs")?,
-                    requests: part("requests")?,
-                })
-            })
+            .map(|name| topic_wording(catalog, &format!("{PREFIX}{name}")))
             .collect::<Result<Vec<_>, LexiconError>>()?;
+        let fallbacks = Reason::ALL
+            .iter()
+            .map(|reason| {
+                let wording = topic_wording(catalog, &format!("{FALLBACKS}{}", reason.code()))?;
+                Ok((reason.code().to_owned(), wording))
+            })
+            .collect::<Result<FxHashMap<_, _>, LexiconError>>()?;
         let openings = [&templates.present, &templates.past, &templates.frame]
             .iter()
             .filter_map(|template| template.split("{feeling}").next())
@@ -158,6 +163,30 @@ impl Wording {
             turned_phrases,
             labels: table(catalog, "coach.labels")?,
             topics,
+            fallbacks,
         })
     }
+
+    /// The wording for a message: its topic's, else the one for the most
+    /// telling of its reasons.
+    pub fn for_message(&self, topic: Option<usize>, reasons: &[Reason]) -> Option<&TopicWording> {
+        topic.and_then(|i| self.topics.get(i)).or_else(|| {
+            Reason::MOST_TELLING
+                .iter()
+                .find(|reason| reasons.contains(reason))
+                .and_then(|reason| self.fallbacks.get(reason.code()))
+        })
+    }
+}
+
+/// A topic's (or a fallback's) five lists under `key`.
+fn topic_wording(catalog: &Catalog, key: &str) -> Result<TopicWording, LexiconError> {
+    let part = |what: &str| list(catalog, &format!("{key}.{what}"));
+    Ok(TopicWording {
+        feelings: part("feelings")?,
+        situations: part("situations")?,
+        past: part("past")?,
+        needs: part("needs")?,
+        requests: part("requests")?,
+    })
 }

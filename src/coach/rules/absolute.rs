@@ -2,7 +2,9 @@
 //! you…", "you only…", "you keep…", and bringing up the past ("again",
 //! "once again", "like always") in a message about the partner.
 
-use super::clause::{Clause, action_start, is_affection, is_partner, kept_words, occurs, opening};
+use super::clause::{
+    Clause, action_start, is_affection, is_keepable, is_partner, kept_words, occurs, opening,
+};
 use super::{Cue, Findings, Focus};
 use crate::coach::text::{Lexicon, Tokens};
 
@@ -49,7 +51,14 @@ fn habit(lex: &Lexicon, tokens: &Tokens<'_>, clause: &Clause, found: &mut Findin
     if lex.grammar.negations.match_at(all, clause.verb).is_some() || clause.verb >= clause.end {
         return; // the accusation rule keeps a negated act
     }
-    let action = kept_words(lex, all, action_start(lex, all, clause), clause.end, 12);
+    let start = action_start(lex, all, clause);
+    // "you're always so tired" says who someone is, not what they do.
+    if !is_keepable(lex, all, clause)
+        || clause.copula && lex.words.intensifiers.match_at(all, start).is_some()
+    {
+        return;
+    }
+    let action = kept_words(lex, all, start, clause.end, 12);
     if action.is_empty() {
         return;
     }

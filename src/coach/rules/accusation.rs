@@ -10,7 +10,8 @@
 //! me like …".
 
 use super::clause::{
-    Clause, action_start, is_affection, is_kind, is_partner, kept_words, occurs, skip_plain,
+    Clause, action_start, is_affection, is_keepable, is_kind, is_partner, kept_words, occurs,
+    skip_plain,
 };
 use super::{Cue, Findings, Focus, Object};
 use crate::coach::text::{Lexicon, Token, Tokens};
@@ -78,7 +79,8 @@ fn negated(lex: &Lexicon, all: &[Token<'_>], clause: &Clause, length: usize, fou
         return;
     }
     found.add(Cue::NegatedAct);
-    if at < clause.end && all[at].is_word() {
+    // "you haven't said it": a past form cannot follow "waiting for you to".
+    if at < clause.end && all[at].is_word() && !lex.is_past(&all[at]) {
         let past = past || lex.is_past(&all[at]);
         let waitable = lex.find_lemma(&w.waitable, all, at).is_some();
         found.focus_on(Focus::Unmet {
@@ -130,6 +132,11 @@ fn accusing_verb(
             next = stop;
         }
     }
+    // "you ignore her": "her gets ignored" is not English.
+    if matches!(&object, Object::Thing(thing) if g.object_pronouns.match_at(all, next - 1).is_some() && !thing.contains(' '))
+    {
+        return true;
+    }
     found.focus_on(Focus::Turned {
         verb: verb.phrase.to_owned(),
         object,
@@ -179,6 +186,9 @@ fn other_acts(lex: &Lexicon, all: &[Token<'_>], clause: &Clause, found: &mut Fin
     } else {
         Cue::PartnerAct
     });
+    if !is_keepable(lex, all, clause) {
+        return;
+    }
     found.focus_on(Focus::Action {
         action: kept_words(lex, all, action_start(lex, all, clause), clause.end, KEPT),
         state: false,

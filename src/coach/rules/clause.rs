@@ -23,6 +23,9 @@ pub struct Clause {
     pub end: usize,
     /// "you're …", "you are …".
     pub copula: bool,
+    /// "you'd …", "you've …": the verb's auxiliary is in the subject, so
+    /// what follows is not a clause to keep ("you'd rather play").
+    pub auxiliary: bool,
     pub sentence: Sentence,
 }
 
@@ -67,6 +70,7 @@ pub fn partner_clauses(lex: &Lexicon, tokens: &Tokens<'_>) -> SmallVec<[Clause; 
                 verb,
                 end,
                 copula,
+                auxiliary: contracted && !g.you_are.contains(token),
                 sentence: *sentence,
             });
         }
@@ -121,6 +125,22 @@ pub fn skip_fillers(lex: &Lexicon, all: &[Token<'_>], mut at: usize, end: usize)
 /// Where what the partner does starts, as a suggestion keeps it: after
 /// "you" (and "are"), fillers and absolutes, but not "have to" ("you always
 /// have to have the last word").
+/// Whether what the partner did in a clause can be kept as it was said:
+/// not "you'd rather …", "u would notice", "after u drive", "you
+/// promised to call" (the promise is not what hurt).
+pub fn is_keepable(lex: &Lexicon, all: &[Token<'_>], clause: &Clause) -> bool {
+    let g = &lex.grammar;
+    let subordinate = clause
+        .you
+        .checked_sub(1)
+        .filter(|&p| p >= clause.sentence.start)
+        .is_some_and(|p| g.subordinators.match_at(all, p).is_some());
+    let verb = action_start(lex, all, clause);
+    let guessed =
+        g.modals.match_at(all, verb).is_some() || g.reported_verbs.match_at(all, verb).is_some();
+    !(clause.auxiliary || subordinate || guessed)
+}
+
 pub fn action_start(lex: &Lexicon, all: &[Token<'_>], clause: &Clause) -> usize {
     let mut at = clause.you + 1;
     if all

@@ -16,6 +16,30 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: [Reason; 8] = [
+        Reason::YouAccusation,
+        Reason::Absolute,
+        Reason::Label,
+        Reason::Disguised,
+        Reason::Rhetorical,
+        Reason::Contempt,
+        Reason::Command,
+        Reason::Past,
+    ];
+
+    /// The reasons from the one that says most about a message to the
+    /// one that says least: sarcasm tells more than "you" does.
+    pub const MOST_TELLING: [Reason; 8] = [
+        Reason::Contempt,
+        Reason::Command,
+        Reason::Label,
+        Reason::Rhetorical,
+        Reason::Disguised,
+        Reason::Past,
+        Reason::Absolute,
+        Reason::YouAccusation,
+    ];
+
     /// A stable code, used by `rapport reword --json`.
     pub fn code(self) -> &'static str {
         match self {

@@ -35,7 +35,8 @@ phrase_lists! {
     Grammar, "coach." {
         you, you_contracted, you_are, you_copulas, your, yourself, i, me, my, we,
         others, subject_starts, clause_breaks, interjections, negations,
-        past_negations, past_forms, not_past, infinitive, fillers,
+        past_negations, past_forms, not_past, infinitive, fillers, object_pronouns, modals,
+        subordinators, reported_verbs,
     }
 }
 
