@@ -1,6 +1,7 @@
 //! Coach benchmark: messages per second on one core for analyse + rewrite
-//! (the rule engine), beside a bare regex scan of the same text for the
-//! coach's trigger words, as a ratio. Targets: >= 50,000 msg/s and <= 3x.
+//! (rules, model and suggestion), beside a bare regex scan of the same text
+//! for the coach's trigger words. Target: >= 200,000 msg/s; the ratio to
+//! the regex scan is reported as information only.
 //!
 //! Run with `cargo bench --bench coach`.
 
@@ -16,9 +17,14 @@ const MESSAGES: usize = 200_000;
 const ROUNDS: usize = 7;
 
 fn corpus() -> Vec<String> {
+    // The development part only: the frozen test part stays out of
+    // everything but its own test.
     let sets = [
         include_str!("../tests/data/reword-eval.tsv"),
-        include_str!("../tests/data/reword-holdout.tsv"),
+        include_str!("../tests/data/coach-chat.tsv"),
+        include_str!("../tests/data/coach-wide-b.tsv"),
+        include_str!("../tests/data/coach-wide-f.tsv"),
+        include_str!("../tests/data/coach-wide-g.tsv"),
     ];
     let lines: Vec<String> = sets
         .iter()
@@ -32,14 +38,14 @@ fn corpus() -> Vec<String> {
 /// One regex of every trigger word and phrase the coach listens for.
 fn trigger_regex(catalog: &Catalog) -> Regex {
     let mut words: Vec<String> = [
-        "coach.absolutes",
-        "coach.labels",
+        "coach.words.absolutes",
+        "coach.words.labels",
         "coach.negations",
-        "coach.contempt",
-        "coach.strong_accusations",
-        "coach.blame_phrases",
-        "coach.rhetorical",
-        "coach.disguised_openers",
+        "coach.words.contempt",
+        "coach.words.accusing_verbs",
+        "coach.words.blame_phrases",
+        "coach.words.rhetorical",
+        "coach.words.disguised_openers",
     ]
     .iter()
     .flat_map(|name| catalog.list(name).unwrap_or_default().iter().cloned())
@@ -112,12 +118,11 @@ fn main() {
     );
     println!("  bare regex scan of the trigger words: {regex_rate:.0} msg/s ({hits} matches)");
     println!(
-        "  ratio coach / regex: {ratio:.2}x; targets >= 50000 msg/s: {}, <= 3x: {}",
-        if coach_rate >= 50_000.0 {
+        "  ratio coach / regex: {ratio:.2}x (information); target >= 200000 msg/s: {}",
+        if coach_rate >= 200_000.0 {
             "met"
         } else {
             "NOT met"
-        },
-        if ratio <= 3.0 { "met" } else { "NOT met" }
+        }
     );
 }

@@ -22,8 +22,11 @@
 //!     |                moments (a proposed time in each partner's zone); jobs
 //!     |                (what the scheduler runs); ctx (a request's transaction
 //!     |                and actor); message (Request, Outgoing); queue (the outbox)
-//!     |-------> coach    the I-statement coach: text, lexicon, analyze,
-//!     |                  rewrite, llm (an optional local model)
+//!     |-------> coach    the I-statement coach: rewrite (situation, feeling,
+//!     |                  check, wording) -> judge -> model (features, train)
+//!     |                  -> rules (one file per kind of blame) -> text
+//!     |                  (tokens, spelling, phrases, words, topics); llm
+//!     |                  (an optional local model)
 //!     |-------> chart    PNG charts of check-in ratings
 //!     v
 //!  store               the only SQL: sqlx Any over SQLite (default) or

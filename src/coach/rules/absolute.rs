@@ -65,7 +65,8 @@ fn habit(lex: &Lexicon, tokens: &Tokens<'_>, clause: &Clause, found: &mut Findin
     found.focus_on(Focus::Action {
         action,
         state: clause.copula,
-        past: lex.is_past(&all[clause.verb]),
+        // "you did the same thing": "did" is skipped as a helper but sets the tense.
+        past: lex.is_past(&all[clause.verb]) || lex.is_past(&all[start]),
     });
 }
 
@@ -93,7 +94,7 @@ fn again(lex: &Lexicon, tokens: &Tokens<'_>, found: &mut Findings) {
             .last()
             .map(|s| tokens.of(s));
         let alone = span.len() <= 2;
-        if !light(span) && !(alone && before.is_some_and(light)) {
+        if !(light(span) || alone && before.is_some_and(light)) {
             found.add(Cue::Again);
             return;
         }

@@ -189,10 +189,11 @@ fn other_acts(lex: &Lexicon, all: &[Token<'_>], clause: &Clause, found: &mut Fin
     if !is_keepable(lex, all, clause) {
         return;
     }
+    let start = action_start(lex, all, clause);
     found.focus_on(Focus::Action {
-        action: kept_words(lex, all, action_start(lex, all, clause), clause.end, KEPT),
+        action: kept_words(lex, all, start, clause.end, KEPT),
         state: false,
-        past,
+        past: past || lex.is_past(&all[start]),
     });
 }
 

@@ -139,6 +139,9 @@ pub struct Match<'s> {
     pub phrase: &'s str,
 }
 
+/// A listed phrase's words and its place in the list.
+type Listed = (Box<[WordId]>, u16);
+
 /// One list of phrases.
 #[derive(Clone, Debug, Default)]
 pub struct PhraseSet {
@@ -147,7 +150,7 @@ pub struct PhraseSet {
     phrases: Vec<Box<str>>,
     /// Phrase words by first word, longest first, with their place: for a
     /// first word other than the token's own (a lemma).
-    by_first: FxHashMap<WordId, Vec<(Box<[WordId]>, u16)>>,
+    by_first: FxHashMap<WordId, Vec<Listed>>,
 }
 
 impl PhraseSet {
