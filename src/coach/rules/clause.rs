@@ -130,15 +130,19 @@ pub fn skip_fillers(lex: &Lexicon, all: &[Token<'_>], mut at: usize, end: usize)
 /// promised to call" (the promise is not what hurt).
 pub fn is_keepable(lex: &Lexicon, all: &[Token<'_>], clause: &Clause) -> bool {
     let g = &lex.grammar;
-    let subordinate = clause
+    let before = clause
         .you
         .checked_sub(1)
-        .filter(|&p| p >= clause.sentence.start)
-        .is_some_and(|p| g.subordinators.match_at(all, p).is_some());
+        .filter(|&p| p >= clause.sentence.start);
+    // "after u drive"; "u think ur right" (what is thought, not done).
+    let inside = before.is_some_and(|p| {
+        g.subordinators.match_at(all, p).is_some() || g.reported_verbs.match_at(all, p).is_some()
+    });
     let verb = action_start(lex, all, clause);
-    let guessed =
-        g.modals.match_at(all, verb).is_some() || g.reported_verbs.match_at(all, verb).is_some();
-    !(clause.auxiliary || subordinate || guessed)
+    let vague = [&g.modals, &g.reported_verbs, &g.auxiliaries]
+        .iter()
+        .any(|set| set.match_at(all, verb).is_some());
+    !(clause.auxiliary || inside || vague)
 }
 
 pub fn action_start(lex: &Lexicon, all: &[Token<'_>], clause: &Clause) -> usize {

@@ -35,7 +35,7 @@ phrase_lists! {
     Grammar, "coach." {
         you, you_contracted, you_are, you_copulas, your, yourself, i, me, my, we,
         others, subject_starts, clause_breaks, interjections, negations,
-        past_negations, past_forms, not_past, infinitive, fillers, object_pronouns, modals,
+        past_negations, past_forms, not_past, infinitive, fillers, object_pronouns, modals, auxiliaries,
         subordinators, reported_verbs,
     }
 }
