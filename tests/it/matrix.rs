@@ -17,7 +17,7 @@ use matrix_sdk::ruma::events::relation::Annotation;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::room::member::StrippedRoomMemberEvent;
 use matrix_sdk::ruma::events::room::message::{
-    MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent,
+    MessageFormat, MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 use matrix_sdk::{Client, Room};
@@ -99,6 +99,8 @@ pub(crate) struct Seen {
     pub(crate) body: String,
     /// `m.text`, `m.notice`, `m.image` or `m.file`.
     pub(crate) msgtype: String,
+    /// The HTML `formatted_body` of a text or notice, if it has one.
+    pub(crate) html: Option<String>,
 }
 
 /// A partner: a real matrix-sdk client that joins every invite and keeps
@@ -131,6 +133,13 @@ impl Partner {
             let store = store.clone();
             async move {
                 let msgtype = event.content.msgtype();
+                let html = match &event.content.msgtype {
+                    MessageType::Notice(notice) => notice.formatted.as_ref(),
+                    MessageType::Text(text) => text.formatted.as_ref(),
+                    _ => None,
+                }
+                .filter(|f| f.format == MessageFormat::Html)
+                .map(|f| f.body.clone());
                 let body = match &event.content.msgtype {
                     MessageType::Notice(notice) => notice.body.clone(),
                     MessageType::Text(text) => text.body.clone(),
@@ -149,6 +158,7 @@ impl Partner {
                     sender: event.sender.clone(),
                     body,
                     msgtype: msgtype.to_owned(),
+                    html,
                 });
             }
         });
@@ -386,6 +396,11 @@ pub(crate) async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoom
     let invite = ben.expect(&bot.user, "would like to pair with you").await;
     assert!(invite.body.contains("1️⃣ Accept"), "{}", invite.body);
     assert_eq!(invite.msgtype, "m.text", "an invite notifies");
+    let html = invite.html.as_deref().unwrap_or_default();
+    assert!(
+        html.contains("<ul><li>1️⃣ Accept") && !html.contains('\n'),
+        "choices are an HTML list beside the plain text: {html}"
+    );
     assert!(
         invite.body.contains("— pair accept") && !invite.body.contains("!rapport"),
         "in a direct room the commands shown need no prefix: {}",
@@ -626,8 +641,11 @@ async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
         "a check-in question notifies"
     );
     assert_ne!(asked_ana.room, room, "questions come privately");
-    ana.say(&asked_ana.room, "checkin answer 7 a good day together")
-        .await;
+    ana.say(
+        &asked_ana.room,
+        "checkin answer 7 a good day together <b>&</b> more",
+    )
+    .await;
     ana.expect(&bot.user, "your answer is saved").await;
     // ben answers with a keycap reaction on the question.
     let reaction = ReactionEventContent::new(Annotation::new(asked_ben.event.clone(), "8️⃣".into()));
@@ -642,6 +660,11 @@ async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
     bot.tick().await;
     let reveal = ben.expect(&bot.user, "a good day together").await;
     assert_eq!(reveal.room, room, "the reveal lands in the shared room");
+    let html = reveal.html.as_deref().unwrap_or_default();
+    assert!(
+        html.contains("a good day together &lt;b&gt;&amp;&lt;/b&gt; more") && !html.contains("<b>"),
+        "what ana wrote is shown, never read as markup: {html}"
+    );
 
     // The history comes with its chart as an image.
     ana.say(&asked_ana.room, "checkin history").await;

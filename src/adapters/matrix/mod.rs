@@ -13,7 +13,8 @@
 //!   is for the bot (`handlers.rs`, `render.rs`). Choices are numbered:
 //!   reply with the number or react with its keycap (`choices.rs`). What
 //!   must be noticed (a question, an invite, a nudge, a reminder) is
-//!   `m.text`, which notifies; the rest are `m.notice`. Private replies go
+//!   `m.text`, which notifies; the rest are `m.notice`. Each carries HTML
+//!   beside its plain text, lists as lists (`html.rs`). Private replies go
 //!   to the person's direct room; files carry their name and size
 //!   (`port.rs`).
 //! - Our own sync loop, so a quick run of syncs never waits matrix-sdk's
@@ -24,6 +25,7 @@
 
 mod choices;
 mod handlers;
+mod html;
 mod invites;
 mod port;
 pub mod render;

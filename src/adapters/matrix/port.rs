@@ -14,7 +14,7 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use super::choices::ChoiceMemory;
 use super::wire::{classify, txn_id};
-use super::{MatrixSettings, render, rooms};
+use super::{MatrixSettings, html, render, rooms};
 use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Readers, Sent};
 use crate::domain::{Attachment, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::prompts::{Catalog, Key};
@@ -71,10 +71,11 @@ impl MatrixPort {
         };
         let text = render::text_with_choices(reply, prefix, &self.catalog);
         // An empty mention list: rapport's messages ping nobody by name.
+        let html = html::formatted(&text);
         let content = if reply.notify {
-            RoomMessageEventContent::text_plain(text)
+            RoomMessageEventContent::text_html(text, html)
         } else {
-            RoomMessageEventContent::notice_plain(text)
+            RoomMessageEventContent::notice_html(text, html)
         }
         .add_mentions(Mentions::new());
         let txn = txn_id(key);
