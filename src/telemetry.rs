@@ -31,6 +31,19 @@ const CHATTY: &[&str] = &[
     "h2",
 ];
 
+/// Lines matrix-sdk writes on healthy runs, held back unless the admin's
+/// filter names the target itself: a warning for each batch of room keys
+/// when no key backup is set up (rapport sets none up), an error for each
+/// 404 of optional account data it asks for, and, on a first start, that
+/// our own device "might have been deleted" when a key query answers before
+/// its keys are uploaded. rapport logs its own failures with their context,
+/// so a real problem still shows.
+const HARMLESS: &[(&str, LevelFilter)] = &[
+    ("matrix_sdk_crypto::backups", LevelFilter::ERROR),
+    ("matrix_sdk_crypto::identities::manager", LevelFilter::ERROR),
+    ("matrix_sdk::http_client", LevelFilter::OFF),
+];
+
 /// Installs the global subscriber. A bad filter falls back to `info` rather
 /// than leaving the admin without logs.
 pub fn init(filter: &str, format: LogFormat) {
@@ -45,12 +58,22 @@ pub fn init(filter: &str, format: LogFormat) {
     };
 }
 
-/// The admin's filter with the chat libraries capped at `info`.
+/// The admin's filter with the chat libraries capped at `info` and their
+/// known-harmless lines held back.
 pub fn private_filter(filter: &str) -> EnvFilter {
+    let admins = filter;
     let mut filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     for name in CHATTY {
         if let Ok(cap) = format!("{name}={}", LevelFilter::INFO).parse::<Directive>() {
             filter = filter.add_directive(cap);
+        }
+    }
+    for (target, level) in HARMLESS
+        .iter()
+        .filter(|(target, _)| !admins.contains(target))
+    {
+        if let Ok(quiet) = format!("{target}={level}").parse::<Directive>() {
+            filter = filter.add_directive(quiet);
         }
     }
     filter
@@ -70,5 +93,18 @@ mod tests {
             shown.contains("trace"),
             "our own crate keeps the admin's level"
         );
+    }
+
+    #[test]
+    fn known_harmless_library_lines_are_held_back_unless_asked_for() {
+        let shown = private_filter("info").to_string();
+        assert!(
+            shown.contains("matrix_sdk_crypto::backups=error"),
+            "{shown}"
+        );
+        assert!(shown.contains("matrix_sdk::http_client=off"), "{shown}");
+        let asked = private_filter("info,matrix_sdk::http_client=warn").to_string();
+        assert!(asked.contains("matrix_sdk::http_client=warn"), "{asked}");
+        assert!(!asked.contains("matrix_sdk::http_client=off"), "{asked}");
     }
 }

@@ -28,6 +28,7 @@ mod goals;
 #[cfg(feature = "matrix")]
 mod matrix;
 #[cfg(feature = "matrix")]
+mod matrix_logs;
 mod matrix_privacy;
 mod matrix_rooms;
 

@@ -236,7 +236,7 @@ impl Partner {
     }
 
     /// An encrypted room with the others invited.
-    async fn create_encrypted_room(&self, invite: &[&OwnedUserId]) -> OwnedRoomId {
+    pub(crate) async fn create_encrypted_room(&self, invite: &[&OwnedUserId]) -> OwnedRoomId {
         let mut request = CreateRoom::new();
         request.invite = invite.iter().map(|u| (*u).clone()).collect();
         request.initial_state = vec![
@@ -257,7 +257,7 @@ impl Partner {
 /// The bot's account and store, kept across restarts of the bot.
 pub(crate) struct Account {
     pub(crate) user: OwnedUserId,
-    password: String,
+    pub(crate) password: String,
     pub(crate) store: tempfile::TempDir,
 }
 
