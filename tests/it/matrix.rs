@@ -17,7 +17,7 @@ use matrix_sdk::ruma::events::relation::Annotation;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::room::member::StrippedRoomMemberEvent;
 use matrix_sdk::ruma::events::room::message::{
-    MessageFormat, MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent,
+    MessageFormat, MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 use matrix_sdk::{Client, Room};
@@ -101,6 +101,8 @@ pub(crate) struct Seen {
     pub(crate) msgtype: String,
     /// The HTML `formatted_body` of a text or notice, if it has one.
     pub(crate) html: Option<String>,
+    /// The event it is a Matrix reply to, if any.
+    pub(crate) reply_to: Option<OwnedEventId>,
 }
 
 /// A partner: a real matrix-sdk client that joins every invite and keeps
@@ -140,6 +142,10 @@ impl Partner {
                 }
                 .filter(|f| f.format == MessageFormat::Html)
                 .map(|f| f.body.clone());
+                let reply_to = match &event.content.relates_to {
+                    Some(Relation::Reply(reply)) => Some(reply.in_reply_to.event_id.clone()),
+                    _ => None,
+                };
                 let body = match &event.content.msgtype {
                     MessageType::Notice(notice) => notice.body.clone(),
                     MessageType::Text(text) => text.body.clone(),
@@ -159,6 +165,7 @@ impl Partner {
                     body,
                     msgtype: msgtype.to_owned(),
                     html,
+                    reply_to,
                 });
             }
         });
@@ -407,8 +414,17 @@ pub(crate) async fn paired(bot: &Bot, ana: &Partner, ben: &Partner) -> OwnedRoom
         invite.body
     );
     assert_eq!(sent.msgtype, "m.notice", "a confirmation need not");
-    ben.say(&invite.room, "1").await;
-    ben.expect(&bot.user, "now paired").await;
+    let picked = ben.say(&invite.room, "1").await;
+    let paired = ben.expect(&bot.user, "now paired").await;
+    assert_eq!(
+        paired.reply_to.as_ref(),
+        Some(&picked),
+        "the answer is a Matrix reply to the line it answers"
+    );
+    assert!(
+        sent.reply_to.is_none(),
+        "an answer moved to the direct room replies to nothing there"
+    );
     bot.tick().await;
     ana.expect(&bot.user, "accepted your invite").await;
     // Their space is not ana's room, which she could open to anyone, but

@@ -2,12 +2,12 @@
 //! out now, everything else through the outbox.
 
 use matrix_sdk::deserialized_responses::EncryptionInfo;
-use matrix_sdk::ruma::UserId;
 use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
 use matrix_sdk::ruma::events::room::message::{
     MessageType, OriginalSyncRoomMessageEvent, Relation,
 };
 use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
+use matrix_sdk::ruma::{EventId, UserId};
 use matrix_sdk::{Room, RoomState};
 
 use super::MatrixSettings;
@@ -215,7 +215,9 @@ async fn answer_all(
         } else {
             let to = Destination::Space(SpaceRef::new(Platform::Matrix, room.room_id().as_str()));
             let direct = matches!(place, Place::Direct);
-            (to, port.send_to_room(room, &key, reply, direct).await)
+            let command = EventId::parse(event_id).ok();
+            let sent = port.send_to_room(room, &key, reply, direct, command.as_deref());
+            (to, sent.await)
         };
         // A room keeps the answer: remember where, so deleting the words it
         // repeats can redact it.

@@ -14,7 +14,8 @@
 //!   reply with the number or react with its keycap (`choices.rs`). What
 //!   must be noticed (a question, an invite, a nudge, a reminder) is
 //!   `m.text`, which notifies; the rest are `m.notice`. Each carries HTML
-//!   beside its plain text, lists as lists (`html.rs`). Private replies go
+//!   beside its plain text, lists as lists (`html.rs`); an answer in the
+//!   room of its command is a Matrix reply to it. Private replies go
 //!   to the person's direct room; files carry their name and size
 //!   (`port.rs`).
 //! - Our own sync loop, so a quick run of syncs never waits matrix-sdk's

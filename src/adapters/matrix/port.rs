@@ -7,7 +7,10 @@ use std::sync::Arc;
 
 use matrix_sdk::attachment::{AttachmentConfig, AttachmentInfo, BaseFileInfo, BaseImageInfo};
 use matrix_sdk::ruma::events::Mentions;
-use matrix_sdk::ruma::events::room::message::{RoomMessageEventContent, TextMessageEventContent};
+use matrix_sdk::ruma::events::relation::{InReplyTo, Reply as ReplyTo};
+use matrix_sdk::ruma::events::room::message::{
+    Relation, RoomMessageEventContent, TextMessageEventContent,
+};
 use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, RoomId, TransactionId, UInt, UserId};
 use matrix_sdk::{Client, Room, RoomState};
 use tokio::sync::Mutex as AsyncMutex;
@@ -49,13 +52,16 @@ impl MatrixPort {
 
     /// Sends a reply into a room, its attachment after it: as `m.text` when
     /// it must be noticed (it notifies by Synapse's default push rules),
-    /// otherwise as an `m.notice` (which does not).
+    /// otherwise as an `m.notice` (which does not). The direct answer to a
+    /// command is a Matrix reply to it (`answers`), so clients show which
+    /// line it answers.
     pub async fn send_to_room(
         &self,
         room: &Room,
         key: &str,
         reply: &Reply,
         direct: bool,
+        answers: Option<&EventId>,
     ) -> Result<Posted, DeliveryError> {
         if room.state() != RoomState::Joined {
             return Err(DeliveryError::Unreachable(format!(
@@ -72,12 +78,17 @@ impl MatrixPort {
         let text = render::text_with_choices(reply, prefix, &self.catalog);
         // An empty mention list: rapport's messages ping nobody by name.
         let html = html::formatted(&text);
-        let content = if reply.notify {
+        let mut content = if reply.notify {
             RoomMessageEventContent::text_html(text, html)
         } else {
             RoomMessageEventContent::notice_html(text, html)
         }
         .add_mentions(Mentions::new());
+        if let Some(command) = answers {
+            content.relates_to = Some(Relation::Reply(ReplyTo::new(InReplyTo::new(
+                command.to_owned(),
+            ))));
+        }
         let txn = txn_id(key);
         let sent = room
             .send(content)
@@ -172,7 +183,7 @@ impl MatrixPort {
             DeliveryError::Unreachable(format!("not a Matrix user id: {error}"))
         })?;
         let room = self.direct_room(&user_id).await?;
-        self.send_to_room(&room, key, reply, true).await
+        self.send_to_room(&room, key, reply, true, None).await
     }
 
     /// The person's direct room: one rapport made or accepted as direct
@@ -198,7 +209,7 @@ impl MatrixPort {
         if outgrown {
             let why = Reply::private(self.catalog.text(Key::MatrixNewDirectRoom));
             let key = format!("direct-room:{}", room.room_id());
-            self.send_to_room(&room, &key, &why, true).await?;
+            self.send_to_room(&room, &key, &why, true, None).await?;
         }
         Ok(room)
     }
@@ -234,7 +245,7 @@ impl ChatPort for MatrixPort {
     ) -> Sent<'a> {
         Box::pin(async move {
             let room = self.joined_room(&space.id)?;
-            self.send_to_room(&room, key, reply, false).await
+            self.send_to_room(&room, key, reply, false, None).await
         })
     }
 
