@@ -455,7 +455,7 @@ pub(crate) async fn paired_couple(url: &str) -> (Account, Bot, Partner, Partner,
 
 /// ana proposes daily check-ins at 20:00 in `room`; ben accepts by
 /// choosing 1; ana hears of it.
-async fn daily_check_ins(bot: &Bot, ana: &Partner, ben: &Partner, room: &OwnedRoomId) {
+pub(crate) async fn daily_check_ins(bot: &Bot, ana: &Partner, ben: &Partner, room: &OwnedRoomId) {
     ana.say(room, "!rapport checkin schedule daily 20:00").await;
     // Each answer to the requester comes after the engine handled the
     // command, so the outbox holds the partner's message by then.

@@ -195,6 +195,7 @@ impl MatrixPort {
             .get(user_id)
             .and_then(|room_id| self.client.get_room(room_id));
         let mut outgrown = false;
+        let mut turned_down = 0;
         for room in remembered
             .into_iter()
             .chain(self.client.get_dm_rooms(user_id))
@@ -203,6 +204,15 @@ impl MatrixPort {
                 return Ok(room);
             }
             outgrown = true;
+            turned_down += usize::from(rooms::left_ours(&room, user_id).await);
+        }
+        // Someone who left two private rooms rapport opened for them does
+        // not want a third invite: they are unreachable, as on Discord when
+        // direct messages are closed, and the couple is told.
+        if turned_down >= 2 {
+            return Err(DeliveryError::Unreachable(format!(
+                "{user_id} left the direct rooms rapport opened for them"
+            )));
         }
         let room = rooms::create(&self.client, &[user_id.to_owned()], None, true).await?;
         created.insert(user_id.to_owned(), room.room_id().to_owned());

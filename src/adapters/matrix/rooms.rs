@@ -11,6 +11,7 @@ use matrix_sdk::ruma::events::room::guest_access::{GuestAccess, RoomGuestAccessE
 use matrix_sdk::ruma::events::room::history_visibility::{
     HistoryVisibility, RoomHistoryVisibilityEventContent,
 };
+use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::serde::Raw;
 use matrix_sdk::ruma::{Int, OwnedUserId, UserId};
 use matrix_sdk::{Client, Room, RoomMemberships, RoomState};
@@ -85,6 +86,19 @@ pub(super) async fn is_direct_with(room: &Room, user: &UserId) -> bool {
         return false;
     }
     matches!(readers(room).await.as_deref(), Ok([only]) if only == user)
+}
+
+/// Whether `user` left (or turned down the invite to) a room rapport made.
+pub(super) async fn left_ours(room: &Room, user: &UserId) -> bool {
+    let me = room.client().user_id().map(ToOwned::to_owned);
+    let ours = room
+        .creators()
+        .is_some_and(|creators| me.is_some_and(|me| creators.contains(&me)));
+    let left = matches!(
+        room.get_member_no_sync(user).await,
+        Ok(Some(member)) if *member.membership() == MembershipState::Leave
+    );
+    ours && left
 }
 
 /// Everyone in `room` or invited to it, but rapport.
