@@ -53,15 +53,9 @@ fn main() -> ExitCode {
     let trained = train::train(&lexicon, &examples, &SETTINGS);
     let cv = trained.cross_validated;
     println!(
-        "{} examples; cross-validated ({} folds): precision {:.3}, recall {:.3} (tp {}, fp {}, fn {}, tn {}); threshold {:.4}, {} weights",
+        "{} examples; cross-validated ({} folds): {cv}; threshold {:.4}, {} weights",
         examples.len(),
         SETTINGS.folds,
-        cv.precision(),
-        cv.recall(),
-        cv.tp,
-        cv.fp,
-        cv.fn_,
-        cv.tn,
         trained.threshold,
         trained.weights.len()
     );
@@ -113,15 +107,7 @@ fn main() -> ExitCode {
                 println!("  held out, {kind}: {}", example.text);
             }
         }
-        println!(
-            "held out {file}: precision {:.3}, recall {:.3} (tp {}, fp {}, fn {}, tn {})",
-            counts.precision(),
-            counts.recall(),
-            counts.tp,
-            counts.fp,
-            counts.fn_,
-            counts.tn
-        );
+        println!("held out {file}: {counts}");
         return ExitCode::SUCCESS;
     }
     let path = root.join(COACH_TOML);

@@ -62,15 +62,7 @@ fn measure(coach: &Coach, examples: &[Example<'_>]) -> Counts {
 }
 
 fn report(name: &str, counts: &Counts) -> String {
-    format!(
-        "{name}: precision {:.3}, recall {:.3} (tp {}, fp {}, fn {}, tn {})",
-        counts.precision(),
-        counts.recall(),
-        counts.tp,
-        counts.fp,
-        counts.fn_,
-        counts.tn
-    )
+    format!("{name}: {counts}")
 }
 
 #[test]

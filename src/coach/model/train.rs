@@ -131,6 +131,22 @@ impl Counts {
     }
 }
 
+/// "precision 0.950, recall 0.850 (tp …, fp …, fn …, tn …)".
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "precision {:.3}, recall {:.3} (tp {}, fp {}, fn {}, tn {})",
+            self.precision(),
+            self.recall(),
+            self.tp,
+            self.fp,
+            self.fn_,
+            self.tn
+        )
+    }
+}
+
 /// A trained model, rounded as it is written, and how it did held out.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trained {

@@ -122,9 +122,6 @@ pub fn skip_fillers(lex: &Lexicon, all: &[Token<'_>], mut at: usize, end: usize)
     at.min(end)
 }
 
-/// Where what the partner does starts, as a suggestion keeps it: after
-/// "you" (and "are"), fillers and absolutes, but not "have to" ("you always
-/// have to have the last word").
 /// Whether what the partner did in a clause can be kept as it was said:
 /// not "you'd rather …", "u would notice", "after u drive", "you
 /// promised to call" (the promise is not what hurt).
@@ -145,6 +142,9 @@ pub fn is_keepable(lex: &Lexicon, all: &[Token<'_>], clause: &Clause) -> bool {
     !(clause.auxiliary || inside || vague)
 }
 
+/// Where what the partner does starts, as a suggestion keeps it: after
+/// "you" (and "are"), fillers and absolutes, but not "have to" ("you always
+/// have to have the last word").
 pub fn action_start(lex: &Lexicon, all: &[Token<'_>], clause: &Clause) -> usize {
     let mut at = clause.you + 1;
     if all
