@@ -424,7 +424,7 @@ message_keys! {
     ConsoleAttachmentFile => "console.attachment_file",
     ConsoleAttachmentSaved => "console.attachment_saved",
     MatrixOfflineNote => "matrix.offline_note",
-    MatrixEditIgnored => "matrix.edit_ignored",
+    EditIgnored => "edits.ignored",
     ConsoleAttachmentNotSaved => "console.attachment_not_saved",
 
 

@@ -556,7 +556,7 @@ async fn partners_pair_and_reword_in_an_encrypted_room() {
     let typed = ana.say(&direct, "settings").await;
     ana.expect(&bot.user, "Your settings").await;
     ana.edit(&direct, &typed, "settings zone Asia/Tokyo").await;
-    ana.expect(&bot.user, "I don't act on edited messages")
+    ana.expect(&bot.user, "I only act on an edit of a check-in answer")
         .await;
     assert!(
         ana.seen
@@ -657,12 +657,32 @@ async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
         "a check-in question notifies"
     );
     assert_ne!(asked_ana.room, room, "questions come privately");
-    ana.say(
+    let first = ana
+        .say(&asked_ana.room, "checkin answer 6 a first thought")
+        .await;
+    ana.expect(&bot.user, "your answer is saved").await;
+    // She edits it before ben answers: the edit is her answer now.
+    ana.edit(
         &asked_ana.room,
+        &first,
         "checkin answer 7 a good day together <b>&</b> more",
     )
     .await;
-    ana.expect(&bot.user, "your answer is saved").await;
+    let saved = |ana: &Partner| {
+        ana.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.body.contains("your answer is saved"))
+            .count()
+    };
+    for _ in 0..600 {
+        if saved(&ana) == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(saved(&ana), 2, "the edit is answered as the answer again");
     // ben answers with a keycap reaction on the question.
     let reaction = ReactionEventContent::new(Annotation::new(asked_ben.event.clone(), "8️⃣".into()));
     ben.client
@@ -680,6 +700,11 @@ async fn a_check_in_asks_privately_takes_a_reaction_and_reveals_in_the_room() {
     assert!(
         html.contains("a good day together &lt;b&gt;&amp;&lt;/b&gt; more") && !html.contains("<b>"),
         "what ana wrote is shown, never read as markup: {html}"
+    );
+    assert!(
+        !reveal.body.contains("a first thought"),
+        "the edit replaced the answer before the reveal: {}",
+        reveal.body
     );
 
     // The history comes with its chart as an image.

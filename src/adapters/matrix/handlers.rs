@@ -91,17 +91,19 @@ pub(super) async fn on_message(
     };
     let place = place_of(&room, &event.sender).await;
     let actor = actor_of(&room, &event.sender).await;
-    if matches!(event.content.relates_to, Some(Relation::Replacement(_))) {
-        // An edit ("* …") is not a new command: one meant for rapport is
-        // declined kindly, an edited chat line left alone.
+    if let Some(Relation::Replacement(replacement)) = &event.content.relates_to {
+        // An edit is not a new command: the engine decides what its new
+        // text may change; an edited chat line is left alone.
         let direct = place == Place::Direct;
-        let edited = text.body.strip_prefix("* ").unwrap_or(&text.body);
-        if let Incoming::Command(_) = render::classify(edited, &settings.command_prefix, direct) {
-            let note = Reply::private(engine.catalog().text(Key::MatrixEditIgnored));
-            let key = format!("matrix:{}:edit", event.event_id);
-            if let Err(error) = port.send_to_user(&actor.user, &key, &note).await {
-                tracing::warn!(%error, "cannot answer an edited command");
-            }
+        let edited = match &replacement.new_content.msgtype {
+            MessageType::Text(new) => new.body.as_str(),
+            _ => return,
+        };
+        if let Incoming::Command(line) = render::classify(edited, &settings.command_prefix, direct)
+        {
+            let event_id = event.event_id.as_str();
+            let line = Line::Edited(&line);
+            handle_line(engine, port, &room, &place, &actor, event_id, line).await;
         }
         return;
     }
@@ -136,7 +138,23 @@ pub(super) async fn on_message(
         }
         return;
     }
-    handle_line(engine, port, &room, &place, &actor, event_id, &line).await;
+    handle_line(
+        engine,
+        port,
+        &room,
+        &place,
+        &actor,
+        event_id,
+        Line::New(&line),
+    )
+    .await;
+}
+
+/// A command line as it came: new, or the new text of an edit.
+#[derive(Clone, Copy)]
+enum Line<'a> {
+    New(&'a str),
+    Edited(&'a str),
 }
 
 /// Runs one command line and delivers what it answers.
@@ -147,9 +165,13 @@ async fn handle_line(
     place: &Place,
     actor: &Actor,
     event_id: &str,
-    line: &str,
+    line: Line<'_>,
 ) {
-    let answers = engine.handle_text(actor.clone(), place.clone(), line).await;
+    let (actor_now, place_now) = (actor.clone(), place.clone());
+    let answers = match line {
+        Line::New(text) => engine.handle_text(actor_now, place_now, text).await,
+        Line::Edited(text) => engine.handle_edit(actor_now, place_now, text).await,
+    };
     if answers.iter().any(|answer| answer.take_down_request) {
         // Private words typed in the couple's room: redacted before the
         // partner's client shows them for longer than a moment.
@@ -189,7 +211,7 @@ pub(super) async fn on_reaction(
         &place,
         &actor,
         event_id,
-        &choice.command,
+        Line::New(&choice.command),
     )
     .await;
 }
