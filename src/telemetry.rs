@@ -60,20 +60,16 @@ pub fn init(filter: &str, format: LogFormat) {
 
 /// The admin's filter with the chat libraries capped at `info` and their
 /// known-harmless lines held back.
-pub fn private_filter(filter: &str) -> EnvFilter {
-    let admins = filter;
-    let mut filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    for name in CHATTY {
-        if let Ok(cap) = format!("{name}={}", LevelFilter::INFO).parse::<Directive>() {
-            filter = filter.add_directive(cap);
-        }
-    }
-    for (target, level) in HARMLESS
+pub fn private_filter(admins: &str) -> EnvFilter {
+    let mut filter = EnvFilter::try_new(admins).unwrap_or_else(|_| EnvFilter::new("info"));
+    let caps = CHATTY.iter().map(|name| (*name, LevelFilter::INFO));
+    let quiet = HARMLESS
         .iter()
-        .filter(|(target, _)| !admins.contains(target))
-    {
-        if let Ok(quiet) = format!("{target}={level}").parse::<Directive>() {
-            filter = filter.add_directive(quiet);
+        .copied()
+        .filter(|(target, _)| !admins.contains(target));
+    for (target, level) in caps.chain(quiet) {
+        if let Ok(directive) = format!("{target}={level}").parse::<Directive>() {
+            filter = filter.add_directive(directive);
         }
     }
     filter

@@ -1,10 +1,11 @@
 //! The engine: every rule of rapport, and nothing of any chat protocol.
 //!
 //! [`Engine::handle_text`] and [`Engine::handle`] take a protocol-neutral
-//! request (and [`Engine::handle_edit`] an edited one's new text) and return the messages to deliver. Each request runs in one
-//! database transaction: it either takes effect whole or, on any error,
-//! changes nothing. [`UserError`]s become friendly private replies; anything
-//! else is logged with its cause chain and the person gets a short apology.
+//! request ([`Engine::handle_edit`] an edited one's new text) and return the
+//! messages to deliver. Each request runs in one database transaction: it
+//! either takes effect whole or, on any error, changes nothing.
+//! [`UserError`]s become friendly private replies; anything else is logged
+//! with its cause chain and the person gets a short apology.
 
 pub mod command;
 pub mod message;

@@ -421,3 +421,23 @@ pub async fn scheduled(t: &TestEngine, zone: &str, when: &str) {
         "{accepted:#?}"
     );
 }
+
+/// The binary as an admin runs it: `rapport run` in `dir`, configured from
+/// `env` only (with a SQLite store there); stderr is piped for the test.
+pub fn rapport_run_with<'a>(
+    dir: &std::path::Path,
+    env: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> tokio::process::Child {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("run")
+        .current_dir(dir)
+        .env_clear()
+        .env("RAPPORT_STORE__URL", "sqlite://rapport.db")
+        .envs(env)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("rapport starts")
+}

@@ -7,27 +7,22 @@
 use matrix_sdk::ruma::OwnedUserId;
 
 use crate::discord::signal;
+use crate::helpers::rapport_run_with;
 use crate::matrix::{Account, Partner, synapse, until_joined};
 
 /// `rapport run` in `dir` as the Matrix account, configured from the
 /// environment only; stderr is piped for the test.
 fn rapport_run(dir: &std::path::Path, url: &str, account: &Account) -> tokio::process::Child {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("run")
-        .current_dir(dir)
-        .env_clear()
-        .env("RAPPORT_STORE__URL", "sqlite://rapport.db")
-        .env("RAPPORT_MATRIX__HOMESERVER", url)
-        .env("RAPPORT_MATRIX__USER_ID", account.user.as_str())
-        .env("RAPPORT_MATRIX__PASSWORD", &account.password)
-        .env("RAPPORT_MATRIX__STORE_DIR", "matrix")
-        .env("RAPPORT_MATRIX__STORE_PASSPHRASE", "a store passphrase")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("rapport starts")
+    rapport_run_with(
+        dir,
+        [
+            ("RAPPORT_MATRIX__HOMESERVER", url),
+            ("RAPPORT_MATRIX__USER_ID", account.user.as_str()),
+            ("RAPPORT_MATRIX__PASSWORD", account.password.as_str()),
+            ("RAPPORT_MATRIX__STORE_DIR", "matrix"),
+            ("RAPPORT_MATRIX__STORE_PASSPHRASE", "a store passphrase"),
+        ],
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

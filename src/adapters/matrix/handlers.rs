@@ -101,9 +101,8 @@ pub(super) async fn on_message(
         };
         if let Incoming::Command(line) = render::classify(edited, &settings.command_prefix, direct)
         {
-            let event_id = event.event_id.as_str();
             let line = Line::Edited(&line);
-            handle_line(engine, port, &room, &place, &actor, event_id, line).await;
+            handle_line(engine, port, &room, &place, &actor, &event.event_id, line).await;
         }
         return;
     }
@@ -128,7 +127,7 @@ pub(super) async fn on_message(
             return;
         }
     };
-    let event_id = event.event_id.as_str();
+    let event_id = &event.event_id;
     if freshness == Freshness::Stale {
         // Sent while rapport was down, too long ago to act on now.
         let note = Reply::private(engine.catalog().text(Key::MatrixOfflineNote));
@@ -164,19 +163,18 @@ async fn handle_line(
     room: &Room,
     place: &Place,
     actor: &Actor,
-    event_id: &str,
+    event_id: &EventId,
     line: Line<'_>,
 ) {
-    let (actor_now, place_now) = (actor.clone(), place.clone());
     let answers = match line {
-        Line::New(text) => engine.handle_text(actor_now, place_now, text).await,
-        Line::Edited(text) => engine.handle_edit(actor_now, place_now, text).await,
+        Line::New(text) => engine.handle_text(actor.clone(), place.clone(), text).await,
+        Line::Edited(text) => engine.handle_edit(actor.clone(), place.clone(), text).await,
     };
     if answers.iter().any(|answer| answer.take_down_request) {
         // Private words typed in the couple's room: redacted before the
         // partner's client shows them for longer than a moment.
         let mut typed = Posted::new(room.room_id().as_str());
-        typed.ids.push(event_id.to_owned());
+        typed.ids.push(event_id.to_string());
         if let Err(error) = port.retract(&typed).await {
             tracing::warn!(%error, "cannot take down a private line typed in the couple's room");
         }
@@ -203,14 +201,13 @@ pub(super) async fn on_reaction(
     };
     let place = place_of(&room, &event.sender).await;
     let actor = actor_of(&room, &event.sender).await;
-    let event_id = event.event_id.as_str();
     handle_line(
         engine,
         port,
         &room,
         &place,
         &actor,
-        event_id,
+        &event.event_id,
         Line::New(&choice.command),
     )
     .await;
@@ -226,7 +223,7 @@ async fn answer_all(
     room: &Room,
     place: &Place,
     actor: &Actor,
-    event_id: &str,
+    event_id: &EventId,
     answers: Vec<Reply>,
 ) {
     for (index, reply) in answers.iter().enumerate() {
@@ -237,8 +234,7 @@ async fn answer_all(
         } else {
             let to = Destination::Space(SpaceRef::new(Platform::Matrix, room.room_id().as_str()));
             let direct = matches!(place, Place::Direct);
-            let command = EventId::parse(event_id).ok();
-            let sent = port.send_to_room(room, &key, reply, direct, command.as_deref());
+            let sent = port.send_to_room(room, &key, reply, direct, Some(event_id));
             (to, sent.await)
         };
         // A room keeps the answer: remember where, so deleting the words it

@@ -1,14 +1,13 @@
-//! Training the model: logistic regression by full-batch gradient descent,
-//! deterministic by construction (examples and features in a fixed order,
-//! a fixed number of steps, no randomness, no threads), so training again on
-//! the same data gives the same weights; a test holds the committed weights
-//! to that.
+//! Training the model: logistic regression by full-batch Adam, deterministic
+//! by construction (examples and features in a fixed order, a fixed number
+//! of steps, no randomness, no threads), so training again on the same data
+//! gives the same weights; a test holds the committed weights to that.
 //!
 //! The threshold is chosen by cross-validation on the training data itself
-//! (the examples of file `k` are in fold `k % folds`): the probability at which the
-//! held-out predictions have the best F-beta with beta one half, the balance
-//! of precision (no false alarms) and recall (no misses) in which precision
-//! counts more, as it does for the coach.
+//! (the examples of file `k` are in fold `k % folds`): the probability at
+//! which the held-out predictions have the best F-beta with beta one half,
+//! the balance of precision (no false alarms) and recall (no misses) in
+//! which precision counts more, as it does for the coach.
 
 use rustc_hash::FxHashMap;
 

@@ -128,14 +128,14 @@ fn accusing_verb(
             let stop = (next..clause.end)
                 .find(|&i| preposition(i).is_some())
                 .unwrap_or(clause.end);
-            object = Object::Thing(kept_words(lex, all, next, stop, KEPT));
+            let thing = kept_words(lex, all, next, stop, KEPT);
+            // "you ignore her": "her gets ignored" is not English.
+            if !thing.contains(' ') && g.object_pronouns.match_at(all, stop - 1).is_some() {
+                return true;
+            }
+            object = Object::Thing(thing);
             next = stop;
         }
-    }
-    // "you ignore her": "her gets ignored" is not English.
-    if matches!(&object, Object::Thing(thing) if g.object_pronouns.match_at(all, next - 1).is_some() && !thing.contains(' '))
-    {
-        return true;
     }
     found.focus_on(Focus::Turned {
         verb: verb.phrase.to_owned(),

@@ -943,21 +943,14 @@ pub(crate) fn rapport_run(
     api_base: &str,
     extra: &[(&str, String)],
 ) -> tokio::process::Child {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("run")
-        .current_dir(dir)
-        .env_clear()
-        .env("RAPPORT_DISCORD__TOKEN", "fake-token")
-        .env("RAPPORT_DISCORD__API_BASE", api_base)
-        .env("RAPPORT_DISCORD__GUILD_ID", GUILD_ID.to_string())
-        .env("RAPPORT_STORE__URL", "sqlite://rapport.db")
-        .envs(extra.iter().map(|(key, value)| (*key, value.as_str())))
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("rapport starts")
+    let guild = GUILD_ID.to_string();
+    let discord = [
+        ("RAPPORT_DISCORD__TOKEN", "fake-token"),
+        ("RAPPORT_DISCORD__API_BASE", api_base),
+        ("RAPPORT_DISCORD__GUILD_ID", guild.as_str()),
+    ];
+    let extra = extra.iter().map(|(key, value)| (*key, value.as_str()));
+    crate::helpers::rapport_run_with(dir, discord.into_iter().chain(extra))
 }
 
 /// Until the binary has registered its commands with the fake.
