@@ -160,6 +160,13 @@ pub enum UserError {
     JournalNotFound,
     #[error("journal entries are written privately")]
     JournalPrivateOnly,
+    /// An edited `journal write` whose entry is gone (deleted, or written
+    /// before rapport remembered which message wrote it).
+    #[error("the edited message's journal entry is gone")]
+    JournalEditGone,
+    /// An edited `journal write` whose entry a check-in has shown.
+    #[error("journal entry {0} was already shown")]
+    JournalAlreadyShown(i64),
     #[error("no recap scheduled")]
     NoRecap,
 }
@@ -282,6 +289,11 @@ impl UserError {
             UserError::AgreementNotActive => (Key::ErrorAgreementNotActive, Vec::new()),
             UserError::JournalNotFound => (Key::ErrorJournalNotFound, Vec::new()),
             UserError::JournalPrivateOnly => (Key::ErrorJournalPrivateOnly, Vec::new()),
+            UserError::JournalEditGone => (Key::ErrorJournalEditGone, Vec::new()),
+            UserError::JournalAlreadyShown(number) => (
+                Key::ErrorJournalAlreadyShown,
+                vec![("id", number.to_string())],
+            ),
             UserError::NoRecap => (Key::ErrorNoRecap, Vec::new()),
         }
     }

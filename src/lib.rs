@@ -10,7 +10,7 @@
 //!  adapters            console; discord (feature `discord`: table, registration,
 //!     |                convert, suggest, interactions, render, port); matrix
 //!     |                (feature `matrix`: session, sync, invites, handlers,
-//!     |                choices, render, port). Protocol events become
+//!     |                rooms, html, render, port, wire). Protocol events become
 //!     |                engine::message::Request; replies are rendered; each
 //!     |                implements delivery::ChatPort. They decide nothing.
 //!     v
@@ -18,7 +18,9 @@
 //!     |                command (grammar), pairing, space, settings, checkin
 //!     |                (schedule, round, firing, timing, quiet, history,
 //!     |                questions), goals (progress, reminders), agreements,
-//!     |                journal, appreciate, recap, reword, mydata, help;
+//!     |                journal, appreciate, recap, reword, mydata, help,
+//!     |                edits (what an edited message may change), offers
+//!     |                (choices picked by number, across restarts);
 //!     |                moments (a proposed time in each partner's zone); jobs
 //!     |                (what the scheduler runs); ctx (a request's transaction
 //!     |                and actor); message (Request, Outgoing); queue (the outbox)

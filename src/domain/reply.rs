@@ -14,6 +14,11 @@ pub struct Choice {
     /// running the command; elsewhere people type it after the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The command repeats the person's own words (the reword feeling
+    /// menu): whatever remembers it keeps it in memory only, never in a
+    /// store, and says it expired after a restart.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub holds_words: bool,
 }
 
 impl Choice {
@@ -22,7 +27,15 @@ impl Choice {
             label: label.into(),
             command: command.into(),
             note: None,
+            holds_words: false,
         }
+    }
+
+    /// Marks a command that repeats the person's words (see
+    /// [`Choice::holds_words`]).
+    pub fn holding_words(mut self) -> Choice {
+        self.holds_words = true;
+        self
     }
 
     /// Asks for optional text to follow the command (see [`Choice::note`]).

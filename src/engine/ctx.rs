@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::Engine;
-use super::message::{Actor, Outgoing, Place};
+use super::message::{Actor, Outgoing, Place, Source};
 use crate::domain::{Choice, Reply, UserRef};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
@@ -22,6 +22,8 @@ pub(crate) struct Ctx<'a> {
     pub(super) actor: &'a Actor,
     pub(super) me: User,
     pub(super) place: &'a Place,
+    /// The chat message the request came in, when it can be edited.
+    pub(super) source: &'a Source,
     pub(super) now: DateTime<Utc>,
 }
 

@@ -1,7 +1,7 @@
 //! The scheduler's jobs: everything that becomes due with time rather than
 //! with a request — firing check-ins, closing and nudging rounds, goal
-//! reminders, weekly recaps, and erasing the histories of couples that ended
-//! long enough ago.
+//! reminders, weekly recaps, erasing the histories of couples that ended
+//! long enough ago, and forgetting old offered choices.
 //!
 //! Each job is drained in batches: one transaction claims up to [`BATCH`]
 //! due rows, handles them and writes their outbox messages, then commits, so
@@ -103,6 +103,9 @@ impl Engine {
                 report.erased += 1;
             }
         );
+        let mut tx = self.store().begin().await?;
+        super::offers::forget_old(&mut tx, now).await?;
+        tx.commit().await?;
         if report.erased > 0 {
             // Erased words must not linger in the write-ahead log either.
             self.store().checkpoint().await?;

@@ -1,10 +1,11 @@
 //! The private journal: entries only their author can read, written to the
 //! bot privately. The author may share one entry into the couple's next
-//! check-in round, where it is shown when that round opens.
+//! check-in round, where it is shown when that round opens. Editing the
+//! message that wrote an entry changes the entry until it has been shown.
 
 use super::Ctx;
 use super::command::JournalCommand;
-use super::message::Outgoing;
+use super::message::{Outgoing, Source};
 use crate::domain::Reply;
 use crate::domain::text::{QUOTE_INDENT, indent_continuation};
 use crate::error::{EngineResult, UserError};
@@ -42,8 +43,27 @@ async fn write(ctx: &mut Ctx<'_>, text: &str) -> EngineResult<Vec<Outgoing>> {
     if ctx.actor.words_seen_in(ctx.place) {
         return Err(UserError::JournalPrivateOnly.into());
     }
-    let entry = journal::write(ctx.tx, ctx.me.id, text, ctx.now).await?;
+    let written_by = match ctx.source {
+        Source::Edit(message) => return rewrite(ctx, message, text).await,
+        Source::New(message) => Some(message.as_str()),
+        Source::Unknown => None,
+    };
+    let entry = journal::write(ctx.tx, ctx.me.id, text, written_by, ctx.now).await?;
     reply(ctx.say(Key::JournalWritten, &[("id", &entry.number.to_string())]))
+}
+
+/// The message that wrote an entry was edited: the entry takes the new
+/// words, unless a check-in has already shown it.
+async fn rewrite(ctx: &mut Ctx<'_>, message: &str, text: &str) -> EngineResult<Vec<Outgoing>> {
+    let entry = journal::written_by(ctx.tx, ctx.me.id, message)
+        .await?
+        .ok_or(UserError::JournalEditGone)?;
+    let id = entry.number.to_string();
+    if entry.shared_round_id.is_some() {
+        return Err(UserError::JournalAlreadyShown(entry.number).into());
+    }
+    journal::set_text(ctx.tx, entry.id, text).await?;
+    reply(ctx.say(Key::JournalEdited, &[("id", &id)]))
 }
 
 async fn share(ctx: &mut Ctx<'_>, id: i64, on: bool) -> EngineResult<Vec<Outgoing>> {

@@ -92,6 +92,21 @@ pub struct Request<C> {
     pub actor: Actor,
     pub place: Place,
     pub command: C,
+    pub source: Source,
+}
+
+/// The chat message a request came in, where people can edit a message
+/// later (Matrix): a journal entry remembers the message that wrote it, so
+/// an edit of that message changes the entry instead of writing another.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Source {
+    /// A platform without edits (buttons, slash commands, the console).
+    #[default]
+    Unknown,
+    /// A new message, by the platform's id for it.
+    New(String),
+    /// An edit of the message with this id.
+    Edit(String),
 }
 
 /// Who should receive a reply.

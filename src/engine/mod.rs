@@ -22,6 +22,7 @@ pub(crate) mod jobs;
 mod journal;
 mod moments;
 mod mydata;
+pub mod offers;
 mod pairing;
 mod policy;
 mod queue;
@@ -48,7 +49,7 @@ use crate::store::{Store, couples, outbox, users};
 use command::{Command, JournalCommand, MyDataCommand, RewordCommand};
 pub(crate) use ctx::Ctx;
 pub use jobs::DueReport;
-use message::{Actor, Outgoing, Place, Request};
+use message::{Actor, Outgoing, Place, Request, Source};
 pub use policy::Policy;
 
 /// The shared, protocol-agnostic core. Cheap to share behind an `Arc`.
@@ -62,6 +63,7 @@ pub struct Engine {
     coach: Coach,
     model: Option<ModelRewriter>,
     metrics: Arc<Metrics>,
+    offers: Arc<offers::Offers>,
 }
 
 impl Engine {
@@ -78,7 +80,9 @@ impl Engine {
         if catalog.list(recap::TIPS).is_none_or(<[String]>::is_empty) {
             anyhow::bail!("the prompts have no recap tips ({})", recap::TIPS);
         }
+        let offers = offers::Offers::new(store.clone(), clock.clone(), catalog.clone());
         Ok(Engine {
+            offers: Arc::new(offers),
             store,
             catalog,
             clock,
@@ -124,6 +128,11 @@ impl Engine {
         self.catalog.clone()
     }
 
+    /// The choices offered, for adapters whose people pick by number.
+    pub fn shared_offers(&self) -> Arc<offers::Offers> {
+        self.offers.clone()
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -145,12 +154,26 @@ impl Engine {
     /// Parses a typed line and handles it; a parse error is answered like
     /// any other user error.
     pub async fn handle_text(&self, actor: Actor, place: Place, text: &str) -> Vec<Reply> {
+        self.handle_message(actor, place, text, Source::Unknown)
+            .await
+    }
+
+    /// [`Engine::handle_text`] for a chat message people can edit later,
+    /// by its `source`.
+    pub async fn handle_message(
+        &self,
+        actor: Actor,
+        place: Place,
+        text: &str,
+        source: Source,
+    ) -> Vec<Reply> {
         match Command::parse(text) {
             Ok(command) => {
                 self.handle(Request {
                     actor,
                     place,
                     command,
+                    source,
                 })
                 .await
             }
@@ -219,6 +242,7 @@ impl Engine {
             actor,
             me,
             place: &request.place,
+            source: &request.source,
             now,
         };
         let outgoing = dispatch(&mut ctx, &request.command).await?;
@@ -226,8 +250,9 @@ impl Engine {
         tx.commit()
             .await
             .map_err(|error| anyhow::Error::new(error).context("cannot commit"))?;
-        if erases_words(&request.command) {
-            // Deleted words must not linger in the write-ahead log either.
+        if erases_words(&request.command) || matches!(request.source, Source::Edit(_)) {
+            // Deleted or replaced words must not linger in the write-ahead
+            // log either.
             self.store.checkpoint().await?;
         }
         if queued > 0 || changes_schedules(&request.command) {

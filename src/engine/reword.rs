@@ -59,6 +59,7 @@ pub(super) async fn suggest(
                     other.to_owned(),
                     format!("reword feeling:{} {text}", other.replace(' ', "_")),
                 )
+                .holding_words()
             })
             .collect();
         Reply::private(body).with_menu(choices)

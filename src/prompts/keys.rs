@@ -181,6 +181,7 @@ message_keys! {
     JournalSharedInRound => "journal.shared_in_round",
     JournalUnshared => "journal.unshared",
     JournalWritten => "journal.written",
+    JournalEdited => "journal.edited",
     MydataChoiceDelete => "mydata.choice_delete",
     MydataDeleteConfirm => "mydata.delete_confirm",
     MydataDeleted => "mydata.deleted",
@@ -248,6 +249,8 @@ message_keys! {
     ErrorAgreementNotActive => "errors.agreement_not_active",
     ErrorJournalNotFound => "errors.journal_not_found",
     ErrorJournalPrivateOnly => "errors.journal_private_only",
+    ErrorJournalEditGone => "errors.journal_edit_gone",
+    ErrorJournalAlreadyShown => "errors.journal_already_shown",
     ErrorNoRecap => "errors.no_recap",
 
     PairInviteCode => "pair.invite_code",
@@ -503,10 +506,11 @@ message_keys! {
     ConfigStoreNotWritable => "config.store_not_writable",
     ConfigStoreNoFileName => "config.store_no_file_name",
 
+    ChoiceExpired => "choices.expired",
+
     DiscordMenuPlaceholder => "discord.menu_placeholder",
     DiscordNoteTitle => "discord.note_title",
     DiscordNoteLabel => "discord.note_label",
-    DiscordChoiceExpired => "discord.choice_expired",
     DiscordNeedsManageServer => "discord.needs_manage_server",
     DiscordServerOnly => "discord.server_only",
 }

@@ -50,20 +50,25 @@ impl TryFrom<EntryRow> for Entry {
     }
 }
 
+/// Writes a new entry; `written_by` is the platform's id of the chat
+/// message that wrote it, when that message can be edited.
 pub async fn write(
     tx: &mut Tx,
     user_id: i64,
     text: &str,
+    written_by: Option<&str>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Entry> {
     let sql = format!(
-        "INSERT INTO journal_entries (user_id, number, text, created_at)
-         SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3 FROM journal_entries WHERE user_id = $1
+        "INSERT INTO journal_entries (user_id, number, text, written_by, created_at)
+         SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4 FROM journal_entries
+         WHERE user_id = $1
          RETURNING {COLUMNS}"
     );
     let row: EntryRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(user_id)
         .bind(text)
+        .bind(written_by)
         .bind(to_db(now))
         .fetch_one(&mut **tx)
         .await
@@ -127,6 +132,30 @@ pub async fn take_shared(tx: &mut Tx, couple_id: i64, round_id: i64) -> anyhow::
         .collect::<anyhow::Result<_>>()?;
     entries.sort_by_key(|entry| entry.id);
     Ok(entries)
+}
+
+/// The author's entry written by this chat message, if it still exists.
+pub async fn written_by(tx: &mut Tx, user_id: i64, message: &str) -> anyhow::Result<Option<Entry>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM journal_entries WHERE user_id = $1 AND written_by = $2");
+    let row: Option<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(message)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("cannot find the journal entry a message wrote")?;
+    row.map(Entry::try_from).transpose()
+}
+
+/// Replaces an entry's words (its author edited them).
+pub async fn set_text(tx: &mut Tx, id: i64, text: &str) -> anyhow::Result<()> {
+    sqlx::query("UPDATE journal_entries SET text = $1 WHERE id = $2")
+        .bind(text)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .context("cannot change a journal entry")?;
+    Ok(())
 }
 
 /// Deletes the author's entry with this number; its id, for finding its

@@ -10,6 +10,7 @@
 pub mod agreements;
 pub mod appreciations;
 pub mod backup;
+pub mod choice_offers;
 pub mod consent;
 pub mod couples;
 pub mod decks;

@@ -228,6 +228,8 @@ const ROTATION: &str = "question rotation bookkeeping; the questions asked are i
 const OPENING: &str =
     "a delivery worker's task of opening the couple's room; the room is under couples";
 const SPACE: &str = "what a space's moderators allow, about no person (who changed it is not kept)";
+const OFFER: &str = "which choices a message of rapport's offered, so a pick by number works \
+    after a restart; names no person and is forgotten after a week";
 
 /// Columns deliberately not exported, each with the reason.
 pub const EXEMPT: &[(&str, &str)] = &[
@@ -276,6 +278,19 @@ pub const EXEMPT: &[(&str, &str)] = &[
     ("space_settings.nudges_allowed", SPACE),
     ("space_settings.updated_at", SPACE),
     ("maintenance.task", "one-off start-up work, about no one"),
+    ("choice_offers.id", OFFER),
+    ("choice_offers.platform", OFFER),
+    ("choice_offers.place", OFFER),
+    ("choice_offers.message", OFFER),
+    ("choice_offers.position", OFFER),
+    ("choice_offers.command", OFFER),
+    ("choice_offers.note", OFFER),
+    ("choice_offers.offered_at", OFFER),
+    (
+        "journal_entries.written_by",
+        "the platform's id of the chat message that wrote the entry, so an edit of it \
+         can change the entry; gone with the entry",
+    ),
 ];
 
 /// Fields holding whole numbers; `*_at` and `*_until` fields hold times.

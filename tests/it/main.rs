@@ -29,7 +29,11 @@ mod goals;
 mod matrix;
 #[cfg(feature = "matrix")]
 mod matrix_logs;
+#[cfg(feature = "matrix")]
 mod matrix_privacy;
+#[cfg(feature = "matrix")]
+mod matrix_restarts;
+#[cfg(feature = "matrix")]
 mod matrix_rooms;
 
 mod metrics;

@@ -342,7 +342,7 @@ impl Bot {
 
     /// Stops the bot and waits until it has; returns its engine, whose
     /// database outlives the bot like a real one would.
-    async fn shut_down(mut self) -> TestEngine {
+    pub(crate) async fn shut_down(mut self) -> TestEngine {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -17,7 +17,11 @@ use crate::helpers::{TestEngine, spawn_engine_on};
 use crate::matrix::{Account, Bot, Partner, paired, paired_couple, synapse};
 
 /// ana's and ben's direct rooms with the bot, as pairing made them.
-async fn direct_rooms(bot: &Bot, ana: &Partner, ben: &Partner) -> (OwnedRoomId, OwnedRoomId) {
+pub(crate) async fn direct_rooms(
+    bot: &Bot,
+    ana: &Partner,
+    ben: &Partner,
+) -> (OwnedRoomId, OwnedRoomId) {
     let ana_dm = ana.expect(&bot.user, "private invite").await.room;
     let ben_dm = ben
         .expect(&bot.user, "would like to pair with you")
@@ -270,7 +274,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The files under `dir` whose bytes hold `needle`.
-fn holding(dir: &Path, needle: &str) -> Vec<PathBuf> {
+pub(crate) fn holding(dir: &Path, needle: &str) -> Vec<PathBuf> {
     files_under(dir)
         .into_iter()
         .filter(|path| {

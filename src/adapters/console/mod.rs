@@ -24,7 +24,7 @@ use crate::delivery::{
 use crate::domain::{Choice, Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::engine::command::{Command, PairCommand};
-use crate::engine::message::{Actor, Place, Recipient, Request};
+use crate::engine::message::{Actor, Place, Recipient, Request, Source};
 use crate::prompts::Key;
 
 /// Who the console plays first, and where.
@@ -303,6 +303,7 @@ impl Console {
                     actor,
                     place: self.place.clone(),
                     command: normalize_mentions(command),
+                    source: Source::Unknown,
                 };
                 self.engine.handle(request).await
             }

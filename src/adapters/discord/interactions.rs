@@ -24,7 +24,7 @@ use super::render::{self, MAX_INPUT_LABEL, MENU_ID, Token};
 use super::{AppContext, Data, Error};
 use crate::domain::Reply;
 use crate::engine::command::MAX_INPUT_CHARS;
-use crate::engine::message::{Actor, Place, Request};
+use crate::engine::message::{Actor, Place, Request, Source};
 use crate::prompts::Key;
 
 /// The id of the one text field in a note form.
@@ -199,6 +199,7 @@ impl<'a> Answering<'a> {
                             actor: self.actor.clone(),
                             place: self.place.clone(),
                             command,
+                            source: Source::Unknown,
                         })
                         .await
                 }
@@ -362,7 +363,7 @@ impl<'a> Answering<'a> {
 
     /// A remembered choice is gone (the bot restarted): say so kindly.
     async fn expired(&self) -> Result<(), Error> {
-        let text = self.data.engine.catalog().text(Key::DiscordChoiceExpired);
+        let text = self.data.engine.catalog().text(Key::ChoiceExpired);
         self.respond(text.to_owned(), true, None).await
     }
 }

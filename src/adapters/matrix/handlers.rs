@@ -11,7 +11,6 @@ use matrix_sdk::ruma::{EventId, UserId};
 use matrix_sdk::{Room, RoomState};
 
 use super::MatrixSettings;
-use super::choices::ChoiceMemory;
 use super::port::MatrixPort;
 use super::render::{self, Incoming};
 use super::rooms;
@@ -19,7 +18,8 @@ use super::sync::Freshness;
 use crate::delivery::ChatPort;
 use crate::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
-use crate::engine::message::{Actor, Place};
+use crate::engine::message::{Actor, Place, Source};
+use crate::engine::offers::Picked;
 use crate::prompts::Key;
 
 /// Matrix's customary power level for moderators.
@@ -69,7 +69,6 @@ pub(super) struct Handling<'a> {
     pub(super) engine: &'a Engine,
     pub(super) settings: &'a MatrixSettings,
     pub(super) port: &'a MatrixPort,
-    pub(super) choices: &'a ChoiceMemory,
 }
 
 pub(super) async fn on_message(
@@ -79,7 +78,6 @@ pub(super) async fn on_message(
         engine,
         settings,
         port,
-        choices,
     }: Handling<'_>,
     freshness: Freshness,
 ) {
@@ -101,19 +99,41 @@ pub(super) async fn on_message(
         };
         if let Incoming::Command(line) = render::classify(edited, &settings.command_prefix, direct)
         {
-            let line = Line::Edited(&line);
+            let line = Line::Edited {
+                original: replacement.event_id.as_str(),
+                text: &line,
+            };
             handle_line(engine, port, &room, &place, &actor, &event.event_id, line).await;
         }
         return;
     }
-    let room_id = room.room_id().to_owned();
     let line = match render::classify(&text.body, &settings.command_prefix, place == Place::Direct)
     {
         Incoming::Command(line) => line,
-        Incoming::Choice(number) => match choices.in_room(&room_id, number) {
-            Some(choice) => choice.command,
-            None => number.to_string(),
-        },
+        Incoming::Choice(number) => {
+            let room_id = room.room_id().as_str();
+            match engine
+                .shared_offers()
+                .picked(Platform::Matrix, room_id, None, number)
+                .await
+            {
+                Picked::Run(command) => command,
+                Picked::Nothing => number.to_string(),
+                Picked::Answer(reply) => {
+                    answer_all(
+                        engine,
+                        port,
+                        &room,
+                        &place,
+                        &actor,
+                        &event.event_id,
+                        vec![reply],
+                    )
+                    .await;
+                    return;
+                }
+            }
+        }
         Incoming::Chat(_) if freshness != Freshness::Fresh => return,
         Incoming::Chat(body) => {
             // A nudge quotes the person's own message: sent at once, to
@@ -149,11 +169,12 @@ pub(super) async fn on_message(
     .await;
 }
 
-/// A command line as it came: new, or the new text of an edit.
+/// A command line as it came: new, or the new text of an edit of the
+/// message `original`.
 #[derive(Clone, Copy)]
 enum Line<'a> {
     New(&'a str),
-    Edited(&'a str),
+    Edited { original: &'a str, text: &'a str },
 }
 
 /// Runs one command line and delivers what it answers.
@@ -167,8 +188,15 @@ async fn handle_line(
     line: Line<'_>,
 ) {
     let answers = match line {
-        Line::New(text) => engine.handle_text(actor.clone(), place.clone(), text).await,
-        Line::Edited(text) => engine.handle_edit(actor.clone(), place.clone(), text).await,
+        Line::New(text) => {
+            let source = Source::New(event_id.to_string());
+            let (actor, place) = (actor.clone(), place.clone());
+            engine.handle_message(actor, place, text, source).await
+        }
+        Line::Edited { original, text } => {
+            let (actor, place) = (actor.clone(), place.clone());
+            engine.handle_edit(actor, place, original, text).await
+        }
     };
     if answers.iter().any(|answer| answer.take_down_request) {
         // Private words typed in the couple's room: redacted before the
@@ -187,7 +215,6 @@ pub(super) async fn on_reaction(
     room: Room,
     engine: &Engine,
     port: &MatrixPort,
-    choices: &ChoiceMemory,
 ) {
     if Some(event.sender.as_ref()) == room.client().user_id() {
         return;
@@ -196,21 +223,25 @@ pub(super) async fn on_reaction(
     let Some(number) = render::choice_of_reaction(&relation.key) else {
         return;
     };
-    let Some(choice) = choices.on_event(&relation.event_id, number) else {
-        return;
-    };
+    let offers = engine.shared_offers();
+    let (room_id, offer) = (room.room_id().as_str(), Some(relation.event_id.as_str()));
+    let picked = offers
+        .picked(Platform::Matrix, room_id, offer, number)
+        .await;
     let place = place_of(&room, &event.sender).await;
     let actor = actor_of(&room, &event.sender).await;
-    handle_line(
-        engine,
-        port,
-        &room,
-        &place,
-        &actor,
-        &event.event_id,
-        Line::New(&choice.command),
-    )
-    .await;
+    let event_id = &event.event_id;
+    match picked {
+        Picked::Run(command) => {
+            let line = Line::New(&command);
+            handle_line(engine, port, &room, &place, &actor, event_id, line).await;
+        }
+        Picked::Answer(reply) => {
+            answer_all(engine, port, &room, &place, &actor, event_id, vec![reply]).await;
+        }
+        // A keycap on a message that offered nothing is only a reaction.
+        Picked::Nothing => {}
+    }
 }
 
 /// The answers go out now, keyed by the triggering event so a redelivered

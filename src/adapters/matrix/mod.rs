@@ -11,7 +11,8 @@
 //!   (`invites.rs`).
 //! - Commands are `!rapport …` in shared rooms; in a direct room every line
 //!   is for the bot (`handlers.rs`, `render.rs`). Choices are numbered:
-//!   reply with the number or react with its keycap (`choices.rs`). What
+//!   reply with the number or react with its keycap; the engine remembers
+//!   what each offered, across restarts. What
 //!   must be noticed (a question, an invite, a nudge, a reminder) is
 //!   `m.text`, which notifies; the rest are `m.notice`. Each carries HTML
 //!   beside its plain text, lists as lists (`html.rs`); an answer in the
@@ -24,7 +25,6 @@
 //! The adapter holds no rules: everything it hears becomes an engine
 //! request, and everything but the direct answer goes through the outbox.
 
-mod choices;
 mod handlers;
 mod html;
 mod invites;
@@ -47,7 +47,6 @@ use matrix_sdk::{Client, Room};
 use secrecy::SecretString;
 
 use crate::engine::Engine;
-use choices::ChoiceMemory;
 use matrix_sdk::ruma::MilliSecondsSinceUnixEpoch;
 pub use port::MatrixPort;
 use sync::{Arrival, Freshness};
@@ -75,7 +74,6 @@ pub struct MatrixBot {
     /// When it started, for telling fresh commands from stale ones.
     arrival: Arrival,
     settings: Arc<MatrixSettings>,
-    choices: Arc<ChoiceMemory>,
 }
 
 impl MatrixBot {
@@ -92,7 +90,6 @@ impl MatrixBot {
             client,
             arrival,
             settings: Arc::new(settings),
-            choices: Arc::new(ChoiceMemory::default()),
         })
     }
 
@@ -106,7 +103,7 @@ impl MatrixBot {
         MatrixPort::new(
             self.client.clone(),
             self.settings.clone(),
-            self.choices.clone(),
+            engine.shared_offers(),
             engine.shared_catalog(),
         )
     }
@@ -135,23 +132,13 @@ impl MatrixBot {
 
     /// Text messages that are not history go to the handler.
     fn handle_messages(&self, engine: &Arc<Engine>, port: &Arc<MatrixPort>) {
-        let (engine, settings, port, choices) = (
-            engine.clone(),
-            self.settings.clone(),
-            port.clone(),
-            self.choices.clone(),
-        );
+        let (engine, settings, port) = (engine.clone(), self.settings.clone(), port.clone());
         let arrival = self.arrival;
         self.client.add_event_handler(
             move |event: OriginalSyncRoomMessageEvent,
                   room: Room,
                   encryption: Option<EncryptionInfo>| {
-                let (engine, settings, port, choices) = (
-                    engine.clone(),
-                    settings.clone(),
-                    port.clone(),
-                    choices.clone(),
-                );
+                let (engine, settings, port) = (engine.clone(), settings.clone(), port.clone());
                 let freshness = arrival.freshness(event.origin_server_ts);
                 async move {
                     if freshness == Freshness::History
@@ -163,7 +150,6 @@ impl MatrixBot {
                         engine: &engine,
                         settings: &settings,
                         port: &port,
-                        choices: &choices,
                     };
                     handlers::on_message(event, room, handling, freshness).await;
                 }
@@ -173,11 +159,11 @@ impl MatrixBot {
 
     /// Reactions that are not history go to the handler.
     fn handle_reactions(&self, engine: &Arc<Engine>, port: &Arc<MatrixPort>) {
-        let (engine, port, choices) = (engine.clone(), port.clone(), self.choices.clone());
+        let (engine, port) = (engine.clone(), port.clone());
         let arrival = self.arrival;
         self.client
             .add_event_handler(move |event: OriginalSyncReactionEvent, room: Room| {
-                let (engine, port, choices) = (engine.clone(), port.clone(), choices.clone());
+                let (engine, port) = (engine.clone(), port.clone());
                 // A stale keycap is dropped: the choice it picked is gone.
                 let fresh = arrival.freshness(event.origin_server_ts) == Freshness::Fresh;
                 async move {
@@ -185,7 +171,7 @@ impl MatrixBot {
                     // rooms (clients do not encrypt them); a keycap names
                     // only one of rapport's own choices.
                     if fresh {
-                        handlers::on_reaction(event, room, &engine, &port, &choices).await;
+                        handlers::on_reaction(event, room, &engine, &port).await;
                     }
                 }
             });

@@ -15,18 +15,19 @@ use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, RoomId, TransactionId,
 use matrix_sdk::{Client, Room, RoomState};
 use tokio::sync::Mutex as AsyncMutex;
 
-use super::choices::ChoiceMemory;
 use super::wire::{classify, txn_id};
 use super::{MatrixSettings, html, render, rooms};
 use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Readers, Sent};
 use crate::domain::{Attachment, Platform, Posted, Reply, SpaceRef, UserRef};
+use crate::engine::offers::Offers;
 use crate::prompts::{Catalog, Key};
+use crate::store::choice_offers::OfferedAt;
 
 /// The Matrix side of the delivery worker, and of direct answers.
 pub struct MatrixPort {
     client: Client,
     settings: Arc<MatrixSettings>,
-    choices: Arc<ChoiceMemory>,
+    offers: Arc<Offers>,
     catalog: Arc<Catalog>,
     /// The direct rooms this process created: the homeserver's list of
     /// direct rooms reaches us only with a later sync, and one room per
@@ -38,13 +39,13 @@ impl MatrixPort {
     pub(super) fn new(
         client: Client,
         settings: Arc<MatrixSettings>,
-        choices: Arc<ChoiceMemory>,
+        offers: Arc<Offers>,
         catalog: Arc<Catalog>,
     ) -> MatrixPort {
         MatrixPort {
             client,
             settings,
-            choices,
+            offers,
             catalog,
             created: AsyncMutex::new(HashMap::new()),
         }
@@ -97,11 +98,12 @@ impl MatrixPort {
             .map_err(classify)?;
         let mut posted = Posted::new(room.room_id().as_str());
         posted.ids.push(sent.response.event_id.to_string());
-        self.choices.offered(
-            &room.room_id().to_owned(),
-            Some(sent.response.event_id),
-            &reply.choices,
-        );
+        let offered_at = OfferedAt {
+            platform: Platform::Matrix,
+            place: room.room_id().as_str(),
+            message: sent.response.event_id.as_str(),
+        };
+        self.offers.offered(offered_at, &reply.choices).await;
         if let Some(file) = &reply.attachment {
             let mime: mime::Mime = file
                 .mime_type

@@ -113,6 +113,11 @@ struct State {
     gateway: Gateway,
     threads: HashMap<u64, threads::Thread>,
     threads_forbidden: bool,
+    /// When each interaction was first acknowledged (any callback), and
+    /// when its real answer was shown (a message callback, or the edit or
+    /// follow-up after a deferral): for the benchmark.
+    acknowledged: HashMap<u64, Instant>,
+    shown: HashMap<u64, Instant>,
 }
 
 #[derive(Default)]
@@ -212,6 +217,16 @@ impl FakeDiscord {
             intents: state.gateway.intents,
             connected: state.gateway.connection.is_some(),
         }
+    }
+
+    /// When an interaction was first acknowledged, and when its real
+    /// answer was shown (see [`State::shown`]).
+    pub fn timing(&self, interaction: u64) -> (Option<Instant>, Option<Instant>) {
+        let state = self.lock();
+        (
+            state.acknowledged.get(&interaction).copied(),
+            state.shown.get(&interaction).copied(),
+        )
     }
 
     /// Everything that did not match Discord's document or serenity's types.
@@ -764,6 +779,12 @@ impl FakeDiscord {
                                 ),
                             );
                         }
+                        let now = Instant::now();
+                        state.acknowledged.entry(id).or_insert(now);
+                        // 5 and 6 defer; 9 shows a form, which is shown.
+                        if !matches!(body["type"].as_u64(), Some(5 | 6)) {
+                            state.shown.entry(id).or_insert(now);
+                        }
                         state.answers.push(Answer {
                             interaction_id: id,
                             kind: body["type"].as_u64().unwrap_or(0),
@@ -789,8 +810,8 @@ impl FakeDiscord {
                 state
                     .followups
                     .push((method.to_owned(), (*token).to_owned(), body.clone()));
+                state.shown.entry(interaction).or_insert_with(Instant::now);
                 let id = Self::next_id(&mut state);
-                let _ = interaction;
                 (200, Some(message_json(id, CHANNEL_ID, body, files)))
             }
             ("delete", ["webhooks", _, token, "messages", "@original"]) => {
