@@ -14,12 +14,14 @@ mod agreements;
 mod appreciate;
 pub mod checkin;
 mod ctx;
+mod dispatch;
 mod edits;
 mod goals;
 mod help;
 mod history;
 pub(crate) mod jobs;
 mod journal;
+mod leases;
 mod moments;
 mod mydata;
 pub mod offers;
@@ -46,10 +48,11 @@ use crate::error::{EngineError, EngineResult, UserError};
 use crate::metrics::{Metrics, Outcome};
 use crate::prompts::{Catalog, Key};
 use crate::store::{Store, couples, outbox, users};
-use command::{Command, JournalCommand, MyDataCommand, RewordCommand};
+use command::{Command, RewordCommand};
 pub(crate) use ctx::Ctx;
+use dispatch::{changes_schedules, command_family, dispatch, erases_words};
 pub use jobs::DueReport;
-use message::{Actor, Outgoing, Place, Request, Source};
+use message::{Actor, Place, Request, Source};
 pub use policy::Policy;
 
 /// The shared, protocol-agnostic core. Cheap to share behind an `Arc`.
@@ -64,6 +67,8 @@ pub struct Engine {
     model: Option<ModelRewriter>,
     metrics: Arc<Metrics>,
     offers: Arc<offers::Offers>,
+    /// This process among others on the same database, for leases.
+    instance: String,
 }
 
 impl Engine {
@@ -81,7 +86,10 @@ impl Engine {
             anyhow::bail!("the prompts have no recap tips ({})", recap::TIPS);
         }
         let offers = offers::Offers::new(store.clone(), clock.clone(), catalog.clone());
+        let mut rng = rng;
+        let instance = instance_id(&mut rng);
         Ok(Engine {
+            instance,
             offers: Arc::new(offers),
             store,
             catalog,
@@ -363,93 +371,11 @@ impl Engine {
     }
 }
 
-/// Runs a command's handler inside the request's transaction.
-async fn dispatch(ctx: &mut Ctx<'_>, command: &Command) -> EngineResult<Vec<Outgoing>> {
-    Ok(match command {
-        Command::Help(topic) => help::run(ctx, *topic),
-        Command::Pair(command) => pairing::run(ctx, command).await?,
-        Command::Settings(command) => settings::run(ctx, command).await?,
-        Command::Checkin(command) => checkin::run(ctx, command).await?,
-        Command::Reword(RewordCommand::Nudges(setting)) => {
-            reword::nudges_setting(ctx, *setting).await?
-        }
-        Command::Goal(command) => {
-            let outgoing = goals::run(ctx, command).await?;
-            say_if_renumbered(ctx, outgoing).await?
-        }
-        Command::Agree(command) => {
-            let outgoing = agreements::run(ctx, command).await?;
-            say_if_renumbered(ctx, outgoing).await?
-        }
-        Command::Journal(command) => {
-            let outgoing = journal::run(ctx, command).await?;
-            say_if_renumbered(ctx, outgoing).await?
-        }
-        Command::Appreciate(command) => appreciate::run(ctx, command).await?,
-        Command::Recap(command) => recap::run(ctx, command).await?,
-        Command::MyData(command) => mydata::run(ctx, command).await?,
-        // Answered before any transaction; kept for completeness.
-        Command::Reword(RewordCommand::Suggest { text, feeling }) => {
-            reword::suggest(ctx.engine, text, feeling.as_deref()).await?
-        }
-    })
-}
-
-/// The first answer about goals, agreements or the journal after the
-/// upgrade that numbered them per couple (per person for the journal)
-/// starts by saying the numbers changed, once.
-async fn say_if_renumbered(
-    ctx: &mut Ctx<'_>,
-    mut outgoing: Vec<Outgoing>,
-) -> EngineResult<Vec<Outgoing>> {
-    if !users::take_renumbered(ctx.tx, ctx.me.id).await? {
-        return Ok(outgoing);
-    }
-    let notice = ctx.say(Key::NumbersChanged, &[]);
-    if let Some(answer) = outgoing
-        .iter_mut()
-        .find(|out| matches!(out.to, message::Recipient::Requester))
-    {
-        answer.reply.text = format!("{notice}\n\n{}", answer.reply.text);
-    }
-    Ok(outgoing)
-}
-
-/// Commands after which the scheduler should look at the store again.
-fn changes_schedules(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Checkin(_)
-            | Command::Pair(_)
-            | Command::Goal(_)
-            | Command::Recap(_)
-            | Command::MyData(_)
-            | Command::Settings(_)
-    )
-}
-
-/// Commands that delete what someone wrote.
-fn erases_words(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::MyData(MyDataCommand::Delete { confirmed: true })
-            | Command::Journal(JournalCommand::Delete(_))
-    )
-}
-
-/// Names a command's family for logs; never its arguments, which may be private.
-fn command_family(command: &Command) -> &'static str {
-    match command {
-        Command::Help(_) => "help",
-        Command::Pair(_) => "pair",
-        Command::Settings(_) => "settings",
-        Command::Checkin(_) => "checkin",
-        Command::Reword(_) => "reword",
-        Command::Goal(_) => "goal",
-        Command::Agree(_) => "agree",
-        Command::Journal(_) => "journal",
-        Command::Appreciate(_) => "appreciate",
-        Command::Recap(_) => "recap",
-        Command::MyData(_) => "mydata",
-    }
+/// A name for this engine among others on the same database: the process,
+/// the engine's number in it, and a random number for other machines.
+fn instance_id(rng: &mut StdRng) -> String {
+    static ENGINES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let number = ENGINES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let random: u64 = rand::Rng::random(rng);
+    format!("{}-{number}-{random:016x}", std::process::id())
 }

@@ -20,6 +20,7 @@ pub mod goals;
 pub mod history;
 pub mod invites;
 pub mod journal;
+pub mod leases;
 pub mod mydata;
 pub mod nudges;
 pub mod outbox;

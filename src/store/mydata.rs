@@ -228,6 +228,7 @@ const ROTATION: &str = "question rotation bookkeeping; the questions asked are i
 const OPENING: &str =
     "a delivery worker's task of opening the couple's room; the room is under couples";
 const SPACE: &str = "what a space's moderators allow, about no person (who changed it is not kept)";
+const LEASE: &str = "which rapport process does one-at-a-time work, about no one";
 const OFFER: &str = "which choices a message of rapport's offered, so a pick by number works \
     after a restart; names no person and is forgotten after a week";
 
@@ -286,6 +287,9 @@ pub const EXEMPT: &[(&str, &str)] = &[
     ("choice_offers.command", OFFER),
     ("choice_offers.note", OFFER),
     ("choice_offers.offered_at", OFFER),
+    ("leases.name", LEASE),
+    ("leases.holder", LEASE),
+    ("leases.until", LEASE),
     (
         "journal_entries.written_by",
         "the platform's id of the chat message that wrote the entry, so an edit of it \

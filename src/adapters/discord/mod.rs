@@ -114,6 +114,7 @@ impl DiscordBot {
         };
         let guild = settings.guild_id.map(GuildId::new);
         let metrics = engine.shared_metrics();
+        let registrar = engine.clone();
         let framework = poise::Framework::builder()
             .options(poise::FrameworkOptions {
                 commands,
@@ -127,14 +128,7 @@ impl DiscordBot {
                 Box::pin(async move {
                     let wanted =
                         poise::builtins::create_application_commands(&framework.options().commands);
-                    let registered = sync_commands::sync(&ctx.http, wanted, guild)
-                        .await
-                        .context("cannot register the slash commands")?;
-                    if registered {
-                        tracing::info!("registered the slash commands, which had changed");
-                    } else {
-                        tracing::info!("the slash commands are unchanged; not registered again");
-                    }
+                    sync_commands::register(&registrar, &ctx.http, wanted, guild).await?;
                     tracing::info!(bot = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
                     metrics.set_connected("discord", true);
                     Ok(data)

@@ -3,11 +3,15 @@
 //! register (names, options, descriptions and their localizations,
 //! permissions and contexts). A restart with the same commands sends
 //! nothing, so it neither spends the registration rate limit nor makes
-//! clients reload the command list.
+//! clients reload the command list. With several processes on one
+//! database, the one holding the registrar's lease registers.
 
+use anyhow::Context;
 use poise::serenity_prelude as serenity;
 use serde_json::{Map, Value};
 use serenity::{Command, CreateCommand, GuildId, Http};
+
+use crate::engine::Engine;
 
 /// Keys of a command that change what people see or may use.
 const COMMAND_KEYS: &[&str] = &[
@@ -39,6 +43,43 @@ const OPTION_KEYS: &[&str] = &[
     "channel_types",
     "value",
 ];
+
+/// The lease one process takes to register when several share a database.
+const REGISTRAR: &str = "discord-commands";
+/// How long it holds: processes started together leave it to the first,
+/// and a restart a minute later registers again if the commands changed.
+const REGISTRAR_HOLD: chrono::Duration = chrono::Duration::minutes(1);
+
+/// Registers the commands if this process holds the registrar's lease
+/// (with several processes on one database, only one asks Discord).
+pub async fn register(
+    engine: &Engine,
+    http: &Http,
+    wanted: Vec<CreateCommand>,
+    guild: Option<GuildId>,
+) -> anyhow::Result<()> {
+    let ours = engine
+        .take_lease(REGISTRAR, REGISTRAR_HOLD)
+        .await
+        .unwrap_or_else(|error| {
+            // Alone on a failing store, registering anyway is the safe side.
+            tracing::warn!(error.cause_chain = ?error, "cannot take the registrar's lease; registering");
+            true
+        });
+    if !ours {
+        tracing::info!("another rapport process registers the slash commands");
+        return Ok(());
+    }
+    let registered = sync(http, wanted, guild)
+        .await
+        .context("cannot register the slash commands")?;
+    if registered {
+        tracing::info!("registered the slash commands, which had changed");
+    } else {
+        tracing::info!("the slash commands are unchanged; not registered again");
+    }
+    Ok(())
+}
 
 /// Registers `wanted` in the server (or globally) unless Discord already
 /// has exactly these; whether it registered.

@@ -8,6 +8,7 @@ mod offline;
 mod operators;
 pub mod payloads;
 mod registration;
+mod restarts;
 mod threads;
 
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! Slash commands are registered at the first start and again only when
-//! they changed, so a restart asks Discord but sends it nothing.
+//! they changed, so a restart asks Discord but sends it nothing; of two
+//! processes on one database, only one registers.
 
 use std::time::Duration;
 
@@ -8,12 +9,11 @@ use tokio::sync::oneshot;
 
 use super::fake::FakeDiscord;
 use super::settings;
-use crate::helpers::spawn_engine;
+use crate::helpers::{TestEngine, spawn_engine, spawn_engine_on};
 
-/// One run of a bot against `fake`, until it is connected (its commands are
-/// in sync by then), then stopped.
-async fn start_and_stop(fake: &FakeDiscord) {
-    let t = spawn_engine().await;
+/// A bot running against `fake` on `t`'s engine, once connected (its
+/// commands are in sync by then); stop it with [`stop`].
+async fn start(fake: &FakeDiscord, t: &TestEngine) -> Started {
     let bot = DiscordBot::connect(settings(&fake.api_base), t.engine.clone())
         .await
         .expect("the bot connects to the fake");
@@ -29,9 +29,23 @@ async fn start_and_stop(fake: &FakeDiscord) {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    (stop, task)
+}
+
+type Started = (
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+);
+
+async fn stop((stop, task): Started) {
     let _ = stop.send(());
     let ended = tokio::time::timeout(Duration::from_secs(10), task).await;
     assert!(matches!(ended, Ok(Ok(Ok(())))), "{ended:?}");
+}
+
+/// One run of a bot on a database of its own, started and stopped.
+async fn start_and_stop(fake: &FakeDiscord) {
+    stop(start(fake, &spawn_engine().await).await).await;
 }
 
 fn calls(fake: &FakeDiscord, method: &str) -> usize {
@@ -64,5 +78,22 @@ async fn commands_are_registered_only_when_they_changed() {
         (3, 2),
         "a change is registered"
     );
+    assert_eq!(fake.problems(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn of_two_processes_on_one_database_only_one_registers() {
+    let data = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", data.path().join("rapport.db").display());
+    let fake = FakeDiscord::start().await;
+    let (first, second) = (spawn_engine_on(&url).await, spawn_engine_on(&url).await);
+    let (a, b) = tokio::join!(start(&fake, &first), start(&fake, &second));
+    assert_eq!(
+        (calls(&fake, "get"), calls(&fake, "put")),
+        (1, 1),
+        "one asks Discord and registers; the other leaves it to the first"
+    );
+    stop(a).await;
+    stop(b).await;
     assert_eq!(fake.problems(), Vec::<String>::new());
 }
