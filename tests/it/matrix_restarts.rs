@@ -75,20 +75,54 @@ async fn react(
     hear(bot, who, before, answer).await;
 }
 
+/// A bot whose database is a file, with ana and ben paired through it.
+struct OnFile {
+    data: tempfile::TempDir,
+    db: String,
+    account: Account,
+    bot: Bot,
+    ana: Partner,
+    ben: Partner,
+    room: OwnedRoomId,
+}
+
+impl OnFile {
+    async fn paired(url: &str) -> OnFile {
+        let data = tempfile::tempdir().unwrap();
+        let db = format!("sqlite://{}", data.path().join("rapport.db").display());
+        let account = Account::new(url).await;
+        let bot = Bot::start_on(url, &account, spawn_engine_on(&db).await).await;
+        let (ana, ben) = (
+            Partner::new(url, "ana").await,
+            Partner::new(url, "ben").await,
+        );
+        let room = paired(&bot, &ana, &ben).await;
+        OnFile {
+            data,
+            db,
+            account,
+            bot,
+            ana,
+            ben,
+            room,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn choices_offered_before_a_restart_still_pick_and_word_menus_expire() {
     let Some(url) = synapse("matrix choices across restarts").await else {
         return;
     };
-    let data = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", data.path().join("rapport.db").display());
-    let account = Account::new(&url).await;
-    let bot = Bot::start_on(&url, &account, spawn_engine_on(&db).await).await;
-    let (ana, ben) = (
-        Partner::new(&url, "ana").await,
-        Partner::new(&url, "ben").await,
-    );
-    let room = paired(&bot, &ana, &ben).await;
+    let OnFile {
+        data,
+        db,
+        account,
+        bot,
+        ana,
+        ben,
+        room,
+    } = OnFile::paired(&url).await;
     daily_check_ins(&bot, &ana, &ben, &room).await;
     bot.t.clock.set(utc(2026, 3, 2, 20, 0));
     bot.tick().await;
@@ -168,15 +202,15 @@ async fn an_edited_journal_entry_changes_across_a_restart_until_a_check_in_shows
     let Some(url) = synapse("matrix journal edits").await else {
         return;
     };
-    let data = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", data.path().join("rapport.db").display());
-    let account = Account::new(&url).await;
-    let bot = Bot::start_on(&url, &account, spawn_engine_on(&db).await).await;
-    let (ana, ben) = (
-        Partner::new(&url, "ana").await,
-        Partner::new(&url, "ben").await,
-    );
-    let room = paired(&bot, &ana, &ben).await;
+    let OnFile {
+        data,
+        db,
+        account,
+        bot,
+        ana,
+        ben,
+        room,
+    } = OnFile::paired(&url).await;
     let (dm, _) = direct_rooms(&bot, &ana, &ben).await;
     let before = ana.seen.lock().unwrap().len();
     let written = ana
