@@ -93,29 +93,39 @@ pub async fn on_component(http: &Http, data: &Data, interaction: &ComponentInter
         actor_of(&interaction.user, interaction.member.as_ref()).typed_privately(),
         place_of(interaction.guild_id, interaction.channel_id),
     );
+    let message = &interaction.message;
+    let ephemeral = message
+        .flags
+        .is_some_and(|flags| flags.contains(serenity::MessageFlags::EPHEMERAL));
+    // An ephemeral message can be changed only by answering the click with
+    // its update; the answer then follows it.
+    let update_first = (ephemeral && !message.components.is_empty())
+        .then(|| render::disabled(&message.components));
     let result =
         match Token::decode(&custom_id).and_then(|t| data.choices.resolve(&t).map(|r| (t, r))) {
             None => answering.expired().await,
-            Some((token, chosen)) => match chosen.note {
-                Some(question) => answering.ask_note(&token, question).await,
-                None => answering.run(Asked::Line(chosen.command)).await,
+            Some((token, chosen)) => match (chosen.note, update_first) {
+                (Some(question), _) => answering.ask_note(&token, question).await,
+                (None, Some(rows)) => {
+                    let asked = Asked::Line(chosen.command);
+                    answering.run_after_update(asked, rows).await
+                }
+                (None, None) => answering.run(Asked::Line(chosen.command)).await,
             },
         };
     if let Err(error) = result {
         tracing::error!(error.cause_chain = ?error, "cannot answer a Discord button");
     }
-    disable_controls(http, interaction).await;
+    if !ephemeral {
+        disable_controls(http, interaction).await;
+    }
 }
 
-/// Once a choice is answered, its message's buttons can no longer be
-/// pressed. Ephemeral messages cannot be edited later (their interaction's
-/// token is gone), so only standing messages are changed.
+/// Once a choice is answered, its standing message's buttons can no longer
+/// be pressed (an ephemeral one's were changed with the answer).
 async fn disable_controls(http: &Http, interaction: &ComponentInteraction) {
     let message = &interaction.message;
-    let ephemeral = message
-        .flags
-        .is_some_and(|flags| flags.contains(serenity::MessageFlags::EPHEMERAL));
-    if ephemeral || message.components.is_empty() {
+    if message.components.is_empty() {
         return;
     }
     let edit = serenity::EditMessage::new().components(render::disabled(&message.components));
@@ -183,28 +193,27 @@ impl<'a> Answering<'a> {
         }
     }
 
+    /// Answers a click on an ephemeral message by changing that message to
+    /// `rows` (its controls, disabled) at once, then runs the request; its
+    /// answers follow as follow-ups.
+    async fn run_after_update(
+        &self,
+        asked: Asked,
+        rows: Vec<CreateActionRow>,
+    ) -> Result<(), Error> {
+        CreateInteractionResponse::UpdateMessage(
+            CreateInteractionResponseMessage::new().components(rows),
+        )
+        .execute(self.http, (self.id, self.token))
+        .await
+        .context("cannot disable the buttons of an answered message")?;
+        let answers = self.work(asked).await;
+        self.answer(answers, false, true).await
+    }
+
     /// Runs the request and answers it.
     async fn run(&self, asked: Asked) -> Result<(), Error> {
-        let engine = &self.data.engine;
-        let work = async {
-            match asked {
-                Asked::Line(line) => {
-                    engine
-                        .handle_text(self.actor.clone(), self.place.clone(), &line)
-                        .await
-                }
-                Asked::Command(command) => {
-                    engine
-                        .handle(Request {
-                            actor: self.actor.clone(),
-                            place: self.place.clone(),
-                            command,
-                            source: Source::Unknown,
-                        })
-                        .await
-                }
-            }
-        };
+        let work = self.work(asked);
         tokio::pin!(work);
         let defer_after = self.data.defer_after;
         let in_time = if defer_after.is_zero() {
@@ -225,14 +234,41 @@ impl<'a> Answering<'a> {
                 (work.await, true)
             }
         };
-        self.answer(answers, deferred).await
+        self.answer(answers, deferred, false).await
     }
 
-    /// The first answer to the person is the response; more answers to
-    /// them are follow-ups. What the request says to anyone else the engine
-    /// has already queued in the outbox.
-    async fn answer(&self, answers: Vec<Reply>, mut deferred: bool) -> Result<(), Error> {
-        let mut responded = false;
+    /// The engine's answers to the request.
+    async fn work(&self, asked: Asked) -> Vec<Reply> {
+        let engine = &self.data.engine;
+        match asked {
+            Asked::Line(line) => {
+                engine
+                    .handle_text(self.actor.clone(), self.place.clone(), &line)
+                    .await
+            }
+            Asked::Command(command) => {
+                engine
+                    .handle(Request {
+                        actor: self.actor.clone(),
+                        place: self.place.clone(),
+                        command,
+                        source: Source::Unknown,
+                    })
+                    .await
+            }
+        }
+    }
+
+    /// The first answer to the person is the response (unless the click
+    /// was `responded` to already); more answers to them are follow-ups.
+    /// What the request says to anyone else the engine has already queued
+    /// in the outbox.
+    async fn answer(
+        &self,
+        answers: Vec<Reply>,
+        mut deferred: bool,
+        mut responded: bool,
+    ) -> Result<(), Error> {
         for reply in &answers {
             // Private answers are ephemeral in DMs too: a DM would keep
             // them, where deleting someone's words could not reach.

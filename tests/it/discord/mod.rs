@@ -2,6 +2,7 @@
 //! real serenity and poise over HTTP and a WebSocket on 127.0.0.1, every
 //! body checked against Discord's OpenAPI document.
 
+mod ephemeral;
 mod erasure;
 pub mod fake;
 mod offline;

@@ -1,0 +1,78 @@
+//! A choice on an ephemeral answer is used once: the click is answered by
+//! changing that answer (its controls disabled), and the new answer
+//! follows as an ephemeral follow-up.
+
+use serde_json::json;
+
+use super::fake::{self, BOT_ID, CHANNEL_ID, user_json};
+use super::{ANA, Running, content, controls, text_option};
+
+#[tokio::test]
+async fn a_picked_choice_on_an_ephemeral_answer_is_disabled_and_the_answer_follows() {
+    let bot = Running::start().await;
+    let menu = bot
+        .slash(
+            ANA,
+            true,
+            "reword",
+            json!([text_option("message", "You never listen to me")]),
+        )
+        .await;
+    let feelings = controls(&menu.data["components"]);
+    // The message as Discord gives it with the click: ephemeral, with its
+    // controls.
+    let shown = fake::Posted {
+        channel_id: CHANNEL_ID,
+        content: content(&menu),
+        components: menu.data["components"].clone(),
+        files: Vec::new(),
+        json: json!({
+            "id": "1", "channel_id": CHANNEL_ID.to_string(), "author": user_json(BOT_ID, "rapport", true),
+            "content": content(&menu), "timestamp": "2026-11-23T10:00:00.000000+00:00",
+            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
+            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20, "flags": 64,
+            "components": menu.data["components"].clone(),
+        }),
+    };
+    let (label, _, _) = feelings[0].clone();
+    let id = bot.fake.interact(super::click(ANA, &shown, &label));
+    let update = bot.answer(id).await;
+    assert_eq!(
+        update.kind, 7,
+        "the click changes its own message: {update:?}"
+    );
+    let menus = update.data["components"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !menus.is_empty()
+            && menus
+                .iter()
+                .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+                .all(|control| control["disabled"] == json!(true)),
+        "its controls are disabled: {update:?}"
+    );
+    let token = format!("token-{id}");
+    let follow_up = bot
+        .fake
+        .wait_for("the answer as a follow-up", |v| {
+            v.followups
+                .iter()
+                .find(|(method, t, _)| *t == token && method == "post")
+                .cloned()
+        })
+        .await;
+    assert!(
+        follow_up.2["content"]
+            .as_str()
+            .is_some_and(|text| text.contains(&label)),
+        "the chosen feeling is used: {follow_up:?}"
+    );
+    assert_eq!(
+        follow_up.2["flags"].as_u64().unwrap_or(0) & 64,
+        64,
+        "privately: {follow_up:?}"
+    );
+    bot.stop().await;
+}
