@@ -4,8 +4,8 @@
 
 use serde_json::json;
 
-use super::fake::{self, BOT_ID, CHANNEL_ID, user_json};
-use super::{ANA, Running, content, controls, text_option};
+use super::fake::CHANNEL_ID;
+use super::{ANA, Running, as_shown, controls, text_option};
 
 #[tokio::test]
 async fn a_picked_choice_on_an_ephemeral_answer_is_disabled_and_the_answer_follows() {
@@ -19,21 +19,8 @@ async fn a_picked_choice_on_an_ephemeral_answer_is_disabled_and_the_answer_follo
         )
         .await;
     let feelings = controls(&menu.data["components"]);
-    // The message as Discord gives it with the click: ephemeral, with its
-    // controls.
-    let shown = fake::Posted {
-        channel_id: CHANNEL_ID,
-        content: content(&menu),
-        components: menu.data["components"].clone(),
-        files: Vec::new(),
-        json: json!({
-            "id": "1", "channel_id": CHANNEL_ID.to_string(), "author": user_json(BOT_ID, "rapport", true),
-            "content": content(&menu), "timestamp": "2026-11-23T10:00:00.000000+00:00",
-            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
-            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20, "flags": 64,
-            "components": menu.data["components"].clone(),
-        }),
-    };
+    // The message as Discord gives it with the click: with its controls.
+    let shown = as_shown(&menu, CHANNEL_ID, true);
     let (label, _, _) = feelings[0].clone();
     let id = bot.fake.interact(super::click(ANA, &shown, &label));
     let update = bot.answer(id).await;

@@ -199,6 +199,29 @@ fn content(answer: &fake::Answer) -> String {
     answer.data["content"].as_str().unwrap_or("").to_owned()
 }
 
+/// An ephemeral answer as Discord gives it back with a click on it, in
+/// `channel`; `with_controls` puts its controls in the message too.
+pub fn as_shown(answer: &fake::Answer, channel: u64, with_controls: bool) -> fake::Posted {
+    let controls = if with_controls {
+        answer.data["components"].clone()
+    } else {
+        json!([])
+    };
+    fake::Posted {
+        channel_id: channel,
+        content: content(answer),
+        components: answer.data["components"].clone(),
+        files: Vec::new(),
+        json: json!({
+            "id": "1", "channel_id": channel.to_string(), "author": user_json(BOT_ID, "rapport", true),
+            "content": content(answer), "timestamp": "2026-11-23T10:00:00.000000+00:00",
+            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
+            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20, "flags": 64,
+            "components": controls,
+        }),
+    }
+}
+
 fn ephemeral(answer: &fake::Answer) -> bool {
     answer.data["flags"].as_u64().unwrap_or(0) & 64 != 0
 }
@@ -455,19 +478,7 @@ async fn reword_answers_privately_with_a_menu_of_feelings() {
     );
 
     // Picking a feeling asks again with it.
-    let shown = fake::Posted {
-        channel_id: CHANNEL_ID,
-        content: content(&answer),
-        components: answer.data["components"].clone(),
-        files: Vec::new(),
-        json: json!({
-            "id": "1", "channel_id": CHANNEL_ID.to_string(), "author": user_json(BOT_ID, "rapport", true),
-            "content": content(&answer), "timestamp": "2026-11-23T10:00:00.000000+00:00",
-            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
-            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20, "flags": 64,
-            "components": [],
-        }),
-    };
+    let shown = as_shown(&answer, CHANNEL_ID, false);
     let (label, _, _) = feelings[0].clone();
     let again = bot.click(ANA, &shown, &label).await;
     assert!(ephemeral(&again), "{again:?}");

@@ -9,8 +9,7 @@ use serde_json::json;
 
 use rapport::prompts::Key;
 
-use super::fake::{self, BOT_ID, CHANNEL_ID, user_json};
-use super::{ANA, BEN, Running, content, controls, ephemeral, text_option};
+use super::{ANA, BEN, Running, as_shown, content, controls, ephemeral, text_option};
 use crate::helpers::{spawn_engine_on, start_time};
 
 /// A new bot on the same file, its clock a minute on (the test engines'
@@ -76,19 +75,7 @@ async fn buttons_offered_before_a_restart_work_and_the_feeling_menu_expires() {
         "{told:?}"
     );
 
-    let shown = fake::Posted {
-        channel_id: 1,
-        content: content(&menu),
-        components: menu.data["components"].clone(),
-        files: Vec::new(),
-        json: json!({
-            "id": "1", "channel_id": CHANNEL_ID.to_string(), "author": user_json(BOT_ID, "rapport", true),
-            "content": content(&menu), "timestamp": "2026-11-23T10:00:00.000000+00:00",
-            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
-            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20, "flags": 64,
-            "components": [],
-        }),
-    };
+    let shown = as_shown(&menu, 1, false);
     let picked = bot.click(ANA, &shown, &feelings[0].0).await;
     assert!(ephemeral(&picked), "{picked:?}");
     assert_eq!(
