@@ -1,10 +1,10 @@
 //! Which handler runs a command, and what a command's family implies for
 //! the request around it: whether the scheduler should look again, whether
-//! words were erased (and must leave the write-ahead log), and the name it
+//! words were erased or replaced (and must leave the write-ahead log), and the name it
 //! goes by in logs and metrics.
 
 use super::command::{Command, JournalCommand, MyDataCommand, RewordCommand};
-use super::message::{self, Outgoing};
+use super::message::{self, Outgoing, Request, Source};
 use super::{
     Ctx, agreements, appreciate, checkin, goals, help, journal, mydata, pairing, recap, reword,
     settings,
@@ -78,13 +78,14 @@ pub(super) fn changes_schedules(command: &Command) -> bool {
     )
 }
 
-/// Commands that delete what someone wrote.
-pub(super) fn erases_words(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::MyData(MyDataCommand::Delete { confirmed: true })
-            | Command::Journal(JournalCommand::Delete(_))
-    )
+/// Requests that delete what someone wrote, or replace it (an edit).
+pub(super) fn erases_words(request: &Request<Command>) -> bool {
+    matches!(request.source, Source::Edit(_))
+        || matches!(
+            request.command,
+            Command::MyData(MyDataCommand::Delete { confirmed: true })
+                | Command::Journal(JournalCommand::Delete(_))
+        )
 }
 
 /// Names a command's family for logs; never its arguments, which may be private.

@@ -78,7 +78,7 @@ impl Engine {
         store: Store,
         catalog: Arc<Catalog>,
         clock: Arc<dyn Clock>,
-        rng: StdRng,
+        mut rng: StdRng,
         policy: Policy,
     ) -> anyhow::Result<Engine> {
         let coach = Coach::from_catalog(&catalog)?;
@@ -86,7 +86,6 @@ impl Engine {
             anyhow::bail!("the prompts have no recap tips ({})", recap::TIPS);
         }
         let offers = offers::Offers::new(store.clone(), clock.clone(), catalog.clone());
-        let mut rng = rng;
         let instance = instance_id(&mut rng);
         Ok(Engine {
             instance,
@@ -137,6 +136,11 @@ impl Engine {
     }
 
     /// The choices offered, for adapters whose people pick by number.
+    pub fn offers(&self) -> &offers::Offers {
+        &self.offers
+    }
+
+    /// [`Engine::offers`], shared: for a port that records what it sent.
     pub fn shared_offers(&self) -> Arc<offers::Offers> {
         self.offers.clone()
     }
@@ -258,7 +262,7 @@ impl Engine {
         tx.commit()
             .await
             .map_err(|error| anyhow::Error::new(error).context("cannot commit"))?;
-        if erases_words(&request.command) || matches!(request.source, Source::Edit(_)) {
+        if erases_words(request) {
             // Deleted or replaced words must not linger in the write-ahead
             // log either.
             self.store.checkpoint().await?;

@@ -92,10 +92,7 @@ impl Offers {
 
     fn remember_words(&self, at: OfferedAt<'_>, choices: &[Choice]) {
         let key = (at.platform, at.message.to_owned());
-        let mut memory = self
-            .memory
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut memory = self.memory();
         if memory
             .by_message
             .insert(key.clone(), choices.to_vec())
@@ -162,12 +159,15 @@ impl Offers {
     }
 
     fn in_memory(&self, platform: Platform, message: &str, number: usize) -> Option<String> {
-        let memory = self
-            .memory
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let memory = self.memory();
         let choices = memory.by_message.get(&(platform, message.to_owned()))?;
         Some(choices.get(number.checked_sub(1)?)?.command.clone())
+    }
+
+    fn memory(&self) -> std::sync::MutexGuard<'_, WordsInMemory> {
+        self.memory
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn expired(&self) -> Picked {

@@ -113,7 +113,7 @@ pub(super) async fn on_message(
         Incoming::Choice(number) => {
             let room_id = room.room_id().as_str();
             match engine
-                .shared_offers()
+                .offers()
                 .picked(Platform::Matrix, room_id, None, number)
                 .await
             {
@@ -223,9 +223,9 @@ pub(super) async fn on_reaction(
     let Some(number) = render::choice_of_reaction(&relation.key) else {
         return;
     };
-    let offers = engine.shared_offers();
     let (room_id, offer) = (room.room_id().as_str(), Some(relation.event_id.as_str()));
-    let picked = offers
+    let picked = engine
+        .offers()
         .picked(Platform::Matrix, room_id, offer, number)
         .await;
     let place = place_of(&room, &event.sender).await;

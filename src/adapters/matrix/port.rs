@@ -19,9 +19,8 @@ use super::wire::{classify, txn_id};
 use super::{MatrixSettings, html, render, rooms};
 use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Readers, Sent};
 use crate::domain::{Attachment, Platform, Posted, Reply, SpaceRef, UserRef};
-use crate::engine::offers::Offers;
+use crate::engine::offers::{OfferedAt, Offers};
 use crate::prompts::{Catalog, Key};
-use crate::store::choice_offers::OfferedAt;
 
 /// The Matrix side of the delivery worker, and of direct answers.
 pub struct MatrixPort {

@@ -5,19 +5,12 @@
 use serde_json::json;
 
 use super::fake::CHANNEL_ID;
-use super::{ANA, Running, as_shown, controls, text_option};
+use super::{ANA, Running, as_shown, controls};
 
 #[tokio::test]
 async fn a_picked_choice_on_an_ephemeral_answer_is_disabled_and_the_answer_follows() {
     let bot = Running::start().await;
-    let menu = bot
-        .slash(
-            ANA,
-            true,
-            "reword",
-            json!([text_option("message", "You never listen to me")]),
-        )
-        .await;
+    let menu = bot.reword(ANA, true, "You never listen to me").await;
     let feelings = controls(&menu.data["components"]);
     // The message as Discord gives it with the click: with its controls.
     let shown = as_shown(&menu, CHANNEL_ID, true);

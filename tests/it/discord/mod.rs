@@ -106,6 +106,12 @@ impl Running {
         self.answer(id).await
     }
 
+    /// Asks for a rewording of `message` and waits for the answer.
+    pub async fn reword(&self, user: u64, in_channel: bool, message: &str) -> fake::Answer {
+        let text = json!([text_option("message", message)]);
+        self.slash(user, in_channel, "reword", text).await
+    }
+
     pub async fn answer(&self, id: u64) -> fake::Answer {
         self.fake
             .wait_for("an interaction answer", |v| v.answer_to(id).cloned())
@@ -461,14 +467,7 @@ async fn pairing_then_a_private_checkin_answered_with_buttons_and_a_form() {
 #[tokio::test]
 async fn reword_answers_privately_with_a_menu_of_feelings() {
     let bot = Running::start().await;
-    let answer = bot
-        .slash(
-            ANA,
-            true,
-            "reword",
-            json!([text_option("message", "You never listen to me")]),
-        )
-        .await;
+    let answer = bot.reword(ANA, true, "You never listen to me").await;
     assert_eq!(answer.kind, 4);
     assert!(ephemeral(&answer), "only ana sees it: {answer:?}");
     let feelings = controls(&answer.data["components"]);

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use rapport::prompts::Key;
 
-use super::{ANA, BEN, Running, as_shown, content, controls, ephemeral, text_option};
+use super::{ANA, BEN, Running, as_shown, content, controls, ephemeral};
 use crate::helpers::{spawn_engine_on, start_time};
 
 /// A new bot on the same file, its clock a minute on (the test engines'
@@ -48,14 +48,7 @@ async fn buttons_offered_before_a_restart_work_and_the_feeling_menu_expires() {
         .copied()
         .cloned()
         .unwrap();
-    let menu = bot
-        .slash(
-            ANA,
-            false,
-            "reword",
-            json!([text_option("message", LONG_MESSAGE)]),
-        )
-        .await;
+    let menu = bot.reword(ANA, false, LONG_MESSAGE).await;
     let feelings = controls(&menu.data["components"]);
     assert!(!feelings.is_empty(), "{menu:?}");
 
