@@ -1,7 +1,8 @@
 //! The operators' HTTP endpoint (`[http] listen`, off when unset), for a
 //! monitoring system rather than people: `/healthz` (the process answers),
 //! `/readyz` (the store answers and every configured chat platform is
-//! connected; 503 with a plain reason otherwise) and `/metrics` in
+//! connected, or waits as a standby while another process runs it, which
+//! the answer says; 503 with a plain reason otherwise) and `/metrics` in
 //! Prometheus's text format. It serves nothing else, and nothing it says
 //! names a person, couple, room or what anyone wrote.
 
@@ -89,7 +90,7 @@ async fn answer(
     match request.uri().path() {
         "/healthz" => plain(StatusCode::OK, "ok\n".into()),
         "/readyz" => match not_ready(engine, readiness).await {
-            None => plain(StatusCode::OK, "ready\n".into()),
+            None => plain(StatusCode::OK, ready_text(engine, readiness)),
             Some(reasons) => plain(StatusCode::SERVICE_UNAVAILABLE, reasons),
         },
         "/metrics" => match metrics_text(engine).await {
@@ -126,11 +127,23 @@ async fn not_ready(engine: &Engine, readiness: &Readiness) -> Option<String> {
         reasons.push("store: not answering".to_owned());
     }
     for platform in &readiness.platforms {
-        if !engine.metrics().is_connected(platform) {
+        let metrics = engine.metrics();
+        if !metrics.is_connected(platform) && !metrics.is_standby(platform) {
             reasons.push(format!("{platform}: not connected"));
         }
     }
     (!reasons.is_empty()).then(|| reasons.join("\n") + "\n")
+}
+
+/// "ready", and a line for each platform this process holds in standby.
+fn ready_text(engine: &Engine, readiness: &Readiness) -> String {
+    let mut text = "ready\n".to_owned();
+    for platform in &readiness.platforms {
+        if engine.metrics().is_standby(platform) {
+            text.push_str(&format!("{platform}: standby, another process runs it\n"));
+        }
+    }
+    text
 }
 
 async fn store_answers(engine: &Engine) -> anyhow::Result<()> {

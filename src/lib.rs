@@ -68,5 +68,6 @@ pub mod http;
 pub mod metrics;
 pub mod prompts;
 pub mod scheduler;
+pub mod shutdown;
 pub mod store;
 pub mod telemetry;

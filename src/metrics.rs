@@ -62,6 +62,7 @@ pub struct Metrics {
     commands: Family<CommandLabels, Counter>,
     delivery_seconds: Histogram,
     connected: Family<PlatformLabels, Gauge>,
+    standby: Family<PlatformLabels, Gauge>,
     discord_rate_limited: Counter,
     discord_retries: Counter,
     matrix_sync_errors: Counter,
@@ -90,6 +91,7 @@ impl Metrics {
             commands: Family::default(),
             delivery_seconds: Histogram::new(DELIVERY_BUCKETS),
             connected: Family::default(),
+            standby: Family::default(),
             discord_rate_limited: Counter::default(),
             discord_retries: Counter::default(),
             matrix_sync_errors: Counter::default(),
@@ -121,6 +123,11 @@ impl Metrics {
             "adapter_connected",
             "1 while the platform's adapter is connected",
             self.connected.clone(),
+        );
+        registry.register(
+            "adapter_standby",
+            "1 while another process holds the platform's lease and this one waits",
+            self.standby.clone(),
         );
         registry.register(
             "discord_rate_limited",
@@ -188,6 +195,24 @@ impl Metrics {
     /// Whether the platform's adapter said it is connected.
     pub fn is_connected(&self, platform: &str) -> bool {
         self.connected
+            .get_or_create(&PlatformLabels {
+                platform: platform.to_owned(),
+            })
+            .get()
+            == 1
+    }
+
+    pub fn set_standby(&self, platform: &str, standby: bool) {
+        self.standby
+            .get_or_create(&PlatformLabels {
+                platform: platform.to_owned(),
+            })
+            .set(i64::from(standby));
+    }
+
+    /// Whether this process waits while another runs the platform.
+    pub fn is_standby(&self, platform: &str) -> bool {
+        self.standby
             .get_or_create(&PlatformLabels {
                 platform: platform.to_owned(),
             })

@@ -6,12 +6,12 @@
 //! [`delivery::deliver_due_once`]; tests call those directly and move an
 //! injected clock instead of sleeping.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use crate::delivery::{self, DeliveryPolicy, Ports};
 use crate::engine::Engine;
+use crate::shutdown::Shutdown;
 
 /// The scheduler's settings.
 #[derive(Clone, Debug)]
@@ -30,27 +30,33 @@ impl Default for SchedulerPolicy {
     }
 }
 
-/// Runs passes until `shutdown` resolves.
-pub async fn run(
-    engine: Arc<Engine>,
-    ports: Ports,
-    policy: SchedulerPolicy,
-    shutdown: impl Future<Output = ()>,
-) {
-    tokio::pin!(shutdown);
-    loop {
-        let sleep = pass(&engine, &ports, &policy).await;
+/// Runs passes until `shutdown`. A pass under way when it comes takes no
+/// more work and finishes sending what it claimed (see
+/// [`delivery::deliver_due`]).
+pub async fn run(engine: Arc<Engine>, ports: Ports, policy: SchedulerPolicy, shutdown: Shutdown) {
+    while !shutdown.is_set() {
+        let sleep = pass_until(&engine, &ports, &policy, &shutdown).await;
         tokio::select! {
-            () = &mut shutdown => return,
+            () = shutdown.clone().wait() => return,
             () = engine.schedule_changed().notified() => {}
             () = tokio::time::sleep(sleep) => {}
         }
     }
 }
 
-/// One pass; returns how long to sleep before the next. Errors are logged,
-/// not fatal: the next pass retries from the store.
+/// One pass; returns how long to sleep before the next.
 pub async fn pass(engine: &Engine, ports: &Ports, policy: &SchedulerPolicy) -> StdDuration {
+    pass_until(engine, ports, policy, &Shutdown::never()).await
+}
+
+/// One pass that stops taking work at `shutdown`. Errors are logged, not
+/// fatal: the next pass retries from the store.
+async fn pass_until(
+    engine: &Engine,
+    ports: &Ports,
+    policy: &SchedulerPolicy,
+    shutdown: &Shutdown,
+) -> StdDuration {
     // rapport's own pre-upgrade copies go once kept long enough.
     engine.store().prune_safety_copies(engine.clock().now());
     match engine.run_due_once().await {
@@ -60,7 +66,7 @@ pub async fn pass(engine: &Engine, ports: &Ports, policy: &SchedulerPolicy) -> S
             tracing::error!(error.cause_chain = ?error, error.message = %error, "scheduler pass failed")
         }
     }
-    match delivery::deliver_due_once(engine, ports, &policy.delivery).await {
+    match delivery::deliver_due(engine, ports, &policy.delivery, shutdown).await {
         Ok(report) if report != Default::default() => tracing::info!(?report, "delivery pass"),
         Ok(_) => {}
         Err(error) => {

@@ -10,13 +10,14 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 use crate::engine::Engine;
 use crate::prompts::Key;
+use crate::shutdown::Shutdown;
 use crate::store::outbox::{self, NewMessage, QueuedMessage, Work};
 use crate::store::{couples, space_changes, users};
 
@@ -91,26 +92,53 @@ pub trait ChatPort: Send + Sync {
 }
 
 mod couple_only;
+mod draining;
 mod openings;
 
 pub use couple_only::Readers;
 
-/// The adapters running in this process, by platform.
+/// The adapters running in this process, by platform. Clones share one
+/// set: an adapter that starts late (it waited for its lease) joins it,
+/// and one that stops leaves it, so its messages wait for whoever runs it.
 #[derive(Clone, Default)]
 pub struct Ports {
-    ports: HashMap<Platform, Arc<dyn ChatPort>>,
+    ports: Arc<RwLock<HashMap<Platform, Arc<dyn ChatPort>>>>,
 }
 
 impl Ports {
-    pub fn with(mut self, port: Arc<dyn ChatPort>) -> Ports {
-        self.ports.insert(port.platform(), port);
+    pub fn with(self, port: Arc<dyn ChatPort>) -> Ports {
+        self.add(port);
         self
     }
 
+    pub fn add(&self, port: Arc<dyn ChatPort>) {
+        self.write().insert(port.platform(), port);
+    }
+
+    pub fn remove(&self, platform: Platform) {
+        self.write().remove(&platform);
+    }
+
+    pub fn get(&self, platform: Platform) -> Option<Arc<dyn ChatPort>> {
+        self.read().get(&platform).cloned()
+    }
+
     pub fn platforms(&self) -> Vec<Platform> {
-        let mut platforms: Vec<Platform> = self.ports.keys().copied().collect();
+        let mut platforms: Vec<Platform> = self.read().keys().copied().collect();
         platforms.sort_by_key(|p| p.as_str());
         platforms
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<Platform, Arc<dyn ChatPort>>> {
+        self.ports
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<Platform, Arc<dyn ChatPort>>> {
+        self.ports
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -125,6 +153,9 @@ pub struct DeliveryPolicy {
     pub max_attempts: i64,
     /// Messages claimed per round trip.
     pub batch: i64,
+    /// After a stop, how long the worker goes on sending what it already
+    /// claimed before giving the rest back.
+    pub drain: Duration,
 }
 
 impl Default for DeliveryPolicy {
@@ -135,6 +166,7 @@ impl Default for DeliveryPolicy {
             max_retry: Duration::hours(1),
             max_attempts: 12,
             batch: 100,
+            drain: Duration::seconds(10),
         }
     }
 }
@@ -190,18 +222,36 @@ pub async fn deliver_due_once(
     ports: &Ports,
     policy: &DeliveryPolicy,
 ) -> anyhow::Result<DeliveryReport> {
+    deliver_due(engine, ports, policy, &Shutdown::never()).await
+}
+
+/// Delivers everything due now until `shutdown`: after it, no more is
+/// claimed, and what was claimed is sent for [`DeliveryPolicy::drain`]
+/// then given back for another process to send.
+pub async fn deliver_due(
+    engine: &Engine,
+    ports: &Ports,
+    policy: &DeliveryPolicy,
+    shutdown: &Shutdown,
+) -> anyhow::Result<DeliveryReport> {
     let mut report = DeliveryReport::default();
     // First the rooms, so what a new couple is told can go into theirs.
     openings::open_due(engine, ports, policy, &mut report).await?;
-    loop {
+    let mut draining = draining::Drain::new(shutdown, policy.drain);
+    while !shutdown.is_set() {
         let claimed = claim(engine, ports, policy).await?;
-        for message in &claimed {
-            send(engine, ports, policy, message, &mut report).await?;
+        for (index, message) in claimed.iter().enumerate() {
+            let sending = send(engine, ports, policy, message, &mut report);
+            if !draining.within(engine, sending).await? {
+                draining::give_back(engine, &claimed[index..]).await?;
+                return Ok(report);
+            }
         }
         if (claimed.len() as i64) < policy.batch {
-            return Ok(report);
+            break;
         }
     }
+    Ok(report)
 }
 
 async fn send(
@@ -211,8 +261,9 @@ async fn send(
     message: &QueuedMessage,
     report: &mut DeliveryReport,
 ) -> anyhow::Result<()> {
-    let Some(port) = ports.ports.get(&message.to.platform()) else {
-        return Ok(()); // not claimed for platforms without a port
+    let Some(port) = ports.get(message.to.platform()) else {
+        // Its adapter stopped after the claim (it lost its lease).
+        return draining::give_back(engine, std::slice::from_ref(message)).await;
     };
     let result = match &message.work {
         Work::Send(reply) => match post_or_reroute(engine, port.as_ref(), message, reply).await? {

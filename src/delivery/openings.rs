@@ -13,7 +13,7 @@ pub(super) async fn open_due(
 ) -> anyhow::Result<()> {
     for plan in engine.openings_due(&ports.platforms()).await? {
         let opening = &plan.opening;
-        let Some(port) = ports.ports.get(&opening.platform) else {
+        let Some(port) = ports.get(opening.platform) else {
             continue;
         };
         let opened = port

@@ -30,3 +30,14 @@ pub async fn take(
     .with_context(|| format!("cannot take the lease {name}"))?;
     Ok(taken.rows_affected() == 1)
 }
+
+/// Lets go of every lease `holder` has (it is stopping), so another
+/// process need not wait for them to run out.
+pub async fn release_all(tx: &mut Tx, holder: &str) -> anyhow::Result<u64> {
+    let released = sqlx::query("DELETE FROM leases WHERE holder = $1")
+        .bind(holder)
+        .execute(&mut **tx)
+        .await
+        .context("cannot let the leases go")?;
+    Ok(released.rows_affected())
+}

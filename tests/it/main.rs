@@ -35,6 +35,8 @@ mod matrix_privacy;
 mod matrix_restarts;
 #[cfg(feature = "matrix")]
 mod matrix_rooms;
+#[cfg(feature = "matrix")]
+mod matrix_takeover;
 
 mod metrics;
 mod mydata;
@@ -52,6 +54,7 @@ mod reword_eval;
 mod reword_model;
 mod scheduler;
 mod settings;
+mod stopping;
 mod storage;
 mod together;
 mod upgrade;

@@ -24,14 +24,21 @@ fn admin_url() -> String {
 }
 
 /// An engine on its own database, dropped by [`PgTest::finish`].
-struct PgTest {
-    engine: TestEngine,
+pub(crate) struct PgTest {
+    pub(crate) engine: TestEngine,
     name: String,
 }
 
 impl PgTest {
+    /// The database's URL, for another engine (process) to share it.
+    pub(crate) fn url(&self) -> String {
+        let admin = admin_url();
+        let (base, _) = admin.rsplit_once('/').expect("URL with a database");
+        format!("{base}/{}", self.name)
+    }
+
     /// Closes the pool and drops the database, so runs leave nothing behind.
-    async fn finish(self) {
+    pub(crate) async fn finish(self) {
         self.engine.engine.store().close().await;
         let mut conn = sqlx::AnyConnection::connect(&admin_url())
             .await
@@ -47,7 +54,7 @@ impl PgTest {
 }
 
 /// A fresh database, or `None` (with a note) when there is no server here.
-async fn fresh_database(test: &str) -> Option<PgTest> {
+pub(crate) async fn fresh_database(test: &str) -> Option<PgTest> {
     sqlx::any::install_default_drivers();
     let admin = admin_url();
     let mut conn = match sqlx::AnyConnection::connect(&admin).await {

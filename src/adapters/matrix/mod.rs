@@ -52,6 +52,7 @@ pub use port::MatrixPort;
 use sync::{Arrival, Freshness};
 
 /// How the bot logs in and behaves; built from `[matrix]`.
+#[derive(Clone)]
 pub struct MatrixSettings {
     pub homeserver: String,
     pub user_id: String,

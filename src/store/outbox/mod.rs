@@ -14,13 +14,15 @@ use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
+mod claims;
 mod figures;
 mod taking_down;
 
+pub use claims::{claim_due, release};
 pub use figures::figures;
 pub use taking_down::{Carrying, record_posted, retract};
 
-use super::{Tx, from_db, skip_locked, to_db};
+use super::{Tx, from_db, to_db};
 use crate::domain::{Destination, Platform, Posted, Reply, SpaceRef, UserRef};
 
 /// A message to queue.
@@ -66,7 +68,7 @@ pub struct QueuedMessage {
 }
 
 #[derive(FromRow)]
-struct OutboxRow {
+pub(super) struct OutboxRow {
     id: i64,
     idempotency_key: String,
     couple_id: Option<i64>,
@@ -146,54 +148,6 @@ pub async fn enqueue(tx: &mut Tx, message: &NewMessage<'_>) -> anyhow::Result<bo
     };
     record_authors(tx, outbox_id, message.authors).await?;
     Ok(true)
-}
-
-/// Claims up to `limit` due rows (to send or to retract) for the given
-/// platforms until `lease_until`. A worker that dies after claiming lets
-/// the lease run out; the row is then claimed again with the same key.
-pub async fn claim_due(
-    tx: &mut Tx,
-    platforms: &[Platform],
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-    limit: i64,
-) -> anyhow::Result<Vec<QueuedMessage>> {
-    if platforms.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
-         WHERE id IN (SELECT id FROM outbox
-                      WHERE state IN ('pending', 'retract') AND next_attempt_at <= $2
-                        AND (claimed_until IS NULL OR claimed_until <= $2)
-                        AND platform IN ({})
-                      ORDER BY next_attempt_at, id LIMIT $3{})
-         RETURNING id, idempotency_key, couple_id, recipient_kind, platform, recipient_id,
-                   state, payload, posted, attempts, couple_only, next_attempt_at",
-        placeholders(platforms, 4),
-        skip_locked(tx)
-    );
-    let mut query = sqlx::query_as::<_, OutboxRow>(AssertSqlSafe(sql))
-        .bind(to_db(lease_until))
-        .bind(to_db(now))
-        .bind(limit);
-    for platform in platforms {
-        query = query.bind(platform.as_str());
-    }
-    let mut rows = query
-        .fetch_all(&mut **tx)
-        .await
-        .context("cannot claim outbox messages")?;
-    rows.sort_by_key(|row| row.id);
-    rows.into_iter().map(QueuedMessage::try_from).collect()
-}
-
-/// `$first, $first+1, …` for a list of platforms.
-fn placeholders(platforms: &[Platform], first: usize) -> String {
-    (0..platforms.len())
-        .map(|i| format!("${}", i + first))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 pub(super) async fn record_authors(
@@ -383,7 +337,7 @@ pub async fn next_due_at(
         "SELECT MIN(CASE WHEN claimed_until IS NOT NULL AND claimed_until > next_attempt_at
                          THEN claimed_until ELSE next_attempt_at END)
          FROM outbox WHERE state IN ('pending', 'retract') AND platform IN ({})",
-        placeholders(platforms, 1)
+        claims::placeholders(platforms, 1)
     );
     let mut query = sqlx::query_scalar::<_, Option<i64>>(AssertSqlSafe(sql));
     for platform in platforms {

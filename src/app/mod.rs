@@ -1,5 +1,8 @@
 //! Wiring: builds the store, the prompt catalog and the engine from the
-//! configuration, and runs the adapters until shutdown.
+//! configuration, and runs the adapters until shutdown; [`held`] runs work
+//! only one process may do while this one holds its lease.
+
+pub mod held;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,7 +20,9 @@ use crate::delivery::Ports;
 use crate::engine::{Engine, Policy};
 use crate::prompts::{Catalog, Key};
 use crate::scheduler::{self, SchedulerPolicy};
+use crate::shutdown::{self, Shutdown};
 use crate::store::{Store, UpgradePolicy};
+pub use held::LeaseTiming;
 
 /// A built application, ready to run.
 pub struct App {
@@ -75,42 +80,32 @@ impl App {
     }
 
     /// Runs the configured chat adapters (Discord, Matrix or both) and the
-    /// scheduler until `shutdown`, or until an adapter fails for good.
+    /// scheduler until `shutdown`, or until an adapter fails for good. At
+    /// the stop no more work is taken, what was claimed is finished within
+    /// [`DeliveryPolicy::drain`](crate::delivery::DeliveryPolicy), and the
+    /// process's leases are let go for another to take at once.
     #[cfg(any(feature = "discord", feature = "matrix"))]
     pub async fn run_chat(
         self,
         config: &Config,
         shutdown: impl Future<Output = ()>,
     ) -> anyhow::Result<()> {
-        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let (stop, stopped) = shutdown::channel();
         let http = match &config.http.listen {
-            Some(listen) => {
-                let listener = crate::http::bind(listen).await?;
-                let readiness = crate::http::Readiness {
-                    platforms: configured_platforms(config),
-                };
-                let serve = crate::http::serve(
-                    listener,
-                    self.engine.clone(),
-                    readiness,
-                    wait_for_stop(stopped.clone()),
-                );
-                Some(tokio::spawn(serve))
-            }
+            Some(listen) => Some(self.serve_http(config, listen, stopped.clone()).await?),
             None => None,
         };
-        let mut ports = Ports::default();
+        let ports = Ports::default();
         let mut adapters: tokio::task::JoinSet<anyhow::Result<()>> = tokio::task::JoinSet::new();
         #[cfg(feature = "matrix")]
         if let Some(matrix) = config.matrix.as_ref().filter(|_| config.has_matrix()) {
-            let bot = connect_matrix(matrix).await?;
-            tracing::info!(user = %matrix.user_id, "connected to Matrix");
-            ports = ports.with(Arc::new(bot.port(&self.engine)));
-            let run = bot.run(self.engine.clone(), wait_for_stop(stopped.clone()));
-            adapters.spawn(async move {
-                run.await;
-                Ok(())
-            });
+            adapters.spawn(run_matrix(
+                self.engine.clone(),
+                matrix_settings(matrix),
+                ports.clone(),
+                LeaseTiming::default(),
+                stopped.clone(),
+            ));
         }
         #[cfg(feature = "discord")]
         if let Some(discord) = config.discord.as_ref().filter(|_| config.has_discord()) {
@@ -119,14 +114,14 @@ impl App {
                 self.engine.clone(),
             )
             .await?;
-            ports = ports.with(bot.port());
-            adapters.spawn(bot.run(wait_for_stop(stopped.clone())));
+            ports.add(bot.port());
+            adapters.spawn(bot.run(stopped.clone().wait()));
         }
         let scheduler = tokio::spawn(scheduler::run(
             self.engine.clone(),
             ports,
             SchedulerPolicy::default(),
-            wait_for_stop(stopped),
+            stopped,
         ));
         let failure = tokio::select! {
             () = shutdown => None,
@@ -136,15 +131,20 @@ impl App {
                 Err(error) => anyhow::Error::new(error).context("a chat adapter ended abnormally"),
             }),
         };
-        let _ = stop.send(true);
+        stop.fire();
         while let Some(ended) = adapters.join_next().await {
-            if let Err(error) = ended {
-                tracing::error!(%error, "a chat adapter ended abnormally");
+            match ended {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => {
+                    tracing::error!(error.cause_chain = ?error, "a chat adapter failed while stopping")
+                }
+                Err(error) => tracing::error!(%error, "a chat adapter ended abnormally"),
             }
         }
         if let Err(error) = scheduler.await {
             tracing::error!(%error, "the scheduler task ended abnormally");
         }
+        self.let_leases_go().await;
         if let Some(task) = http
             && let Err(error) = task.await
         {
@@ -152,6 +152,33 @@ impl App {
         }
         self.engine.store().close().await;
         failure.map_or(Ok(()), Err)
+    }
+
+    /// Starts `/healthz`, `/readyz` and `/metrics` on `listen`.
+    #[cfg(any(feature = "discord", feature = "matrix"))]
+    async fn serve_http(
+        &self,
+        config: &Config,
+        listen: &str,
+        stopped: Shutdown,
+    ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+        let listener = crate::http::bind(listen).await?;
+        let readiness = crate::http::Readiness {
+            platforms: configured_platforms(config),
+        };
+        let serve = crate::http::serve(listener, self.engine.clone(), readiness, stopped.wait());
+        Ok(tokio::spawn(serve))
+    }
+
+    /// Lets this process's leases go, so a standby need not wait for them
+    /// to run out.
+    async fn let_leases_go(&self) {
+        match self.engine.release_leases().await {
+            Ok(released) => tracing::info!(released, "let this process's leases go"),
+            Err(error) => {
+                tracing::warn!(error.cause_chain = ?error, "cannot let the leases go; they run out on their own")
+            }
+        }
     }
 
     /// Runs the console on the given input and output until it ends, with
@@ -168,23 +195,21 @@ impl App {
     {
         let (port, deliveries) = ConsolePort::new();
         let ports = Ports::default().with(Arc::new(port));
-        let (stop_scheduler, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (stop_scheduler, stopped) = shutdown::channel();
         // The scheduler fires what comes due; the console delivers the
         // outbox itself, so a command's messages show in order.
         let scheduler = tokio::spawn(scheduler::run(
             self.engine.clone(),
             Ports::default(),
             SchedulerPolicy::default(),
-            async move {
-                let _ = stopped.await;
-            },
+            stopped,
         ));
         let mut console = Console::new(self.engine.clone(), ports, deliveries);
         if let Some(database) = crate::store::sqlite_file(self.store_url.expose_secret()) {
             console = console.saving_files_in(files::folder_beside(&database));
         }
         let result = console.run(input, output, shutdown).await;
-        let _ = stop_scheduler.send(());
+        stop_scheduler.fire();
         if let Err(error) = scheduler.await {
             tracing::error!(%error, "the scheduler task ended abnormally");
         }
@@ -206,12 +231,42 @@ fn model_rewriter(config: &Config, catalog: &Catalog) -> anyhow::Result<ModelRew
     })
 }
 
+/// Runs the Matrix account while this process holds the `matrix` lease
+/// (see [`held`]); its client is built, and its port joins `ports`, only
+/// then. Processes that may take over share `store_dir`, where the
+/// account's device and keys live.
 #[cfg(feature = "matrix")]
-async fn connect_matrix(
+pub async fn run_matrix(
+    engine: Arc<Engine>,
+    settings: crate::adapters::matrix::MatrixSettings,
+    ports: Ports,
+    timing: LeaseTiming,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let process = shutdown.clone();
+    held::run_while_held(engine.clone(), "matrix", timing, shutdown, |stop| {
+        let (engine, settings, ports) = (engine.clone(), settings.clone(), ports.clone());
+        let process = process.clone();
+        async move {
+            let bot = crate::adapters::matrix::MatrixBot::connect(settings.clone()).await?;
+            tracing::info!(user = %settings.user_id, "connected to Matrix");
+            ports.add(Arc::new(bot.port(&engine)));
+            bot.run(engine, stop.wait()).await;
+            // At the process's stop the port stays for the last deliveries.
+            if !process.is_set() {
+                ports.remove(crate::domain::Platform::Matrix);
+            }
+            Ok(())
+        }
+    })
+    .await
+}
+
+#[cfg(feature = "matrix")]
+fn matrix_settings(
     config: &crate::config::MatrixConfig,
-) -> anyhow::Result<crate::adapters::matrix::MatrixBot> {
-    use crate::adapters::matrix::{MatrixBot, MatrixSettings};
-    MatrixBot::connect(MatrixSettings {
+) -> crate::adapters::matrix::MatrixSettings {
+    crate::adapters::matrix::MatrixSettings {
         homeserver: config.homeserver.clone(),
         user_id: config.user_id.clone(),
         password: config.password.clone(),
@@ -221,8 +276,7 @@ async fn connect_matrix(
         command_prefix: config.command_prefix.clone(),
         allowed: config.allowed.clone(),
         catch_up: std::time::Duration::from_secs(u64::from(config.catch_up_minutes) * 60),
-    })
-    .await
+    }
 }
 
 #[cfg(feature = "discord")]
@@ -238,12 +292,6 @@ fn discord_settings(
         defer_after: crate::adapters::discord::DEFER_AFTER,
         read_messages: config.read_messages,
     })
-}
-
-/// Resolves once the stop flag is set (or its sender is gone).
-#[cfg(any(feature = "discord", feature = "matrix"))]
-async fn wait_for_stop(mut stopped: tokio::sync::watch::Receiver<bool>) {
-    let _ = stopped.wait_for(|stop| *stop).await;
 }
 
 /// The chat platforms this process runs, for `/readyz`.

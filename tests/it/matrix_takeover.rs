@@ -1,0 +1,156 @@
+//! The Matrix account runs in one process of several on one PostgreSQL
+//! database, through a real Synapse: the process holding the `matrix`
+//! lease runs the client, another stands by without building one, and
+//! takes over, with the same device (they share `store_dir`), once the
+//! holder died and its lease ran out. Nothing is answered twice.
+
+use std::time::Duration;
+
+use matrix_sdk::ruma::OwnedRoomId;
+
+use rapport::adapters::matrix::MatrixSettings;
+use rapport::app::{LeaseTiming, run_matrix};
+use rapport::delivery::Ports;
+use rapport::shutdown;
+
+use crate::helpers::{TestEngine, spawn_engine_on};
+use crate::matrix::{Account, Partner, synapse, until_joined};
+use crate::postgres::fresh_database;
+
+fn settings(url: &str, account: &Account) -> MatrixSettings {
+    MatrixSettings {
+        homeserver: url.to_owned(),
+        user_id: account.user.to_string(),
+        password: Some(account.password.clone().into()),
+        access_token: None,
+        store_dir: account.store.path().to_owned(),
+        command_prefix: "!rapport".into(),
+        allowed: Vec::new(),
+        store_passphrase: None,
+        catch_up: Duration::from_secs(600),
+    }
+}
+
+/// Waits (up to 30 s) until `ready` holds for the engine's figures.
+async fn until(t: &TestEngine, what: &str, ready: impl Fn(&rapport::metrics::Metrics) -> bool) {
+    for _ in 0..600 {
+        if ready(t.engine.metrics()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// ana asks for help in `room` and waits for the bot's one answer.
+async fn ask_help(ana: &Partner, bot: &Account, room: &OwnedRoomId) -> String {
+    let before = ana.seen.lock().unwrap().len();
+    ana.say(room, "!rapport help").await;
+    for _ in 0..600 {
+        let answer = ana.seen.lock().unwrap()[before..]
+            .iter()
+            .find(|seen| seen.sender == bot.user)
+            .map(|seen| seen.body.clone());
+        if let Some(answer) = answer {
+            return answer;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the bot never answered help");
+}
+
+#[tokio::test]
+async fn a_standby_process_takes_the_matrix_account_over_once_the_holder_died() {
+    let Some(url) = synapse("matrix_takeover").await else {
+        return;
+    };
+    let Some(pg) = fresh_database("matrix_takeover").await else {
+        return;
+    };
+    let second = spawn_engine_on(&pg.url()).await;
+    let first = &pg.engine;
+    let account = Account::new(&url).await;
+    let timing = LeaseTiming {
+        hold: chrono::Duration::seconds(40),
+        every: Duration::from_millis(20),
+    };
+
+    let (first_ports, second_ports) = (Ports::default(), Ports::default());
+    let (_first_stop, first_stopping) = shutdown::channel();
+    let holder = tokio::spawn(run_matrix(
+        first.engine.clone(),
+        settings(&url, &account),
+        first_ports.clone(),
+        timing,
+        first_stopping,
+    ));
+    until(first, "the first process is connected", |m| {
+        m.is_connected("matrix")
+    })
+    .await;
+    let (second_stop, second_stopping) = shutdown::channel();
+    let standby = tokio::spawn(run_matrix(
+        second.engine.clone(),
+        settings(&url, &account),
+        second_ports.clone(),
+        timing,
+        second_stopping,
+    ));
+    until(&second, "the second process stands by", |m| {
+        m.is_standby("matrix")
+    })
+    .await;
+    assert!(!second.engine.metrics().is_connected("matrix"));
+    assert!(
+        second_ports.platforms().is_empty(),
+        "a standby builds no client"
+    );
+
+    let ana = Partner::new(&url, "ana").await;
+    let room = ana.create_encrypted_room(&[&account.user]).await;
+    until_joined(&ana, &room, 2).await;
+    let help = ask_help(&ana, &account, &room).await;
+
+    // The holder dies: no stop, no lease let go.
+    holder.abort();
+    assert!(holder.await.unwrap_err().is_cancelled());
+    drop(first_ports);
+    assert!(
+        !second
+            .engine
+            .take_lease("matrix", timing.hold)
+            .await
+            .unwrap(),
+        "the dead holder's lease still runs"
+    );
+    for t in [first, &second] {
+        t.clock.advance(chrono::Duration::seconds(41));
+    }
+    until(&second, "the standby took over", |m| {
+        m.is_connected("matrix") && !m.is_standby("matrix")
+    })
+    .await;
+    assert_eq!(
+        second_ports.platforms(),
+        vec![rapport::domain::Platform::Matrix]
+    );
+
+    assert_eq!(
+        ask_help(&ana, &account, &room).await,
+        help,
+        "the new holder reads the encrypted room"
+    );
+    let answers = ana
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|seen| seen.sender == account.user && seen.body == help)
+        .count();
+    assert_eq!(answers, 2, "each question answered once, by one process");
+
+    second_stop.fire();
+    standby.await.unwrap().unwrap();
+    second.engine.store().close().await;
+    pg.finish().await;
+}
