@@ -59,6 +59,29 @@ async fn ask_help(ana: &Partner, bot: &Account, room: &OwnedRoomId) -> String {
     panic!("the bot never answered help");
 }
 
+/// What `/readyz` answers for a process running Matrix on `t`'s engine.
+async fn readyz(t: &TestEngine) -> (u16, String) {
+    let listener = rapport::http::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let readiness = rapport::http::Readiness {
+        platforms: vec!["matrix"],
+    };
+    let (stop, stopped) = shutdown::channel();
+    let serving = tokio::spawn(rapport::http::serve(
+        listener,
+        t.engine.clone(),
+        readiness,
+        stopped.wait(),
+    ));
+    let response = reqwest::get(format!("http://{address}/readyz"))
+        .await
+        .unwrap();
+    let answer = (response.status().as_u16(), response.text().await.unwrap());
+    stop.fire();
+    serving.await.unwrap();
+    answer
+}
+
 #[tokio::test]
 async fn a_standby_process_takes_the_matrix_account_over_once_the_holder_died() {
     let Some(url) = synapse("matrix_takeover").await else {
@@ -105,6 +128,14 @@ async fn a_standby_process_takes_the_matrix_account_over_once_the_holder_died() 
         second_ports.platforms().is_empty(),
         "a standby builds no client"
     );
+    assert_eq!(
+        readyz(&second).await,
+        (
+            200,
+            "ready\nmatrix: standby, another process runs it\n".to_owned()
+        )
+    );
+    assert_eq!(readyz(first).await, (200, "ready\n".to_owned()));
 
     let ana = Partner::new(&url, "ana").await;
     let room = ana.create_encrypted_room(&[&account.user]).await;
