@@ -84,6 +84,9 @@ async fn run(messages: u64) -> anyhow::Result<()> {
         requests_per_second: defaults.requests_per_second,
         rate_limit_pause: Duration::from_secs(1),
         read_messages: false,
+        rate_window: Duration::from_secs(1),
+        share_budget: false,
+        shards: None,
         defer_after: rapport::adapters::discord::DEFER_AFTER,
     };
     let bot = DiscordBot::connect(settings, engine.clone()).await?;

@@ -198,6 +198,9 @@ fn settings(api_base: &str) -> DiscordSettings {
         requests_per_second: defaults.requests_per_second,
         rate_limit_pause: Duration::from_secs(1),
         read_messages: false,
+        rate_window: Duration::from_secs(1),
+        share_budget: false,
+        shards: None,
         defer_after: rapport::adapters::discord::DEFER_AFTER,
     }
 }

@@ -110,7 +110,10 @@ impl App {
         #[cfg(feature = "discord")]
         if let Some(discord) = config.discord.as_ref().filter(|_| config.has_discord()) {
             let bot = crate::adapters::discord::DiscordBot::connect(
-                discord_settings(discord)?,
+                discord_settings(
+                    discord,
+                    self.engine.store().backend() == crate::store::Backend::Postgres,
+                )?,
                 self.engine.clone(),
             )
             .await?;
@@ -120,7 +123,7 @@ impl App {
         let scheduler = tokio::spawn(scheduler::run(
             self.engine.clone(),
             ports,
-            SchedulerPolicy::default(),
+            scheduler_policy(config),
             stopped,
         ));
         let failure = tokio::select! {
@@ -218,6 +221,14 @@ impl App {
     }
 }
 
+/// The scheduler's and delivery worker's settings, from the config file.
+#[cfg(any(feature = "discord", feature = "matrix"))]
+fn scheduler_policy(config: &Config) -> SchedulerPolicy {
+    let mut policy = SchedulerPolicy::default();
+    policy.delivery.lease = chrono::Duration::seconds(i64::from(config.store.claim_seconds));
+    policy
+}
+
 /// The optional local model for reword suggestions, from `[reword_model]`.
 fn model_rewriter(config: &Config, catalog: &Catalog) -> anyhow::Result<ModelRewriter> {
     let model = &config.reword_model;
@@ -279,15 +290,21 @@ fn matrix_settings(
     }
 }
 
+/// `share_budget`: other processes may share the database (PostgreSQL),
+/// so Discord's limit for the bot is kept in the store.
 #[cfg(feature = "discord")]
 fn discord_settings(
     config: &crate::config::DiscordConfig,
+    share_budget: bool,
 ) -> anyhow::Result<crate::adapters::discord::DiscordSettings> {
     Ok(crate::adapters::discord::DiscordSettings {
         token: config.token.clone().context("discord.token is not set")?,
         api_base: config.api_base.clone(),
         guild_id: config.guild_id,
         requests_per_second: config.requests_per_second,
+        rate_window: std::time::Duration::from_millis(u64::from(config.rate_window_ms)),
+        share_budget,
+        shards: config.shard_range(),
         rate_limit_pause: std::time::Duration::from_secs(1),
         defer_after: crate::adapters::discord::DEFER_AFTER,
         read_messages: config.read_messages,

@@ -21,6 +21,7 @@ mod problem;
 pub mod redact;
 mod schema;
 mod secrets;
+mod shards;
 mod validate;
 
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ use serde::Deserialize;
 use env::{lenient, lenient_option};
 pub use load::{DEFAULT_PATH, Loaded, chosen_file, load, load_from};
 pub use problem::{Origin, Problem};
+pub use shards::ShardRange;
 
 /// The whole configuration.
 #[derive(Debug, Default, Deserialize)]
@@ -61,6 +63,10 @@ pub struct StoreConfig {
     /// A file holding the URL, read when `url` is set neither in the file
     /// nor in the environment.
     pub url_file: Option<PathBuf>,
+    /// Seconds a process's claim on a message to send lasts: after a
+    /// crash, another process on the database sends it once this ran out.
+    #[serde(deserialize_with = "lenient")]
+    pub claim_seconds: u32,
 }
 
 impl Default for StoreConfig {
@@ -68,6 +74,7 @@ impl Default for StoreConfig {
         StoreConfig {
             url: SecretString::from("sqlite://data/rapport.db"),
             url_file: None,
+            claim_seconds: 120,
         }
     }
 }
@@ -256,6 +263,22 @@ pub struct DiscordConfig {
     /// Another Discord API to talk to, e.g. a local fake for testing.
     /// Unset: discord.com.
     pub api_base: Option<String>,
+    /// The gateway shards this process runs, as `"0-1/4"` (see
+    /// [`ShardRange`]). Unset: all of them.
+    pub shards: Option<String>,
+    /// The length of Discord's rate window, for `requests_per_second`:
+    /// always 1000 for discord.com; a test's fake Discord may keep a
+    /// shorter one so a test need not wait minutes.
+    #[serde(deserialize_with = "lenient")]
+    pub rate_window_ms: u32,
+}
+
+impl DiscordConfig {
+    /// The configured shards; `None` when unset (or invalid, which
+    /// `check-config` and start-up report).
+    pub fn shard_range(&self) -> Option<ShardRange> {
+        self.shards.as_deref().and_then(|text| text.parse().ok())
+    }
 }
 
 impl Default for DiscordConfig {
@@ -268,6 +291,8 @@ impl Default for DiscordConfig {
             requests_per_second: 48,
             read_messages: false,
             api_base: None,
+            shards: None,
+            rate_window_ms: 1000,
         }
     }
 }

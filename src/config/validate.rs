@@ -20,7 +20,23 @@ pub fn problems(config: &Config) -> Vec<Problem> {
     matrix(config, &mut problems);
     log_filter(config, &mut problems);
     http(config, &mut problems);
+    claims(config, &mut problems);
     problems
+}
+
+/// A claim must outlast a batch sent at Discord's pace, and not keep a
+/// crashed process's messages waiting for hours.
+fn claims(config: &Config, problems: &mut Vec<Problem>) {
+    let seconds = config.store.claim_seconds;
+    if !(5..=3600).contains(&seconds) {
+        problems.push(
+            Problem::new(
+                Key::ConfigBadClaimSeconds,
+                &[("value", &seconds.to_string())],
+            )
+            .about("store.claim_seconds"),
+        );
+    }
 }
 
 /// `http.listen` must be an address and port to bind, such as 127.0.0.1:9184.
@@ -163,6 +179,28 @@ fn discord(config: &Config, problems: &mut Vec<Problem>) {
                     .about("discord.requests_per_second"),
             );
         }
+        discord_shards_and_window(discord, problems);
+    }
+}
+
+fn discord_shards_and_window(discord: &crate::config::DiscordConfig, problems: &mut Vec<Problem>) {
+    if let Some(shards) = &discord.shards
+        && discord.shard_range().is_none()
+    {
+        problems.push(
+            Problem::new(Key::ConfigBadDiscordShards, &[("value", shards)]).about("discord.shards"),
+        );
+    }
+    let window = discord.rate_window_ms;
+    let shortened = window != 1000 && discord.api_base.is_none();
+    if !(10..=1000).contains(&window) || shortened {
+        problems.push(
+            Problem::new(
+                Key::ConfigBadDiscordWindow,
+                &[("value", &window.to_string())],
+            )
+            .about("discord.rate_window_ms"),
+        );
     }
 }
 

@@ -30,6 +30,7 @@ mod policy;
 mod queue;
 mod recap;
 mod reword;
+mod send_slots;
 mod settings;
 pub mod space;
 

@@ -28,6 +28,7 @@ mod postgres;
 pub mod recaps;
 pub mod rounds;
 pub mod schedules;
+pub mod send_slots;
 pub mod space_changes;
 pub mod spaces;
 mod sqlite;

@@ -10,6 +10,7 @@ import sys
 
 OPERATIONS = [
     ("/gateway", "get"),
+    ("/gateway/bot", "get"),
     ("/oauth2/applications/@me", "get"),
     ("/applications/{application_id}/commands", "get"),
     ("/applications/{application_id}/commands", "put"),

@@ -20,9 +20,11 @@
 
 mod convert;
 mod interactions;
+mod pacer;
 mod port;
 pub mod registration;
 pub mod render;
+mod shards;
 mod suggest;
 mod sync_commands;
 pub mod table;
@@ -37,11 +39,14 @@ use poise::serenity_prelude as serenity;
 use secrecy::{ExposeSecret, SecretString};
 use serenity::{FullEvent, GatewayIntents, GuildId, HttpBuilder, Interaction};
 
+use crate::config::ShardRange;
 use crate::delivery::ChatPort;
 use crate::engine::Engine;
 use crate::prompts::Key;
-pub use port::{DiscordPort, Pacer};
+pub use pacer::Pacer;
+pub use port::DiscordPort;
 use render::ChoiceMemory;
+use shards::ShardsUp;
 
 /// How the bot connects; built from `[discord]`.
 #[derive(Clone)]
@@ -55,6 +60,14 @@ pub struct DiscordSettings {
     pub guild_id: Option<u64>,
     /// Requests per second the bot allows itself (Discord allows 50).
     pub requests_per_second: u32,
+    /// Discord's rate window: a second, or shorter for a test's fake.
+    pub rate_window: Duration,
+    /// Keep the request budget in the store, shared with the other
+    /// processes on the database (PostgreSQL), rather than in this one.
+    pub share_budget: bool,
+    /// The gateway shards this process runs; `None`: all, as many as
+    /// Discord recommends.
+    pub shards: Option<ShardRange>,
     /// How long to wait after a 429 before trying again (doubling).
     pub rate_limit_pause: Duration,
     /// Read messages in couples' channels for the coach's opt-in nudges.
@@ -78,6 +91,7 @@ pub struct Data {
     port: Arc<OnceLock<Arc<DiscordPort>>>,
     read_messages: bool,
     defer_after: Duration,
+    shards: Arc<ShardsUp>,
 }
 
 pub type Error = anyhow::Error;
@@ -87,6 +101,7 @@ type AppContext<'a> = poise::ApplicationContext<'a, Data, Error>;
 pub struct DiscordBot {
     client: serenity::Client,
     port: Arc<DiscordPort>,
+    shards: Option<ShardRange>,
 }
 
 impl DiscordBot {
@@ -105,12 +120,14 @@ impl DiscordBot {
         }
         let choices = Arc::new(ChoiceMemory::default());
         let port_slot = Arc::new(OnceLock::new());
+        let shards = Arc::new(ShardsUp::new(settings.shards));
         let data = Data {
             engine: engine.clone(),
             choices: choices.clone(),
             port: port_slot.clone(),
             read_messages: settings.read_messages,
             defer_after: settings.defer_after,
+            shards: shards.clone(),
         };
         let guild = settings.guild_id.map(GuildId::new);
         let metrics = engine.shared_metrics();
@@ -130,7 +147,8 @@ impl DiscordBot {
                         poise::builtins::create_application_commands(&framework.options().commands);
                     sync_commands::register(&registrar, &ctx.http, wanted, guild).await?;
                     tracing::info!(bot = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                    metrics.set_connected("discord", true);
+                    let (shard, total) = ready.shard.map_or((0, 1), |s| (s.id.0, s.total));
+                    metrics.set_connected("discord", shards.ready(shard, total));
                     Ok(data)
                 })
             })
@@ -144,16 +162,24 @@ impl DiscordBot {
             .framework(framework)
             .await
             .context("cannot set up the Discord client")?;
+        let mut pacer = Pacer::new(settings.requests_per_second, settings.rate_window);
+        if settings.share_budget {
+            pacer = pacer.shared_through(engine.clone());
+        }
         let port = Arc::new(DiscordPort::new(
             client.http.clone(),
-            Pacer::per_second(settings.requests_per_second),
+            pacer,
             settings.rate_limit_pause,
             choices,
             engine.shared_catalog(),
             engine.shared_metrics(),
         ));
         let _ = port_slot.set(port.clone());
-        Ok(DiscordBot { client, port })
+        Ok(DiscordBot {
+            client,
+            port,
+            shards: settings.shards,
+        })
     }
 
     /// The port the delivery worker sends Discord messages through.
@@ -169,7 +195,18 @@ impl DiscordBot {
             return Ok(());
         }
         let shards = self.client.shard_manager.clone();
-        let connection = self.client.start();
+        let range = self.shards;
+        let connection = async {
+            match range {
+                // serenity's range end is inclusive: 0..1 starts shards 0 and 1.
+                Some(range) => {
+                    tracing::info!(shards = %range, "starting this process's Discord shards");
+                    let shards = range.first..range.last;
+                    self.client.start_shard_range(shards, range.count).await
+                }
+                None => self.client.start_autosharded().await,
+            }
+        };
         tokio::pin!(connection);
         tokio::select! {
             ended = &mut connection => {
@@ -215,12 +252,19 @@ async fn until_reachable(
 
 async fn on_event(ctx: &serenity::Context, event: &FullEvent, data: &Data) -> Result<(), Error> {
     match event {
-        FullEvent::Ready { .. } | FullEvent::Resume { .. } => {
-            data.engine.metrics().set_connected("discord", true);
+        FullEvent::Ready { data_about_bot } => {
+            let (shard, total) = data_about_bot.shard.map_or((0, 1), |s| (s.id.0, s.total));
+            let all = data.shards.ready(shard, total);
+            data.engine.metrics().set_connected("discord", all);
+        }
+        FullEvent::Resume { .. } => {
+            let all = data.shards.set(ctx.shard_id.0, true);
+            data.engine.metrics().set_connected("discord", all);
         }
         FullEvent::ShardStageUpdate { event } => {
             let connected = event.new == serenity::ConnectionStage::Connected;
-            data.engine.metrics().set_connected("discord", connected);
+            let all = data.shards.set(event.shard_id.0, connected);
+            data.engine.metrics().set_connected("discord", all);
         }
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),

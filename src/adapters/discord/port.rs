@@ -15,8 +15,8 @@ use serenity::all::{
     UserId,
 };
 use tokio::sync::Mutex as AsyncMutex;
-use tokio::time::Instant;
 
+use super::pacer::Pacer;
 use super::render::{self, ChoiceMemory};
 use crate::delivery::{BoxFuture, ChatPort, DeliveryError, Readers, Sent};
 use crate::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
@@ -34,31 +34,6 @@ const PERMANENT_CODES: &[isize] = &[
 
 /// Attempts per request when Discord answers 429.
 const RATE_LIMIT_ATTEMPTS: u32 = 5;
-
-/// Spaces requests evenly: at most one per `interval`, in arrival order.
-pub struct Pacer {
-    interval: Duration,
-    next: AsyncMutex<Instant>,
-}
-
-impl Pacer {
-    pub fn per_second(requests: u32) -> Pacer {
-        Pacer {
-            interval: Duration::from_secs(1) / requests.max(1),
-            next: AsyncMutex::new(Instant::now()),
-        }
-    }
-
-    /// Waits until the next request may go.
-    pub async fn wait(&self) {
-        let mut next = self.next.lock().await;
-        let now = Instant::now();
-        if *next > now {
-            tokio::time::sleep_until(*next).await;
-        }
-        *next = (*next).max(now) + self.interval;
-    }
-}
 
 /// The Discord side of the delivery worker.
 pub struct DiscordPort {
@@ -300,15 +275,5 @@ mod tests {
         assert_eq!(a, nonce("round:12:ask:3", 0));
         assert_ne!(a, nonce("round:12:ask:3", 1));
         assert_ne!(a, nonce("round:12:ask:4", 0));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn the_pacer_spaces_requests_evenly() {
-        let pacer = Pacer::per_second(50);
-        let start = Instant::now();
-        for _ in 0..101 {
-            pacer.wait().await;
-        }
-        assert_eq!(start.elapsed(), Duration::from_secs(2));
     }
 }

@@ -108,7 +108,11 @@ struct State {
     commands: Value,
     failures: VecDeque<(String, u16, Value)>,
     limit_per_second: Option<usize>,
+    /// The limit's window: a second, unless a test shortens it.
+    rate_window: Option<Duration>,
     recent: VecDeque<Instant>,
+    /// The shards `GET /gateway/bot` recommends.
+    shard_count: u32,
     rate_limited: usize,
     gateway: Gateway,
     threads: HashMap<u64, threads::Thread>,
@@ -134,6 +138,11 @@ struct Gateway {
     resumes: usize,
     /// The intents of the last IDENTIFY.
     intents: u64,
+    /// Shards other than 0, by id: connected, READY and left alone (shard
+    /// 0 receives the DMs and the interactions tests send).
+    others: HashMap<u32, mpsc::UnboundedSender<Frame>>,
+    /// Every IDENTIFY's shard, as (id, count), in order.
+    identified: Vec<(u32, u32)>,
 }
 
 /// The running fake; cheap to clone.
@@ -171,6 +180,13 @@ impl FakeDiscord {
 
     fn touch(&self) {
         self.changed.notify_waiters();
+    }
+
+    /// Messages shown and 429s answered so far, without copying the rest
+    /// of what the fake keeps (for runs of thousands of requests).
+    pub fn counts(&self) -> (usize, usize) {
+        let state = self.lock();
+        (state.messages.len(), state.rate_limited)
     }
 
     /// Waits (up to 20 s) until `ready` sees what it wants in the fake.
@@ -216,6 +232,9 @@ impl FakeDiscord {
             resumes: state.gateway.resumes,
             intents: state.gateway.intents,
             connected: state.gateway.connection.is_some(),
+            shards_identified: state.gateway.identified.clone(),
+            shards_connected: usize::from(state.gateway.connection.is_some())
+                + state.gateway.others.len(),
         }
     }
 
@@ -262,6 +281,19 @@ impl FakeDiscord {
     }
 
     /// Enforces a global limit, as Discord does (50 per second).
+    /// Answers 429 past `limit` requests in any `window` (Discord's is a
+    /// second; a shorter one lets a test send thousands quickly).
+    pub fn limit_per(&self, limit: usize, window: Duration) {
+        let mut state = self.lock();
+        state.limit_per_second = Some(limit);
+        state.rate_window = Some(window);
+    }
+
+    /// `GET /gateway/bot` recommends `count` shards.
+    pub fn recommend_shards(&self, count: u32) {
+        self.lock().shard_count = count;
+    }
+
     pub fn limit_per_second(&self, limit: usize) {
         self.lock().limit_per_second = Some(limit);
     }
@@ -336,6 +368,7 @@ impl FakeDiscord {
             return;
         }
         let mut mine = false;
+        let mut other_shard = None;
         loop {
             tokio::select! {
                 frame = rx.recv() => match frame {
@@ -356,11 +389,25 @@ impl FakeDiscord {
                     let Ok(payload) = serde_json::from_str::<Value>(&text) else { continue };
                     match payload["op"].as_u64() {
                         Some(1) => { let _ = tx.send(Frame::text(json!({"op": 11}).to_string())); }
-                        Some(2) => { mine = true; self.identify(&tx, &payload); }
+                        Some(2) => match shard_of(&payload) {
+                            (0, _) => { mine = true; self.identify(&tx, &payload); }
+                            (id, count) => { other_shard = Some(id); self.identify_other(&tx, id, count); }
+                        },
                         Some(6) => { mine = true; self.resume(&tx, &payload); }
                         _ => {}
                     }
                 }
+            }
+        }
+        if let Some(id) = other_shard {
+            let mut state = self.lock();
+            if state
+                .gateway
+                .others
+                .get(&id)
+                .is_some_and(|c| c.same_channel(&tx))
+            {
+                state.gateway.others.remove(&id);
             }
         }
         if mine {
@@ -392,7 +439,9 @@ impl FakeDiscord {
         }
         let session = format!("session-{}", Self::next_id(&mut state));
         let url = state.gateway.url.clone();
+        let (_, count) = shard_of(payload);
         let gateway = &mut state.gateway;
+        gateway.identified.push((0, count));
         gateway.identifies += 1;
         gateway.intents = payload["d"]["intents"].as_u64().unwrap_or(0);
         gateway.session_id = session.clone();
@@ -405,7 +454,7 @@ impl FakeDiscord {
             "guilds": [{"id": GUILD_ID.to_string(), "unavailable": true}],
             "session_id": session,
             "resume_gateway_url": url,
-            "shard": [0, 1],
+            "shard": [0, count],
             "application": {"id": BOT_ID.to_string(), "flags": 0},
             "private_channels": [],
             "presences": [],
@@ -422,10 +471,43 @@ impl FakeDiscord {
         state.problems.extend(problems);
         let gateway = &mut state.gateway;
         send_dispatch(gateway, json!({"op": 0, "t": "READY", "d": ready}));
-        send_dispatch(gateway, json!({"op": 0, "t": "GUILD_CREATE", "d": guild}));
+        if guild_shard(count) == 0 {
+            send_dispatch(gateway, json!({"op": 0, "t": "GUILD_CREATE", "d": guild}));
+        }
         for pending in std::mem::take(&mut gateway.pending) {
             send_dispatch(gateway, pending);
         }
+        drop(state);
+        self.touch();
+    }
+
+    /// A shard other than 0: READY, and the server when it is this
+    /// shard's, with sequence numbers of its own.
+    fn identify_other(&self, tx: &mpsc::UnboundedSender<Frame>, id: u32, count: u32) {
+        let mut state = self.lock();
+        let session = format!("session-{}", Self::next_id(&mut state));
+        let ready = json!({
+            "v": 10,
+            "user": user_json(BOT_ID, "rapport", true),
+            "guilds": [],
+            "session_id": session,
+            "resume_gateway_url": state.gateway.url,
+            "shard": [id, count],
+            "application": {"id": BOT_ID.to_string(), "flags": 0},
+        });
+        let mut problems = Vec::new();
+        check_event("READY", &ready, &mut problems);
+        state.problems.extend(problems);
+        let mut events = vec![json!({"op": 0, "t": "READY", "d": ready})];
+        if guild_shard(count) == id {
+            events.push(json!({"op": 0, "t": "GUILD_CREATE", "d": guild_json()}));
+        }
+        for (seq, mut event) in events.into_iter().enumerate() {
+            event["s"] = json!(seq + 1);
+            let _ = tx.send(Frame::text(event.to_string()));
+        }
+        state.gateway.identified.push((id, count));
+        state.gateway.others.insert(id, tx.clone());
         drop(state);
         self.touch();
     }
@@ -566,10 +648,11 @@ impl FakeDiscord {
         }
         if let Some(limit) = state.limit_per_second {
             let now = Instant::now();
+            let window = state.rate_window.unwrap_or(Duration::from_secs(1));
             while state
                 .recent
                 .front()
-                .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+                .is_some_and(|t| now.duration_since(*t) >= window)
             {
                 state.recent.pop_front();
             }
@@ -595,6 +678,16 @@ impl FakeDiscord {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
         match (method, parts.as_slice()) {
             ("get", ["gateway"]) => (200, Some(json!({"url": state.gateway.url}))),
+            ("get", ["gateway", "bot"]) => (
+                200,
+                Some(json!({
+                    "url": state.gateway.url,
+                    "shards": state.shard_count.max(1),
+                    "session_start_limit": {
+                        "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1,
+                    },
+                })),
+            ),
             ("get", ["oauth2", "applications", "@me"]) => (200, Some(application_json())),
             (
                 "get",
@@ -844,6 +937,9 @@ pub struct FakeView {
     pub resumes: usize,
     pub intents: u64,
     pub connected: bool,
+    /// Every IDENTIFY's shard, as (id, count), in order.
+    pub shards_identified: Vec<(u32, u32)>,
+    pub shards_connected: usize,
 }
 
 impl FakeView {
@@ -931,6 +1027,21 @@ fn without_nulls(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
         other => other.clone(),
     }
+}
+
+/// The shard an IDENTIFY is for, as (id, count); (0, 1) without one.
+fn shard_of(payload: &Value) -> (u32, u32) {
+    let number = |index: usize| {
+        payload["d"]["shard"][index]
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+    };
+    (number(0).unwrap_or(0), number(1).unwrap_or(1).max(1))
+}
+
+/// The shard that carries the test server's events, as Discord computes it.
+fn guild_shard(count: u32) -> u32 {
+    u32::try_from((GUILD_ID >> 22) % u64::from(count.max(1))).unwrap_or(0)
 }
 
 fn send_dispatch(gateway: &mut Gateway, mut payload: Value) {

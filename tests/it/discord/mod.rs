@@ -8,6 +8,7 @@ pub mod fake;
 mod offline;
 mod operators;
 pub mod payloads;
+mod processes;
 mod registration;
 mod restarts;
 mod threads;
@@ -44,6 +45,9 @@ pub fn settings(api_base: &str) -> DiscordSettings {
         requests_per_second: 45,
         rate_limit_pause: Duration::from_millis(20),
         read_messages: false,
+        rate_window: Duration::from_secs(1),
+        share_budget: false,
+        shards: None,
         defer_after: rapport::adapters::discord::DEFER_AFTER,
     }
 }
