@@ -8,7 +8,8 @@
 //!
 //! ```text
 //!  adapters            console; discord (feature `discord`: table, registration,
-//!     |                convert, suggest, interactions, render, port); matrix
+//!     |                sync_commands, convert, suggest, interactions, render,
+//!     |                threads, port, pacer, shards); matrix
 //!     |                (feature `matrix`: session, sync, invites, handlers,
 //!     |                rooms, html, render, port, wire). Protocol events become
 //!     |                engine::message::Request; replies are rendered; each
@@ -23,7 +24,9 @@
 //!     |                (choices picked by number, across restarts);
 //!     |                moments (a proposed time in each partner's zone); jobs
 //!     |                (what the scheduler runs); ctx (a request's transaction
-//!     |                and actor); message (Request, Outgoing); queue (the outbox)
+//!     |                and actor); message (Request, Outgoing); queue (the outbox);
+//!     |                dispatch (command families); policy; history; leases and
+//!     |                send_slots (what several processes on one database share)
 //!     |-------> coach    the I-statement coach: rewrite (situation, feeling,
 //!     |                  check, wording) -> judge -> model (features, train)
 //!     |                  -> rules (one file per kind of blame) -> text
@@ -44,11 +47,13 @@
 //! (the loop: the engine's jobs, then a delivery pass) and [`delivery`] (the
 //! outbox worker, sending through each adapter's `ChatPort`, with the check
 //! that private content reaches a space only while the couple alone reads
-//! it); [`app`] wires everything for `main.rs`, and [`admin`] holds the
-//! admin's commands beside it (`backup`, `migrate`). Used by all and using
+//! it); [`app`] wires everything for `main.rs` (and `app::held` runs work
+//! one process of several may do while it holds that work's lease), and
+//! [`admin`] holds the admin's commands beside it (`backup`, `migrate`). Used by all and using
 //! nothing above them: [`config`] (typed TOML + `RAPPORT_*` environment,
 //! secrets, `check-config`), [`prompts`] (every sentence, from
-//! `prompts/<locale>/*.toml`), [`clock`] (injected time), [`error`]
+//! `prompts/<locale>/*.toml`), [`clock`] (injected time), [`shutdown`]
+//! (the injected stop every loop listens for), [`error`]
 //! (user-facing vs internal), [`telemetry`] (logging that never quotes
 //! anyone) and [`metrics`] (Prometheus figures that name nobody). [`http`]
 //! serves operators `/healthz`, `/readyz` and `/metrics` from the engine.

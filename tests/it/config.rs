@@ -262,6 +262,45 @@ fn the_discord_api_base_and_request_rate_are_checked() {
     assert!(!discord.read_messages, "messages are not read unless asked");
 }
 
+#[test]
+fn shards_the_rate_window_and_the_claim_time_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rapport.toml");
+    let token = env(&[("RAPPORT_DISCORD__TOKEN", "t")]);
+    fs::write(
+        &file,
+        "[store]\nclaim_seconds = 2\n[discord]\nshards = \"1-0/4\"\nrate_window_ms = 100\n",
+    )
+    .unwrap();
+    let problems = config::load_from(Some(&file), token.clone()).unwrap_err();
+    assert_eq!(
+        keys(&problems),
+        [
+            Key::ConfigBadDiscordShards,
+            Key::ConfigBadDiscordWindow,
+            Key::ConfigBadClaimSeconds
+        ],
+        "a shorter window only for a fake Discord"
+    );
+    let shown = rendered(&problems);
+    assert!(shown[0].contains("“1-0/4”"), "{shown:?}");
+
+    fs::write(
+        &file,
+        "[discord]\nshards = \"2-3/4\"\napi_base = \"http://127.0.0.1:8787\"\nrate_window_ms = 100\n",
+    )
+    .unwrap();
+    let loaded = config::load_from(Some(&file), token).unwrap();
+    let discord = loaded.config.discord.unwrap();
+    let range = discord.shard_range().expect("valid shards");
+    assert_eq!((range.first, range.last, range.count), (2, 3, 4));
+    assert_eq!(discord.rate_window_ms, 100);
+    assert_eq!(
+        loaded.config.store.claim_seconds, 120,
+        "two minutes by default"
+    );
+}
+
 /// A `[matrix]` section that is valid apart from what a test adds.
 const MATRIX: &str =
     "[matrix]\nhomeserver = \"https://matrix.example.org\"\nuser_id = \"@rapport:example.org\"\n";
