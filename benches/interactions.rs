@@ -22,6 +22,8 @@ mod fake;
 #[allow(dead_code)]
 #[path = "../tests/it/discord/payloads.rs"]
 mod payloads;
+#[path = "common/postgres.rs"]
+mod postgres;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,7 +32,6 @@ use anyhow::Context;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
-use sqlx::{AssertSqlSafe, Connection, Executor};
 
 use rapport::adapters::discord::{DiscordBot, DiscordSettings};
 use rapport::clock::SystemClock;
@@ -42,7 +43,6 @@ const PEOPLE: u64 = 200;
 const FIRST_PERSON: u64 = 300_000_000_000_000_001;
 /// Discord's deadline for the first acknowledgement.
 const DEADLINE: Duration = Duration::from_secs(3);
-const POSTGRES_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 fn main() -> anyhow::Result<()> {
     let waves: usize = std::env::var("RAPPORT_BENCH_WAVES")
@@ -57,10 +57,10 @@ fn main() -> anyhow::Result<()> {
             let dir = tempfile::tempdir()?;
             let sqlite = format!("sqlite://{}", dir.path().join("rapport.db").display());
             measure("SQLite (file)", &sqlite, waves).await?;
-            match postgres_database().await {
+            match postgres::fresh_database("interactions").await {
                 Ok((url, name)) => {
                     let measured = measure("PostgreSQL", &url, waves).await;
-                    drop_postgres_database(&name).await?;
+                    postgres::drop_database(&name).await?;
                     measured?;
                 }
                 Err(error) => println!("PostgreSQL: skipped, no server ({error:#})"),
@@ -207,30 +207,4 @@ fn settings(api_base: &str) -> DiscordSettings {
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
-}
-
-/// A fresh database on the local server: its URL and name.
-async fn postgres_database() -> anyhow::Result<(String, String)> {
-    sqlx::any::install_default_drivers();
-    let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN)
-        .await
-        .context("cannot reach PostgreSQL at 127.0.0.1:5432")?;
-    let name = format!("rapport_bench_{}", std::process::id());
-    admin
-        .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await?;
-    let (base, _) = POSTGRES_ADMIN
-        .rsplit_once('/')
-        .context("the admin URL names a database")?;
-    Ok((format!("{base}/{name}"), name))
-}
-
-async fn drop_postgres_database(name: &str) -> anyhow::Result<()> {
-    let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN).await?;
-    admin
-        .execute(AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .await?;
-    Ok(())
 }

@@ -20,6 +20,10 @@
 #[allow(dead_code)]
 #[path = "../tests/it/discord/fake.rs"]
 mod fake;
+#[path = "common/null_port.rs"]
+mod null_port;
+#[path = "common/postgres.rs"]
+mod postgres;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,49 +32,17 @@ use anyhow::Context;
 use chrono::{DateTime, TimeZone, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sqlx::{AssertSqlSafe, Connection, Executor};
+use sqlx::Connection;
 
 use rapport::adapters::discord::{DiscordBot, DiscordSettings};
 use rapport::clock::ManualClock;
-use rapport::delivery::{
-    self, BoxFuture, ChatPort, DeliveryError, DeliveryPolicy, Ports, Readers, Sent,
-};
-use rapport::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
+use rapport::delivery::{self, DeliveryPolicy, Ports};
 use rapport::engine::{Engine, Policy};
 use rapport::prompts::Catalog;
 use rapport::store::Store;
 
-const POSTGRES_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// The partners' Discord ids start here.
 const FIRST_PERSON: i64 = 900_000_000_000_000_000;
-
-/// Sends nothing, as fast as asked: the store is all that is measured.
-struct NullPort;
-
-impl ChatPort for NullPort {
-    fn platform(&self) -> Platform {
-        Platform::Console
-    }
-
-    fn send_to_user<'a>(&'a self, _: &'a UserRef, _: &'a str, _: &'a Reply) -> Sent<'a> {
-        Box::pin(async { Ok(Posted::default()) })
-    }
-
-    fn send_to_space<'a>(&'a self, _: &'a SpaceRef, _: &'a str, _: &'a Reply) -> Sent<'a> {
-        Box::pin(async { Ok(Posted::default()) })
-    }
-
-    fn space_readers<'a>(
-        &'a self,
-        _: &'a SpaceRef,
-    ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
-        Box::pin(async { Ok(Readers::Only(Vec::new())) })
-    }
-
-    fn retract<'a>(&'a self, _: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
-        Box::pin(async { Ok(()) })
-    }
-}
 
 fn size(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -162,7 +134,7 @@ async fn timed_run(
     workers: usize,
     api_base: Option<&str>,
 ) -> anyhow::Result<Duration> {
-    let (url, name) = fresh_database().await?;
+    let (url, name) = postgres::fresh_database("processes").await?;
     Store::connect(&url).await?.close().await;
     seed(&url, rounds, platform).await?;
     let started = Instant::now();
@@ -177,7 +149,7 @@ async fn timed_run(
     }
     let elapsed = started.elapsed();
     check_once(&url, rounds).await?;
-    drop_database(&name).await?;
+    postgres::drop_database(&name).await?;
     Ok(elapsed)
 }
 
@@ -191,7 +163,7 @@ async fn work(url: &str, api_base: Option<&str>) -> anyhow::Result<()> {
         Policy::default(),
     )?);
     let ports = match api_base {
-        None => Ports::default().with(Arc::new(NullPort)),
+        None => Ports::default().with(Arc::new(null_port::NullPort)),
         Some(base) => {
             let bot = DiscordBot::connect(discord_settings(base), engine.clone()).await?;
             Ports::default().with(bot.port())
@@ -301,33 +273,5 @@ async fn check_once(url: &str, rounds: usize) -> anyhow::Result<()> {
         "rounds {all} for {fired} schedules, {sent} sent, for {rounds} check-ins"
     );
     db.close().await?;
-    Ok(())
-}
-
-async fn fresh_database() -> anyhow::Result<(String, String)> {
-    let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN)
-        .await
-        .context("cannot reach PostgreSQL at 127.0.0.1:5432")?;
-    let name = format!(
-        "rapport_bench_processes_{}_{}",
-        std::process::id(),
-        Utc::now().timestamp_micros()
-    );
-    admin
-        .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await?;
-    let (base, _) = POSTGRES_ADMIN
-        .rsplit_once('/')
-        .context("the admin URL names a database")?;
-    Ok((format!("{base}/{name}"), name))
-}
-
-async fn drop_database(name: &str) -> anyhow::Result<()> {
-    let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN).await?;
-    admin
-        .execute(AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .await?;
     Ok(())
 }

@@ -15,13 +15,14 @@ use rand::rngs::StdRng;
 use sqlx::{Any, AnyPool, Transaction};
 
 use rapport::clock::ManualClock;
-use rapport::delivery::{
-    self, BoxFuture, ChatPort, DeliveryError, DeliveryPolicy, Ports, Readers, Sent,
-};
-use rapport::domain::{Platform, Posted, Reply, SpaceRef, UserRef};
+use rapport::delivery::{self, DeliveryPolicy, Ports};
 use rapport::engine::{Engine, Policy};
 use rapport::prompts::Catalog;
 use rapport::store::Store;
+
+#[path = "common/null_port.rs"]
+mod null_port;
+use null_port::NullPort;
 
 /// Rows written per transaction when seeding.
 const SEED_BATCH: usize = 20_000;
@@ -29,33 +30,6 @@ const SEED_BATCH: usize = 20_000;
 /// raw SQL run so both do the same transactions.
 const FIRE_BATCH: usize = 500;
 const CLAIM_BATCH: usize = 100;
-
-struct NullPort;
-
-impl ChatPort for NullPort {
-    fn platform(&self) -> Platform {
-        Platform::Console
-    }
-
-    fn send_to_user<'a>(&'a self, _: &'a UserRef, _: &'a str, _: &'a Reply) -> Sent<'a> {
-        Box::pin(async { Ok(Posted::default()) })
-    }
-
-    fn send_to_space<'a>(&'a self, _: &'a SpaceRef, _: &'a str, _: &'a Reply) -> Sent<'a> {
-        Box::pin(async { Ok(Posted::default()) })
-    }
-
-    fn space_readers<'a>(
-        &'a self,
-        _: &'a SpaceRef,
-    ) -> BoxFuture<'a, Result<Readers, DeliveryError>> {
-        Box::pin(async { Ok(Readers::Only(Vec::new())) })
-    }
-
-    fn retract<'a>(&'a self, _: &'a Posted) -> BoxFuture<'a, Result<(), DeliveryError>> {
-        Box::pin(async { Ok(()) })
-    }
-}
 
 fn size(name: &str, default: usize) -> usize {
     std::env::var(name)

@@ -61,7 +61,10 @@ pub fn init(filter: &str, format: LogFormat) {
 /// The admin's filter with the chat libraries capped at `info` and their
 /// known-harmless lines held back.
 pub fn private_filter(admins: &str) -> EnvFilter {
-    let mut filter = EnvFilter::try_new(admins).unwrap_or_else(|_| EnvFilter::new("info"));
+    let mut filter = match crate::config::readable_log_filter(admins) {
+        true => EnvFilter::try_new(admins).unwrap_or_else(|_| EnvFilter::new("info")),
+        false => EnvFilter::new("info"),
+    };
     let caps = CHATTY.iter().map(|name| (*name, LevelFilter::INFO));
     let quiet = HARMLESS
         .iter()
@@ -78,6 +81,12 @@ pub fn private_filter(admins: &str) -> EnvFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filter_beyond_ascii_falls_back_to_info_without_a_panic() {
+        let filter = private_filter("\tLꨅ=VKC");
+        assert_eq!(filter.max_level_hint(), Some(LevelFilter::INFO));
+    }
 
     #[test]
     fn chat_libraries_stay_at_info_however_verbose_the_filter() {

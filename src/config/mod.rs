@@ -34,6 +34,7 @@ use env::{lenient, lenient_option};
 pub use load::{DEFAULT_PATH, Loaded, chosen_file, load, load_from};
 pub use problem::{Origin, Problem};
 pub use shards::ShardRange;
+pub use validate::readable_log_filter;
 
 /// The whole configuration.
 #[derive(Debug, Default, Deserialize)]
