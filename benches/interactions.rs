@@ -28,7 +28,6 @@ mod postgres;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};

@@ -76,7 +76,7 @@ impl Progress {
     pub fn open(dir: &Path) -> anyhow::Result<Progress> {
         let path = dir.join("progress");
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let last = text.lines().filter_map(Position::parse).last();
+        let last = text.lines().filter_map(Position::parse).next_back();
         let lives = text.lines().filter(|line| *line == "life").count() as u32 + 1;
         let mut file = OpenOptions::new().create(true).append(true).open(&path)?;
         file.write_all(b"\nlife\n")?;

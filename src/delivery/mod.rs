@@ -7,10 +7,8 @@
 //! to expire and the message is sent again with the same idempotency key,
 //! which adapters must honour so that nobody sees it twice.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -94,53 +92,10 @@ pub trait ChatPort: Send + Sync {
 mod couple_only;
 mod draining;
 mod openings;
+mod ports;
 
 pub use couple_only::Readers;
-
-/// The adapters running in this process, by platform. Clones share one
-/// set: an adapter that starts late (it waited for its lease) joins it,
-/// and one that stops leaves it, so its messages wait for whoever runs it.
-#[derive(Clone, Default)]
-pub struct Ports {
-    ports: Arc<RwLock<HashMap<Platform, Arc<dyn ChatPort>>>>,
-}
-
-impl Ports {
-    pub fn with(self, port: Arc<dyn ChatPort>) -> Ports {
-        self.add(port);
-        self
-    }
-
-    pub fn add(&self, port: Arc<dyn ChatPort>) {
-        self.write().insert(port.platform(), port);
-    }
-
-    pub fn remove(&self, platform: Platform) {
-        self.write().remove(&platform);
-    }
-
-    pub fn get(&self, platform: Platform) -> Option<Arc<dyn ChatPort>> {
-        self.read().get(&platform).cloned()
-    }
-
-    pub fn platforms(&self) -> Vec<Platform> {
-        let mut platforms: Vec<Platform> = self.read().keys().copied().collect();
-        platforms.sort_by_key(|p| p.as_str());
-        platforms
-    }
-
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<Platform, Arc<dyn ChatPort>>> {
-        self.ports
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<Platform, Arc<dyn ChatPort>>> {
-        self.ports
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
+pub use ports::Ports;
 
 /// Retry rules.
 #[derive(Clone, Debug)]
