@@ -10,17 +10,19 @@
 #![recursion_limit = "256"]
 
 // The tests' fake Discord; the benchmark uses only part of it.
+#[path = "common/discord_settings.rs"]
+mod discord_settings;
 #[allow(dead_code)]
 #[path = "../tests/it/discord/fake.rs"]
 mod fake;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use rapport::adapters::discord::{DiscordBot, DiscordSettings};
+use rapport::adapters::discord::DiscordBot;
 use rapport::clock::ManualClock;
 use rapport::delivery::{self, DeliveryPolicy, Ports};
 use rapport::domain::{Destination, Platform, Reply, UserRef};
@@ -76,19 +78,7 @@ async fn run(messages: u64) -> anyhow::Result<()> {
     }
     tx.commit().await?;
 
-    let defaults = rapport::config::DiscordConfig::default();
-    let settings = DiscordSettings {
-        token: "bench-token".to_owned().into(),
-        api_base: Some(fake.api_base.clone()),
-        guild_id: Some(fake::GUILD_ID),
-        requests_per_second: defaults.requests_per_second,
-        rate_limit_pause: Duration::from_secs(1),
-        read_messages: false,
-        rate_window: Duration::from_secs(1),
-        share_budget: false,
-        shards: None,
-        defer_after: rapport::adapters::discord::DEFER_AFTER,
-    };
+    let settings = discord_settings::against_fake(&fake.api_base, false);
     let bot = DiscordBot::connect(settings, engine.clone()).await?;
     let ports = Ports::default().with(bot.port());
     let before = fake.view().requests.len();

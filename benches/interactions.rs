@@ -16,6 +16,8 @@
 #![recursion_limit = "256"]
 
 // The tests' fake Discord and its payloads; the benchmark uses only part.
+#[path = "common/discord_settings.rs"]
+mod discord_settings;
 #[allow(dead_code)]
 #[path = "../tests/it/discord/fake.rs"]
 mod fake;
@@ -32,7 +34,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
-use rapport::adapters::discord::{DiscordBot, DiscordSettings};
+use rapport::adapters::discord::DiscordBot;
 use rapport::clock::SystemClock;
 use rapport::engine::{Engine, Policy};
 use rapport::prompts::Catalog;
@@ -79,7 +81,8 @@ async fn measure(backend: &str, url: &str, waves: usize) -> anyhow::Result<()> {
         Policy::default(),
     )?);
     let fake = fake::FakeDiscord::start().await;
-    let bot = DiscordBot::connect(settings(&fake.api_base), engine.clone()).await?;
+    let settings = discord_settings::against_fake(&fake.api_base, false);
+    let bot = DiscordBot::connect(settings, engine.clone()).await?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(bot.run(async move {
         let _ = stopped.await;
@@ -185,22 +188,6 @@ fn interaction(person: u64, wave: usize) -> Value {
             ),
         ),
         _ => payloads::command(person, false, "help", json!([])),
-    }
-}
-
-fn settings(api_base: &str) -> DiscordSettings {
-    let defaults = rapport::config::DiscordConfig::default();
-    DiscordSettings {
-        token: "bench-token".to_owned().into(),
-        api_base: Some(api_base.to_owned()),
-        guild_id: Some(fake::GUILD_ID),
-        requests_per_second: defaults.requests_per_second,
-        rate_limit_pause: Duration::from_secs(1),
-        read_messages: false,
-        rate_window: Duration::from_secs(1),
-        share_budget: false,
-        shards: None,
-        defer_after: rapport::adapters::discord::DEFER_AFTER,
     }
 }
 

@@ -17,6 +17,8 @@
 #![recursion_limit = "256"]
 
 // The tests' fake Discord; the benchmark uses only part of it.
+#[path = "common/discord_settings.rs"]
+mod discord_settings;
 #[allow(dead_code)]
 #[path = "../tests/it/discord/fake.rs"]
 mod fake;
@@ -24,6 +26,9 @@ mod fake;
 mod null_port;
 #[path = "common/postgres.rs"]
 mod postgres;
+#[path = "common/sizes.rs"]
+mod sizes;
+use sizes::size;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,7 +39,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sqlx::Connection;
 
-use rapport::adapters::discord::{DiscordBot, DiscordSettings};
+use rapport::adapters::discord::DiscordBot;
 use rapport::clock::ManualClock;
 use rapport::delivery::{self, DeliveryPolicy, Ports};
 use rapport::engine::{Engine, Policy};
@@ -43,13 +48,6 @@ use rapport::store::Store;
 
 /// The partners' Discord ids start here.
 const FIRST_PERSON: i64 = 900_000_000_000_000_000;
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn due_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 20, 0, 0).unwrap()
@@ -165,7 +163,9 @@ async fn work(url: &str, api_base: Option<&str>) -> anyhow::Result<()> {
     let ports = match api_base {
         None => Ports::default().with(Arc::new(null_port::NullPort)),
         Some(base) => {
-            let bot = DiscordBot::connect(discord_settings(base), engine.clone()).await?;
+            let bot =
+                DiscordBot::connect(discord_settings::against_fake(base, true), engine.clone())
+                    .await?;
             Ports::default().with(bot.port())
         }
     };
@@ -182,22 +182,6 @@ async fn work(url: &str, api_base: Option<&str>) -> anyhow::Result<()> {
             // The other process holds the rest; it may yet give some back.
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-    }
-}
-
-fn discord_settings(api_base: &str) -> DiscordSettings {
-    let defaults = rapport::config::DiscordConfig::default();
-    DiscordSettings {
-        token: "bench-token".to_owned().into(),
-        api_base: Some(api_base.to_owned()),
-        guild_id: Some(fake::GUILD_ID),
-        requests_per_second: defaults.requests_per_second,
-        rate_limit_pause: Duration::from_secs(1),
-        read_messages: false,
-        rate_window: Duration::from_secs(1),
-        share_budget: true,
-        shards: None,
-        defer_after: rapport::adapters::discord::DEFER_AFTER,
     }
 }
 

@@ -22,7 +22,10 @@ use rapport::store::Store;
 
 #[path = "common/null_port.rs"]
 mod null_port;
+#[path = "common/sizes.rs"]
+mod sizes;
 use null_port::NullPort;
+use sizes::size;
 
 /// Rows written per transaction when seeding.
 const SEED_BATCH: usize = 20_000;
@@ -30,13 +33,6 @@ const SEED_BATCH: usize = 20_000;
 /// raw SQL run so both do the same transactions.
 const FIRE_BATCH: usize = 500;
 const CLAIM_BATCH: usize = 100;
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn due_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 20, 0, 0).unwrap()

@@ -269,6 +269,21 @@ pub(crate) struct Account {
 }
 
 impl Account {
+    /// How the bot logs in to `url` as this account.
+    pub(crate) fn settings(&self, url: &str, catch_up: Duration) -> MatrixSettings {
+        MatrixSettings {
+            homeserver: url.to_owned(),
+            user_id: self.user.to_string(),
+            password: Some(self.password.clone().into()),
+            access_token: None,
+            store_dir: self.store.path().to_owned(),
+            command_prefix: "!rapport".into(),
+            allowed: Vec::new(),
+            store_passphrase: None,
+            catch_up,
+        }
+    }
+
     pub(crate) async fn new(url: &str) -> Account {
         let (user, password) = register(url, "rapport").await;
         Account {
@@ -306,19 +321,9 @@ impl Bot {
         t: TestEngine,
         catch_up: Duration,
     ) -> Bot {
-        let bot = MatrixBot::connect(MatrixSettings {
-            homeserver: url.to_owned(),
-            user_id: account.user.to_string(),
-            password: Some(account.password.clone().into()),
-            access_token: None,
-            store_dir: account.store.path().to_owned(),
-            command_prefix: "!rapport".into(),
-            allowed: Vec::new(),
-            store_passphrase: None,
-            catch_up,
-        })
-        .await
-        .expect("the bot connects");
+        let bot = MatrixBot::connect(account.settings(url, catch_up))
+            .await
+            .expect("the bot connects");
         let device = bot.device_id();
         let ports = Ports::default().with(Arc::new(bot.port(&t.engine)));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

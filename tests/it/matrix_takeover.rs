@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use matrix_sdk::ruma::OwnedRoomId;
 
-use rapport::adapters::matrix::MatrixSettings;
 use rapport::app::{LeaseTiming, run_matrix};
 use rapport::delivery::Ports;
 use rapport::shutdown;
@@ -16,20 +15,6 @@ use rapport::shutdown;
 use crate::helpers::{TestEngine, spawn_engine_on};
 use crate::matrix::{Account, Partner, synapse, until_joined};
 use crate::postgres::fresh_database;
-
-fn settings(url: &str, account: &Account) -> MatrixSettings {
-    MatrixSettings {
-        homeserver: url.to_owned(),
-        user_id: account.user.to_string(),
-        password: Some(account.password.clone().into()),
-        access_token: None,
-        store_dir: account.store.path().to_owned(),
-        command_prefix: "!rapport".into(),
-        allowed: Vec::new(),
-        store_passphrase: None,
-        catch_up: Duration::from_secs(600),
-    }
-}
 
 /// Waits (up to 30 s) until `ready` holds for the engine's figures.
 async fn until(t: &TestEngine, what: &str, ready: impl Fn(&rapport::metrics::Metrics) -> bool) {
@@ -102,7 +87,7 @@ async fn a_standby_process_takes_the_matrix_account_over_once_the_holder_died() 
     let (_first_stop, first_stopping) = shutdown::channel();
     let holder = tokio::spawn(run_matrix(
         first.engine.clone(),
-        settings(&url, &account),
+        account.settings(&url, Duration::from_secs(600)),
         first_ports.clone(),
         timing,
         first_stopping,
@@ -114,7 +99,7 @@ async fn a_standby_process_takes_the_matrix_account_over_once_the_holder_died() 
     let (second_stop, second_stopping) = shutdown::channel();
     let standby = tokio::spawn(run_matrix(
         second.engine.clone(),
-        settings(&url, &account),
+        account.settings(&url, Duration::from_secs(600)),
         second_ports.clone(),
         timing,
         second_stopping,

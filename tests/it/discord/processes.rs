@@ -128,12 +128,12 @@ async fn two_processes_fire_every_round_once_within_the_bots_limit_and_survive_a
     let mut first = process(first_dir.path(), &fake, &url, "0-1/4");
     let mut second = process(second_dir.path(), &fake, &url, "2-3/4");
 
-    until_shown(&fake, COUPLES, Duration::from_secs(120)).await;
+    until_shown(&fake, COUPLES, Duration::from_secs(300)).await;
     let (first_pid, second_pid) = (first.id().unwrap(), second.id().unwrap());
     first.start_kill().unwrap();
     let killed = first.wait().await.unwrap();
     assert!(!killed.success(), "killed: {killed:?}");
-    until_shown(&fake, 2 * COUPLES, Duration::from_secs(120)).await;
+    until_shown(&fake, 2 * COUPLES, Duration::from_secs(300)).await;
 
     let view = fake.view();
     let mut shards = view.shards_identified.clone();
