@@ -147,12 +147,13 @@ impl Month {
     async fn set_up(&mut self, couple: usize) -> anyhow::Result<()> {
         let (a, b) = partners(couple);
         let invite = self.say(&a, &Place::Direct, "pair invite").await;
-        // A repeated set-up finds the couple paired already: nothing to do.
-        let Some(code) = invite.iter().find_map(|text| code_in(text)) else {
-            return Ok(());
-        };
-        self.say(&b, &Place::Direct, &format!("pair accept {code}"))
-            .await;
+        // A set-up done again after a kill may find the couple paired
+        // already (no code); the rest is then typed again, as a person
+        // unsure it went through would.
+        if let Some(code) = invite.iter().find_map(|text| code_in(text)) {
+            self.say(&b, &Place::Direct, &format!("pair accept {code}"))
+                .await;
+        }
         let home = Place::Space(SpaceRef::new(Platform::Console, format!("home{couple}")));
         self.say(&a, &home, "pair here").await;
         for (who, line) in [

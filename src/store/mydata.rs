@@ -229,6 +229,7 @@ const OPENING: &str =
     "a delivery worker's task of opening the couple's room; the room is under couples";
 const SPACE: &str = "what a space's moderators allow, about no person (who changed it is not kept)";
 const LEASE: &str = "which rapport process does one-at-a-time work, about no one";
+const SLOT: &str = "when the bot may next call Discord, shared by its processes; about no one";
 const OFFER: &str = "which choices a message of rapport's offered, so a pick by number works \
     after a restart; names no person and is forgotten after a week";
 
@@ -290,6 +291,8 @@ pub const EXEMPT: &[(&str, &str)] = &[
     ("leases.name", LEASE),
     ("leases.holder", LEASE),
     ("leases.until", LEASE),
+    ("send_slots.budget", SLOT),
+    ("send_slots.next_at", SLOT),
     (
         "journal_entries.written_by",
         "the platform's id of the chat message that wrote the entry, so an edit of it \
