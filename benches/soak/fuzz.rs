@@ -46,11 +46,17 @@ pub fn run(target: Target, inputs: u64, seed: u64) -> Fuzzed {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut fuzzed = Fuzzed::default();
     let began = Instant::now();
+    let watched = Watched::start(target);
     for _ in 0..inputs {
         let started = Instant::now();
+        let input = match target {
+            Target::Config => String::new(),
+            _ => generated(&mut rng),
+        };
+        watched.now_running(&input);
         let outcome = catch_unwind(AssertUnwindSafe(|| match target {
-            Target::Grammar => grammar(&generated(&mut rng)),
-            Target::Coach => coach_on(&coach, &generated(&mut rng)),
+            Target::Grammar => grammar(&input),
+            Target::Coach => coach_on(&coach, &input),
             Target::Config => config(dir.path(), &mut rng),
         }));
         fuzzed.inputs += 1;
@@ -59,6 +65,48 @@ pub fn run(target: Target, inputs: u64, seed: u64) -> Fuzzed {
     }
     fuzzed.took = began.elapsed();
     fuzzed
+}
+
+/// A watchdog: an input still running after ten seconds is a hang; it is
+/// printed, escaped, and the run stops, since a hung call cannot be undone.
+struct Watched {
+    current: std::sync::Arc<Mutex<(u64, String)>>,
+}
+
+impl Watched {
+    fn start(target: Target) -> Watched {
+        let current = std::sync::Arc::new(Mutex::new((0u64, String::new())));
+        let watching = current.clone();
+        std::thread::spawn(move || {
+            let mut last = u64::MAX;
+            loop {
+                std::thread::sleep(Duration::from_secs(10));
+                let (number, input) = watching.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                if number == u64::MAX {
+                    return;
+                }
+                if number == last {
+                    println!("  HANG in {target:?} on input {number}: {input:?}");
+                    std::process::exit(3);
+                }
+                last = number;
+            }
+        });
+        Watched { current }
+    }
+
+    fn now_running(&self, input: &str) {
+        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        current.0 += 1;
+        current.1.clear();
+        current.1.push_str(input);
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        self.current.lock().unwrap_or_else(|p| p.into_inner()).0 = u64::MAX;
+    }
 }
 
 #[derive(Clone, Copy, Debug)]

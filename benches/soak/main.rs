@@ -98,9 +98,16 @@ async fn month_report(couples: usize) -> anyhow::Result<Duration> {
         "  peak resident memory {:.0} MiB",
         peak_rss_kib()? as f64 / 1024.0
     );
+    let mib = |name: &str| store_bytes(dir.path(), name) as f64 / 1048576.0;
     println!(
-        "  store size {:.1} MiB",
-        store_bytes(dir.path()) as f64 / 1048576.0
+        "  store size {:.1} MiB (database {:.1}, write-ahead log {:.1})",
+        mib("rapport.db") + mib("rapport.db-wal") + mib("rapport.db-shm"),
+        mib("rapport.db"),
+        mib("rapport.db-wal")
+    );
+    println!(
+        "  of the database, {:.0}% free pages kept for reuse",
+        free * 100.0
     );
     println!(
         "  {} check-in rounds; {} messages shown, {} lost, {} shown twice; {} sent again and not shown (after claims ran out)",
