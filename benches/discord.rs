@@ -13,7 +13,7 @@
 #[path = "common/discord_settings.rs"]
 mod discord_settings;
 #[allow(dead_code)]
-#[path = "../tests/it/discord/fake.rs"]
+#[path = "../tests/it/discord/fake/mod.rs"]
 mod fake;
 
 use std::sync::Arc;

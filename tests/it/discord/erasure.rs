@@ -11,7 +11,8 @@ use rapport::delivery::{ChatPort, Delivery};
 use rapport::domain::{Destination, Platform, Reply, SpaceRef};
 use rapport::prompts::Key;
 
-use super::fake::{self, CHANNEL_ID, user_json};
+use super::fake::json::user_json;
+use super::fake::{self, CHANNEL_ID};
 use super::{ANA, BEN, Running, autocomplete, content, ephemeral, int_option, pair, text_option};
 use crate::helpers::TestEngine;
 

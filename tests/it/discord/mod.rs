@@ -1,4 +1,4 @@
-//! The Discord adapter end to end, against the fake Discord in `fake.rs`:
+//! The Discord adapter end to end, against the fake Discord in `fake/`:
 //! real serenity and poise over HTTP and a WebSocket on 127.0.0.1, every
 //! body checked against Discord's OpenAPI document.
 
@@ -24,7 +24,8 @@ use rapport::domain::{Destination, Platform, Reply, UserRef};
 use rapport::prompts::Key;
 
 use crate::helpers::{TestEngine, spawn_engine, spawn_engine_on, utc};
-use fake::{BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, user_json};
+use fake::json::user_json;
+use fake::{BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID};
 pub use payloads::{ANA, BEN, command, envelope, int_option, text_option};
 
 /// A bot connected to a fresh fake, its commands registered.
@@ -966,7 +967,7 @@ async fn with_message_content_the_coach_nudges_privately_in_the_channel() {
     let before = bot.fake.view().dms_to(ANA).len();
     bot.fake.dispatch(
         "MESSAGE_CREATE",
-        fake::message_from(42, ANA, "ana", "You always leave the lights on"),
+        fake::json::message_from(42, ANA, "ana", "You always leave the lights on"),
     );
     let nudge = next_dm(&bot, ANA, before).await;
     assert!(nudge.to_lowercase().contains("i feel"), "{nudge}");
@@ -982,9 +983,9 @@ async fn with_message_content_the_coach_nudges_privately_in_the_channel() {
     let before = bot.fake.view().dms_to(BEN).len();
     bot.fake.dispatch(
         "MESSAGE_CREATE",
-        fake::message_from(43, BEN, "ben", "Dinner at 7?"),
+        fake::json::message_from(43, BEN, "ben", "Dinner at 7?"),
     );
-    let mut edited = fake::message_from(43, BEN, "ben", "You never help with dinner");
+    let mut edited = fake::json::message_from(43, BEN, "ben", "You never help with dinner");
     edited["edited_timestamp"] = json!("2026-03-02T09:05:00.000000+00:00");
     bot.fake.dispatch("MESSAGE_UPDATE", edited);
     let nudge = next_dm(&bot, BEN, before).await;

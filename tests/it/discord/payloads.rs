@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 
-use super::fake::{BOT_ID, CHANNEL_ID, GUILD_ID, user_json};
+use super::fake::json::user_json;
+use super::fake::{BOT_ID, CHANNEL_ID, GUILD_ID};
 
 pub const ANA: u64 = 100_000_000_000_000_001;
 pub const BEN: u64 = 100_000_000_000_000_002;

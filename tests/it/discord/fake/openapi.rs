@@ -22,7 +22,7 @@ pub enum Body<'a> {
 
 impl OpenApi {
     pub fn load() -> OpenApi {
-        let text = include_str!("../../discord/openapi.json");
+        let text = include_str!("../../../discord/openapi.json");
         OpenApi {
             document: serde_json::from_str(text).expect("tests/discord/openapi.json is JSON"),
         }
