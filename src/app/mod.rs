@@ -96,30 +96,7 @@ impl App {
             None => None,
         };
         let ports = Ports::default();
-        let mut adapters: tokio::task::JoinSet<anyhow::Result<()>> = tokio::task::JoinSet::new();
-        #[cfg(feature = "matrix")]
-        if let Some(matrix) = config.matrix.as_ref().filter(|_| config.has_matrix()) {
-            adapters.spawn(run_matrix(
-                self.engine.clone(),
-                matrix_settings(matrix),
-                ports.clone(),
-                LeaseTiming::default(),
-                stopped.clone(),
-            ));
-        }
-        #[cfg(feature = "discord")]
-        if let Some(discord) = config.discord.as_ref().filter(|_| config.has_discord()) {
-            let bot = crate::adapters::discord::DiscordBot::connect(
-                discord_settings(
-                    discord,
-                    self.engine.store().backend() == crate::store::Backend::Postgres,
-                )?,
-                self.engine.clone(),
-            )
-            .await?;
-            ports.add(bot.port());
-            adapters.spawn(bot.run(stopped.clone().wait()));
-        }
+        let mut adapters = self.start_adapters(config, &ports, &stopped).await?;
         let scheduler = tokio::spawn(scheduler::run(
             self.engine.clone(),
             ports,
@@ -135,15 +112,7 @@ impl App {
             }),
         };
         stop.fire();
-        while let Some(ended) = adapters.join_next().await {
-            match ended {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => {
-                    tracing::error!(error.cause_chain = ?error, "a chat adapter failed while stopping")
-                }
-                Err(error) => tracing::error!(%error, "a chat adapter ended abnormally"),
-            }
-        }
+        wait_for_adapters(adapters).await;
         if let Err(error) = scheduler.await {
             tracing::error!(%error, "the scheduler task ended abnormally");
         }
@@ -155,6 +124,40 @@ impl App {
         }
         self.engine.store().close().await;
         failure.map_or(Ok(()), Err)
+    }
+
+    /// Starts every configured chat adapter, each delivering through
+    /// `ports` once connected and stopping when `stopped` fires.
+    #[cfg(any(feature = "discord", feature = "matrix"))]
+    async fn start_adapters(
+        &self,
+        config: &Config,
+        ports: &Ports,
+        stopped: &Shutdown,
+    ) -> anyhow::Result<Adapters> {
+        let mut adapters = Adapters::new();
+        #[cfg(feature = "matrix")]
+        if let Some(matrix) = config.matrix.as_ref().filter(|_| config.has_matrix()) {
+            adapters.spawn(run_matrix(
+                self.engine.clone(),
+                matrix_settings(matrix),
+                ports.clone(),
+                LeaseTiming::default(),
+                stopped.clone(),
+            ));
+        }
+        #[cfg(feature = "discord")]
+        if let Some(discord) = config.discord.as_ref().filter(|_| config.has_discord()) {
+            let on_postgres = self.engine.store().backend() == crate::store::Backend::Postgres;
+            let bot = crate::adapters::discord::DiscordBot::connect(
+                discord_settings(discord, on_postgres)?,
+                self.engine.clone(),
+            )
+            .await?;
+            ports.add(bot.port());
+            adapters.spawn(bot.run(stopped.clone().wait()));
+        }
+        Ok(adapters)
     }
 
     /// Starts `/healthz`, `/readyz` and `/metrics` on `listen`.
@@ -222,6 +225,24 @@ impl App {
 }
 
 /// The scheduler's and delivery worker's settings, from the config file.
+/// The running chat adapters; each ends with an error, or when stopped.
+#[cfg(any(feature = "discord", feature = "matrix"))]
+type Adapters = tokio::task::JoinSet<anyhow::Result<()>>;
+
+/// Waits for every adapter to stop, logging those that failed doing so.
+#[cfg(any(feature = "discord", feature = "matrix"))]
+async fn wait_for_adapters(mut adapters: Adapters) {
+    while let Some(ended) = adapters.join_next().await {
+        match ended {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                tracing::error!(error.cause_chain = ?error, "a chat adapter failed while stopping")
+            }
+            Err(error) => tracing::error!(%error, "a chat adapter ended abnormally"),
+        }
+    }
+}
+
 #[cfg(any(feature = "discord", feature = "matrix"))]
 fn scheduler_policy(config: &Config) -> SchedulerPolicy {
     let mut policy = SchedulerPolicy::default();

@@ -6,6 +6,8 @@
 //! at most one active couple (also enforced by a unique index); leaving ends
 //! the couple at once for both.
 
+use chrono::{DateTime, Utc};
+
 use super::command::PairCommand;
 use super::message::{Outgoing, Place};
 use super::{Ctx, history, space};
@@ -73,19 +75,7 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
     }
     let target = partner.map(|id| UserRef::new(ctx.me.user.platform, id.trim()));
     if let Some(target) = &target {
-        if *target == ctx.me.user {
-            let own_invite = !invites::open_by_inviter(ctx.tx, ctx.me.id, ctx.now)
-                .await?
-                .is_empty();
-            return Err(UserError::PairWithSelf { own_invite }.into());
-        }
-        if let Some(known) = users::find(ctx.tx, target).await? {
-            // Deliberately vague: whether someone is paired is their business.
-            if couples::active_for_user(ctx.tx, known.id).await?.is_some() {
-                return Err(UserError::PartnerUnavailable.into());
-            }
-        }
-        refuse_unwanted_invite(ctx, target).await?;
+        refuse_target(ctx, target).await?;
     }
     // A new invite replaces any older one, so only one code is ever live.
     let withdrawn = withdraw_open(ctx, target.as_ref()).await?;
@@ -117,6 +107,39 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
         );
         return Ok(vec![Outgoing::to_requester(Reply::private(text))]);
     };
+    let mut outgoing =
+        offer_to_named(ctx, target, &code, invite.expires_at, &expires_for_me).await?;
+    outgoing.extend(withdrawn);
+    Ok(outgoing)
+}
+
+/// Refuses an invite to oneself, to someone already paired (vaguely), or
+/// to someone who asked not to be invited.
+async fn refuse_target(ctx: &mut Ctx<'_>, target: &UserRef) -> EngineResult<()> {
+    if *target == ctx.me.user {
+        let own_invite = !invites::open_by_inviter(ctx.tx, ctx.me.id, ctx.now)
+            .await?
+            .is_empty();
+        return Err(UserError::PairWithSelf { own_invite }.into());
+    }
+    if let Some(known) = users::find(ctx.tx, target).await? {
+        // Deliberately vague: whether someone is paired is their business.
+        if couples::active_for_user(ctx.tx, known.id).await?.is_some() {
+            return Err(UserError::PartnerUnavailable.into());
+        }
+    }
+    refuse_unwanted_invite(ctx, target).await
+}
+
+/// An invite to someone named: the inviter is told, and the person named
+/// is asked, each with the expiry in their own time zone.
+async fn offer_to_named(
+    ctx: &mut Ctx<'_>,
+    target: UserRef,
+    code: &str,
+    expires_at: DateTime<Utc>,
+    expires_for_me: &str,
+) -> EngineResult<Vec<Outgoing>> {
     let known = users::find(ctx.tx, &target).await?;
     let target_zone = known
         .as_ref()
@@ -128,24 +151,24 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
         .map(|user| user.display_name.as_str())
         .or_else(|| ctx.actor.name_shown_for(&target))
         .unwrap_or(target.id.as_str());
-    let expires_for_them = ctx.engine.format_time(invite.expires_at, target_zone);
+    let expires_for_them = ctx.engine.format_time(expires_at, target_zone);
     let to_me = ctx.say(
         Key::PairInviteSent,
         &[
             ("partner", target_name),
-            ("code", &code),
-            ("expires", &expires_for_me),
+            ("code", code),
+            ("expires", expires_for_me),
         ],
     );
     let to_them = ctx.say(
         Key::PairInviteReceived,
         &[
             ("inviter", &ctx.me_named()),
-            ("code", &code),
+            ("code", code),
             ("expires", &expires_for_them),
         ],
     );
-    let mut outgoing = ctx.ask_partner(
+    Ok(ctx.ask_partner(
         to_me,
         target,
         to_them,
@@ -153,9 +176,7 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
             (Key::PairChoiceAccept, format!("pair accept {code}")),
             (Key::PairChoiceDecline, format!("pair decline {code}")),
         ],
-    );
-    outgoing.extend(withdrawn);
-    Ok(outgoing)
+    ))
 }
 
 /// Cancels this person's open invites and tells each one invited by name

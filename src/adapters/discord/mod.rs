@@ -112,12 +112,6 @@ impl DiscordBot {
         engine: Arc<Engine>,
     ) -> anyhow::Result<DiscordBot> {
         let commands = registration::build(engine.catalog(), interactions::slash_action)?;
-        let mut http = HttpBuilder::new(settings.token.expose_secret());
-        if let Some(base) = &settings.api_base {
-            http = http
-                .proxy(base.trim_end_matches('/'))
-                .ratelimiter_disabled(true);
-        }
         let choices = Arc::new(ChoiceMemory::default());
         let port_slot = Arc::new(OnceLock::new());
         let shards = Arc::new(ShardsUp::new(settings.shards));
@@ -158,17 +152,13 @@ impl DiscordBot {
         if settings.read_messages {
             intents |= GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT;
         }
-        let client = serenity::ClientBuilder::new_with_http(http.build(), intents)
+        let client = serenity::ClientBuilder::new_with_http(http(&settings), intents)
             .framework(framework)
             .await
             .context("cannot set up the Discord client")?;
-        let mut pacer = Pacer::new(settings.requests_per_second, settings.rate_window);
-        if settings.share_budget {
-            pacer = pacer.shared_through(engine.clone());
-        }
         let port = Arc::new(DiscordPort::new(
             client.http.clone(),
-            pacer,
+            pacer(&settings, &engine),
             settings.rate_limit_pause,
             choices,
             engine.shared_catalog(),
@@ -217,6 +207,28 @@ impl DiscordBot {
         }
         shards.shutdown_all().await;
         connection.await.context("the Discord connection failed")
+    }
+}
+
+/// Serenity's HTTP client; towards another Discord (the tests' fake), with
+/// serenity's own rate limiter off so the pacer alone decides.
+fn http(settings: &DiscordSettings) -> serenity::Http {
+    let mut http = HttpBuilder::new(settings.token.expose_secret());
+    if let Some(base) = &settings.api_base {
+        http = http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    http.build()
+}
+
+/// The request budget: this process's own, or shared through the store.
+fn pacer(settings: &DiscordSettings, engine: &Arc<Engine>) -> Pacer {
+    let pacer = Pacer::new(settings.requests_per_second, settings.rate_window);
+    if settings.share_budget {
+        pacer.shared_through(engine.clone())
+    } else {
+        pacer
     }
 }
 

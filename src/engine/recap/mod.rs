@@ -3,34 +3,31 @@
 //! goals, the appreciations shared — and a tip. Its texts encourage; a quiet
 //! week is described as a quiet week, never as a failure.
 
-use chrono::{DateTime, Duration, Utc};
-use rand::Rng;
+use chrono::{DateTime, Utc};
 
-use super::checkin::history::RatingTrend;
 use super::checkin::timing::{self, DueSchedule, Outcome};
 use super::command::RecapCommand;
-use super::goals::{describe, week_start};
 use super::message::{Outgoing, Queued};
 use super::queue::queue_all;
 use super::{Ctx, Engine, moments};
-use crate::domain::local_time::local_of;
 use crate::domain::recurrence::Recurrence;
-use crate::domain::text::{QUOTE_INDENT, indent_continuation};
 use crate::domain::{Destination, Reply};
 use crate::error::{EngineResult, UserError};
 use crate::prompts::Key;
 use crate::store::consent::{self, RecapProposal};
 use crate::store::couples::{self, Couple};
 use crate::store::recaps::{self, RecapSchedule};
-use crate::store::rounds::RoundStatus;
 use crate::store::schedules::format_local;
 use crate::store::users::User;
-use crate::store::{Tx, appreciations, goal_logs, goals, rounds, users};
+use crate::store::{Tx, users};
 
 /// The prompt list the recap's tip comes from.
 pub const TIPS: &str = "recap.tips";
 /// How far back a recap looks.
 const WINDOW_DAYS: i64 = 7;
+
+mod compose;
+use compose::compose;
 
 pub(super) async fn run(ctx: &mut Ctx<'_>, command: &RecapCommand) -> EngineResult<Vec<Outgoing>> {
     match command {
@@ -181,119 +178,6 @@ async fn off(ctx: &mut Ctx<'_>) -> EngineResult<Vec<Outgoing>> {
         Outgoing::to_requester(Reply::private(ctx.say(Key::RecapOff, &[]))),
         Outgoing::to_user(partner.user, Reply::private(to_partner)),
     ])
-}
-
-/// The recap of the seven days before `now`, as a public message.
-pub(super) async fn compose(
-    engine: &Engine,
-    tx: &mut Tx,
-    couple: &Couple,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Reply> {
-    let texts = engine.catalog();
-    let zone = couple.time_zone;
-    let since = now - Duration::days(WINDOW_DAYS);
-    let date = |at: DateTime<Utc>| {
-        local_of(zone, at)
-            .date()
-            .format(texts.text(Key::FormatDate))
-            .to_string()
-    };
-    let members = users::in_couple(tx, couple.id).await?;
-    let name_of = |id: Option<i64>| {
-        members
-            .iter()
-            .find(|m| Some(m.id) == id)
-            .map_or_else(String::new, |m| m.display_name.clone())
-    };
-    let mut lines = vec![texts.render(
-        Key::RecapHeader,
-        &[("from", &date(since)), ("to", &date(now))],
-    )];
-
-    let trend = RatingTrend::load(tx, couple.id, &members).await?;
-    let this_week = trend
-        .rounds
-        .iter()
-        .filter(|(round, answers)| {
-            round.opened_at >= since && round.status != RoundStatus::Missed && !answers.is_empty()
-        })
-        .count();
-    // An open round's answers stay hidden until its reveal, but it happened.
-    let open = rounds::open_for_couple(tx, couple.id).await?;
-    if let Some(round) = open.as_ref().filter(|round| round.opened_at >= since) {
-        let answered = rounds::answers(tx, round.id).await?.len().to_string();
-        lines.push(texts.render(Key::RecapCheckinOpen, &[("answered", &answered)]));
-    }
-    if this_week == 0 && open.is_none() {
-        lines.push(texts.render(Key::RecapNoCheckins, &[]));
-    } else if this_week > 0 {
-        let mut line = texts.render(Key::RecapCheckins, &[("count", &this_week.to_string())]);
-        if let Some(key) = trend.trend() {
-            line.push(' ');
-            line.push_str(texts.text(key));
-        }
-        lines.push(line);
-    }
-
-    let monday = week_start(local_of(zone, now).date());
-    let active: Vec<_> = goals::open_for_couple(tx, couple.id)
-        .await?
-        .into_iter()
-        .filter(|g| g.status == goals::GoalStatus::Active)
-        .collect();
-    if !active.is_empty() {
-        lines.push(texts.render(Key::RecapGoalsHeader, &[]));
-        for goal in &active {
-            let (total, week) = goal_logs::kept_days(tx, goal.id, monday).await?;
-            let key = match goal.per_week {
-                Some(target) if week >= target => Key::RecapGoalReached,
-                _ if week == 0 => Key::RecapGoalFreshWeek,
-                _ => Key::RecapGoalLine,
-            };
-            lines.push(texts.render(
-                key,
-                &[
-                    ("goal", &describe(engine, goal, &members)),
-                    ("week", &week.to_string()),
-                    ("total", &total.to_string()),
-                ],
-            ));
-        }
-    }
-
-    let thanks = appreciations::since(tx, couple.id, since).await?;
-    if thanks.is_empty() {
-        lines.push(texts.render(Key::RecapNoAppreciations, &[]));
-    } else {
-        lines.push(texts.render(
-            Key::RecapAppreciationsHeader,
-            &[("count", &thanks.len().to_string())],
-        ));
-        for thank in &thanks {
-            lines.push(texts.render(
-                Key::RecapAppreciationLine,
-                &[
-                    ("from", &name_of(Some(thank.from_user))),
-                    ("to", &name_of(thank.to_user)),
-                    ("text", &indent_continuation(&thank.text, QUOTE_INDENT)),
-                ],
-            ));
-        }
-    }
-
-    let tips = texts.list(TIPS).unwrap_or_default();
-    if !tips.is_empty() {
-        let tip = &tips[engine.with_rng(|rng| rng.random_range(0..tips.len()))];
-        lines.push(texts.render(Key::RecapTip, &[("tip", tip)]));
-    }
-    let mut reply = Reply::public(lines.join("\n"));
-    reply.attachment = trend.chart(
-        texts.text(Key::CheckinChartTitle),
-        texts.text(Key::FormatChartDay),
-        zone,
-    )?;
-    Ok(reply)
 }
 
 /// Sends one couple's due recap, if this occurrence fires, and moves the
