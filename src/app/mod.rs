@@ -20,7 +20,7 @@ use crate::delivery::Ports;
 use crate::engine::{Engine, Policy};
 use crate::prompts::{Catalog, Key};
 use crate::scheduler::{self, SchedulerPolicy};
-use crate::shutdown::{self, Shutdown};
+use crate::shutdown;
 use crate::store::{Store, UpgradePolicy};
 pub use held::LeaseTiming;
 
@@ -133,7 +133,7 @@ impl App {
         &self,
         config: &Config,
         ports: &Ports,
-        stopped: &Shutdown,
+        stopped: &shutdown::Shutdown,
     ) -> anyhow::Result<Adapters> {
         let mut adapters = Adapters::new();
         #[cfg(feature = "matrix")]
@@ -166,7 +166,7 @@ impl App {
         &self,
         config: &Config,
         listen: &str,
-        stopped: Shutdown,
+        stopped: shutdown::Shutdown,
     ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
         let listener = crate::http::bind(listen).await?;
         let readiness = crate::http::Readiness {
@@ -178,6 +178,7 @@ impl App {
 
     /// Lets this process's leases go, so a standby need not wait for them
     /// to run out.
+    #[cfg(any(feature = "discord", feature = "matrix"))]
     async fn let_leases_go(&self) {
         match self.engine.release_leases().await {
             Ok(released) => tracing::info!(released, "let this process's leases go"),
@@ -273,7 +274,7 @@ pub async fn run_matrix(
     settings: crate::adapters::matrix::MatrixSettings,
     ports: Ports,
     timing: LeaseTiming,
-    shutdown: Shutdown,
+    shutdown: crate::shutdown::Shutdown,
 ) -> anyhow::Result<()> {
     let process = shutdown.clone();
     held::run_while_held(engine.clone(), "matrix", timing, shutdown, |stop| {
