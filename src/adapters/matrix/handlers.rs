@@ -87,86 +87,29 @@ pub(super) async fn on_message(
     let MessageType::Text(text) = &event.content.msgtype else {
         return;
     };
-    let place = place_of(&room, &event.sender).await;
-    let actor = actor_of(&room, &event.sender).await;
+    let heard = Heard::new(engine, port, &room, &event.sender, &event.event_id).await;
+    let prefix = &settings.command_prefix;
     if let Some(Relation::Replacement(replacement)) = &event.content.relates_to {
-        // An edit is not a new command: the engine decides what its new
-        // text may change; an edited chat line is left alone.
-        let direct = place == Place::Direct;
-        let edited = match &replacement.new_content.msgtype {
-            MessageType::Text(new) => new.body.as_str(),
-            _ => return,
-        };
-        if let Incoming::Command(line) = render::classify(edited, &settings.command_prefix, direct)
-        {
-            let line = Line::Edited {
-                original: replacement.event_id.as_str(),
-                text: &line,
-            };
-            handle_line(engine, port, &room, &place, &actor, &event.event_id, line).await;
-        }
+        let original = replacement.event_id.as_str();
+        heard
+            .edited(original, &replacement.new_content.msgtype, prefix)
+            .await;
         return;
     }
-    let line = match render::classify(&text.body, &settings.command_prefix, place == Place::Direct)
-    {
+    let line = match render::classify(&text.body, prefix, heard.is_direct()) {
         Incoming::Command(line) => line,
-        Incoming::Choice(number) => {
-            let room_id = room.room_id().as_str();
-            match engine
-                .offers()
-                .picked(Platform::Matrix, room_id, None, number)
-                .await
-            {
-                Picked::Run(command) => command,
-                Picked::Nothing => number.to_string(),
-                Picked::Answer(reply) => {
-                    answer_all(
-                        engine,
-                        port,
-                        &room,
-                        &place,
-                        &actor,
-                        &event.event_id,
-                        vec![reply],
-                    )
-                    .await;
-                    return;
-                }
-            }
-        }
+        Incoming::Choice(number) => match heard.choice(number).await {
+            Some(line) => line,
+            None => return,
+        },
         Incoming::Chat(_) if freshness != Freshness::Fresh => return,
-        Incoming::Chat(body) => {
-            // A nudge quotes the person's own message: sent at once, to
-            // them alone, never written down; a failure drops it.
-            if let Some(nudge) = engine.observe(&actor, &place, &body).await {
-                let key = format!("matrix:nudge:{}", event.event_id);
-                if let Err(error) = port.send_to_user(&actor.user, &key, &nudge).await {
-                    tracing::warn!(%error, "cannot send a nudge; dropped");
-                }
-            }
-            return;
-        }
+        Incoming::Chat(body) => return heard.nudge(&body).await,
     };
-    let event_id = &event.event_id;
     if freshness == Freshness::Stale {
         // Sent while rapport was down, too long ago to act on now.
-        let note = Reply::private(engine.catalog().text(Key::MatrixOfflineNote));
-        let key = format!("matrix:{event_id}:offline");
-        if let Err(error) = port.send_to_user(&actor.user, &key, &note).await {
-            tracing::warn!(%error, "cannot tell someone their command came while offline");
-        }
-        return;
+        return heard.tell_offline().await;
     }
-    handle_line(
-        engine,
-        port,
-        &room,
-        &place,
-        &actor,
-        event_id,
-        Line::New(&line),
-    )
-    .await;
+    heard.run(Line::New(&line)).await;
 }
 
 /// A command line as it came: new, or the new text of an edit of the
@@ -177,37 +120,126 @@ enum Line<'a> {
     Edited { original: &'a str, text: &'a str },
 }
 
-/// Runs one command line and delivers what it answers.
-async fn handle_line(
-    engine: &Engine,
-    port: &MatrixPort,
-    room: &Room,
-    place: &Place,
-    actor: &Actor,
-    event_id: &EventId,
-    line: Line<'_>,
-) {
-    let answers = match line {
-        Line::New(text) => {
-            let source = Source::New(event_id.to_string());
-            let (actor, place) = (actor.clone(), place.clone());
-            engine.handle_message(actor, place, text, source).await
-        }
-        Line::Edited { original, text } => {
-            let (actor, place) = (actor.clone(), place.clone());
-            engine.handle_edit(actor, place, original, text).await
-        }
-    };
-    if answers.iter().any(|answer| answer.take_down_request) {
-        // Private words typed in the couple's room: redacted before the
-        // partner's client shows them for longer than a moment.
-        let mut typed = Posted::new(room.room_id().as_str());
-        typed.ids.push(event_id.to_string());
-        if let Err(error) = port.retract(&typed).await {
-            tracing::warn!(%error, "cannot take down a private line typed in the couple's room");
+/// One event heard in a room: who sent it, from where, and what answers
+/// it is keyed by.
+struct Heard<'a> {
+    engine: &'a Engine,
+    port: &'a MatrixPort,
+    room: &'a Room,
+    place: Place,
+    actor: Actor,
+    event_id: &'a EventId,
+}
+
+impl<'a> Heard<'a> {
+    async fn new(
+        engine: &'a Engine,
+        port: &'a MatrixPort,
+        room: &'a Room,
+        sender: &UserId,
+        event_id: &'a EventId,
+    ) -> Heard<'a> {
+        Heard {
+            engine,
+            port,
+            room,
+            place: place_of(room, sender).await,
+            actor: actor_of(room, sender).await,
+            event_id,
         }
     }
-    answer_all(engine, port, room, place, actor, event_id, answers).await;
+
+    fn is_direct(&self) -> bool {
+        self.place == Place::Direct
+    }
+
+    /// An edit is not a new command: the engine decides what its new text
+    /// may change; an edited chat line is left alone.
+    async fn edited(&self, original: &str, new_content: &MessageType, prefix: &str) {
+        let MessageType::Text(new) = new_content else {
+            return;
+        };
+        if let Incoming::Command(text) = render::classify(&new.body, prefix, self.is_direct()) {
+            self.run(Line::Edited {
+                original,
+                text: &text,
+            })
+            .await;
+        }
+    }
+
+    /// A bare number picks from the last choices offered in this room:
+    /// the command to run, or `None` when the pick was answered already.
+    /// With nothing offered, the number is a line like any other.
+    async fn choice(&self, number: usize) -> Option<String> {
+        let room_id = self.room.room_id().as_str();
+        let offers = self.engine.offers();
+        match offers.picked(Platform::Matrix, room_id, None, number).await {
+            Picked::Run(command) => Some(command),
+            Picked::Nothing => Some(number.to_string()),
+            Picked::Answer(reply) => {
+                self.answer(vec![reply]).await;
+                None
+            }
+        }
+    }
+
+    /// A nudge quotes the person's own message: sent at once, to them
+    /// alone, never written down; a failure drops it.
+    async fn nudge(&self, body: &str) {
+        let Some(nudge) = self.engine.observe(&self.actor, &self.place, body).await else {
+            return;
+        };
+        let key = format!("matrix:nudge:{}", self.event_id);
+        if let Err(error) = self.port.send_to_user(&self.actor.user, &key, &nudge).await {
+            tracing::warn!(%error, "cannot send a nudge; dropped");
+        }
+    }
+
+    async fn tell_offline(&self) {
+        let note = Reply::private(self.engine.catalog().text(Key::MatrixOfflineNote));
+        let key = format!("matrix:{}:offline", self.event_id);
+        if let Err(error) = self.port.send_to_user(&self.actor.user, &key, &note).await {
+            tracing::warn!(%error, "cannot tell someone their command came while offline");
+        }
+    }
+
+    /// Runs one command line and delivers what it answers.
+    async fn run(&self, line: Line<'_>) {
+        let (actor, place) = (self.actor.clone(), self.place.clone());
+        let answers = match line {
+            Line::New(text) => {
+                let source = Source::New(self.event_id.to_string());
+                self.engine.handle_message(actor, place, text, source).await
+            }
+            Line::Edited { original, text } => {
+                self.engine.handle_edit(actor, place, original, text).await
+            }
+        };
+        if answers.iter().any(|answer| answer.take_down_request) {
+            // Private words typed in the couple's room: redacted before the
+            // partner's client shows them for longer than a moment.
+            let mut typed = Posted::new(self.room.room_id().as_str());
+            typed.ids.push(self.event_id.to_string());
+            if let Err(error) = self.port.retract(&typed).await {
+                tracing::warn!(%error, "cannot take down a private line typed in the couple's room");
+            }
+        }
+        self.answer(answers).await;
+    }
+
+    async fn answer(&self, answers: Vec<Reply>) {
+        answer_all(
+            self.engine,
+            self.port,
+            self.room,
+            &self.place,
+            &self.actor,
+            self.event_id,
+            answers,
+        )
+        .await;
+    }
 }
 
 pub(super) async fn on_reaction(
@@ -228,17 +260,10 @@ pub(super) async fn on_reaction(
         .offers()
         .picked(Platform::Matrix, room_id, offer, number)
         .await;
-    let place = place_of(&room, &event.sender).await;
-    let actor = actor_of(&room, &event.sender).await;
-    let event_id = &event.event_id;
+    let heard = Heard::new(engine, port, &room, &event.sender, &event.event_id).await;
     match picked {
-        Picked::Run(command) => {
-            let line = Line::New(&command);
-            handle_line(engine, port, &room, &place, &actor, event_id, line).await;
-        }
-        Picked::Answer(reply) => {
-            answer_all(engine, port, &room, &place, &actor, event_id, vec![reply]).await;
-        }
+        Picked::Run(command) => heard.run(Line::New(&command)).await,
+        Picked::Answer(reply) => heard.answer(vec![reply]).await,
         // A keycap on a message that offered nothing is only a reaction.
         Picked::Nothing => {}
     }
