@@ -225,7 +225,6 @@ impl App {
     }
 }
 
-/// The scheduler's and delivery worker's settings, from the config file.
 /// The running chat adapters; each ends with an error, or when stopped.
 #[cfg(any(feature = "discord", feature = "matrix"))]
 type Adapters = tokio::task::JoinSet<anyhow::Result<()>>;
@@ -244,6 +243,7 @@ async fn wait_for_adapters(mut adapters: Adapters) {
     }
 }
 
+/// The scheduler's and delivery worker's settings, from the config file.
 #[cfg(any(feature = "discord", feature = "matrix"))]
 fn scheduler_policy(config: &Config) -> SchedulerPolicy {
     let mut policy = SchedulerPolicy::default();
