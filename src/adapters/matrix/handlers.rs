@@ -228,17 +228,37 @@ impl<'a> Heard<'a> {
         self.answer(answers).await;
     }
 
+    /// The answers go out now, keyed by the triggering event so a
+    /// redelivered event is answered once; private ones asked in a shared
+    /// room go to the person's direct room. Everything else the request
+    /// says the engine has already queued in the outbox.
     async fn answer(&self, answers: Vec<Reply>) {
-        answer_all(
-            self.engine,
-            self.port,
-            self.room,
-            &self.place,
-            &self.actor,
-            self.event_id,
-            answers,
-        )
-        .await;
+        let (port, actor, event_id) = (self.port, &self.actor, self.event_id);
+        for (index, reply) in answers.iter().enumerate() {
+            let key = format!("matrix:{event_id}:{index}");
+            let (to, result) = if reply.private && matches!(self.place, Place::Space(_)) {
+                let to = Destination::User(actor.user.clone());
+                (to, port.send_to_user(&actor.user, &key, reply).await)
+            } else {
+                let room_id = self.room.room_id().as_str();
+                let to = Destination::Space(SpaceRef::new(Platform::Matrix, room_id));
+                let direct = self.is_direct();
+                let sent = port.send_to_room(self.room, &key, reply, direct, Some(event_id));
+                (to, sent.await)
+            };
+            // A room keeps the answer: remember where, so deleting the
+            // words it repeats can redact it.
+            let remembered = match result {
+                Ok(posted) => self.engine.remember_answer(&to, &posted, reply).await,
+                Err(error) => {
+                    tracing::error!(%error, "cannot answer on Matrix");
+                    continue;
+                }
+            };
+            if let Err(error) = remembered {
+                tracing::warn!(error.cause_chain = ?error, "cannot record where an answer stands");
+            }
+        }
     }
 }
 
@@ -266,44 +286,5 @@ pub(super) async fn on_reaction(
         Picked::Answer(reply) => heard.answer(vec![reply]).await,
         // A keycap on a message that offered nothing is only a reaction.
         Picked::Nothing => {}
-    }
-}
-
-/// The answers go out now, keyed by the triggering event so a redelivered
-/// event is answered once; private ones asked in a shared room go to the
-/// person's direct room. Everything else the request says the engine has
-/// already queued in the outbox.
-async fn answer_all(
-    engine: &Engine,
-    port: &MatrixPort,
-    room: &Room,
-    place: &Place,
-    actor: &Actor,
-    event_id: &EventId,
-    answers: Vec<Reply>,
-) {
-    for (index, reply) in answers.iter().enumerate() {
-        let key = format!("matrix:{event_id}:{index}");
-        let (to, result) = if reply.private && matches!(place, Place::Space(_)) {
-            let to = Destination::User(actor.user.clone());
-            (to, port.send_to_user(&actor.user, &key, reply).await)
-        } else {
-            let to = Destination::Space(SpaceRef::new(Platform::Matrix, room.room_id().as_str()));
-            let direct = matches!(place, Place::Direct);
-            let sent = port.send_to_room(room, &key, reply, direct, Some(event_id));
-            (to, sent.await)
-        };
-        // A room keeps the answer: remember where, so deleting the words it
-        // repeats can redact it.
-        let remembered = match result {
-            Ok(posted) => engine.remember_answer(&to, &posted, reply).await,
-            Err(error) => {
-                tracing::error!(%error, "cannot answer on Matrix");
-                continue;
-            }
-        };
-        if let Err(error) = remembered {
-            tracing::warn!(error.cause_chain = ?error, "cannot record where an answer stands");
-        }
     }
 }
