@@ -74,9 +74,10 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
         return Err(UserError::AlreadyPaired.into());
     }
     let target = partner.map(|id| UserRef::new(ctx.me.user.platform, id.trim()));
-    if let Some(target) = &target {
-        refuse_target(ctx, target).await?;
-    }
+    let known = match &target {
+        Some(target) => refuse_target(ctx, target).await?,
+        None => None,
+    };
     // A new invite replaces any older one, so only one code is ever live.
     let withdrawn = withdraw_open(ctx, target.as_ref()).await?;
     let code = fresh_code(ctx).await?;
@@ -107,28 +108,38 @@ async fn invite(ctx: &mut Ctx<'_>, partner: Option<&str>) -> EngineResult<Vec<Ou
         );
         return Ok(vec![Outgoing::to_requester(Reply::private(text))]);
     };
-    let mut outgoing =
-        offer_to_named(ctx, target, &code, invite.expires_at, &expires_for_me).await?;
+    let mut outgoing = offer_to_named(
+        ctx,
+        target,
+        known,
+        &code,
+        invite.expires_at,
+        &expires_for_me,
+    )
+    .await?;
     outgoing.extend(withdrawn);
     Ok(outgoing)
 }
 
 /// Refuses an invite to oneself, to someone already paired (vaguely), or
-/// to someone who asked not to be invited.
-async fn refuse_target(ctx: &mut Ctx<'_>, target: &UserRef) -> EngineResult<()> {
+/// to someone who asked not to be invited; returns the person named, if
+/// they have used rapport before.
+async fn refuse_target(ctx: &mut Ctx<'_>, target: &UserRef) -> EngineResult<Option<User>> {
     if *target == ctx.me.user {
         let own_invite = !invites::open_by_inviter(ctx.tx, ctx.me.id, ctx.now)
             .await?
             .is_empty();
         return Err(UserError::PairWithSelf { own_invite }.into());
     }
-    if let Some(known) = users::find(ctx.tx, target).await? {
+    let known = users::find(ctx.tx, target).await?;
+    if let Some(known) = &known {
         // Deliberately vague: whether someone is paired is their business.
         if couples::active_for_user(ctx.tx, known.id).await?.is_some() {
             return Err(UserError::PartnerUnavailable.into());
         }
     }
-    refuse_unwanted_invite(ctx, target).await
+    refuse_unwanted_invite(ctx, target).await?;
+    Ok(known)
 }
 
 /// An invite to someone named: the inviter is told, and the person named
@@ -136,11 +147,11 @@ async fn refuse_target(ctx: &mut Ctx<'_>, target: &UserRef) -> EngineResult<()> 
 async fn offer_to_named(
     ctx: &mut Ctx<'_>,
     target: UserRef,
+    known: Option<User>,
     code: &str,
     expires_at: DateTime<Utc>,
     expires_for_me: &str,
 ) -> EngineResult<Vec<Outgoing>> {
-    let known = users::find(ctx.tx, &target).await?;
     let target_zone = known
         .as_ref()
         .map_or(ctx.engine.policy.default_zone, |user| ctx.zone_of(user));
